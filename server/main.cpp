@@ -1,0 +1,7 @@
+// messageu-server entry point.
+#include <cstdio>
+
+int main() {
+  std::fputs("messageu-server " MESSAGEU_VERSION "\n", stderr);
+  return 0;
+}

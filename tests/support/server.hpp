@@ -1,0 +1,38 @@
+// Starts the real messageu-server for a test: 127.0.0.1, --port 0, a database in a fresh
+// temporary directory; reads the port from its "listening on ADDR:PORT" line.
+#pragma once
+
+#include "support/process.hpp"
+#include "support/temp_dir.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace messageu::test {
+
+class ServerProcess {
+public:
+  // Starts the server with `extra_args`; the database is `db_path` or, when empty,
+  // defensive.db in a temporary directory owned by this object. Throws if it does not
+  // report listening within 20 seconds.
+  explicit ServerProcess(std::vector<std::string> extra_args = {}, std::string db_path = "");
+
+  std::uint16_t port() const { return m_port; }
+  std::string address() const { return "127.0.0.1:" + std::to_string(m_port); }
+  const std::string &db_path() const { return m_db_path; }
+  Process &process() { return *m_process; }
+  std::string log() { return m_process->stderr_text(); }
+
+  // Sends SIGTERM (or `signal_number`) and waits; returns the exit code.
+  int stop(int signal_number = 15);
+
+private:
+  std::unique_ptr<TempDir> m_dir;
+  std::string m_db_path;
+  std::unique_ptr<Process> m_process;
+  std::uint16_t m_port = 0;
+};
+
+} // namespace messageu::test
