@@ -51,8 +51,8 @@ int decode_status(int status) {
 }
 
 // Forks and execs; the child's fds 0,1,2 become in_fd, out_fd, err_fd.
-pid_t spawn(const std::vector<std::string> &argv, const RunOptions &options, int in_fd,
-            int out_fd, int err_fd) {
+pid_t spawn(const std::vector<std::string> &argv, const RunOptions &options, int in_fd, int out_fd,
+            int err_fd) {
   auto env_strings = build_environment(options);
   auto args = argv;
   auto c_args = c_strings(args);
@@ -190,9 +190,8 @@ void Process::drain(int fd) {
 std::optional<std::string> Process::wait_for_stderr(const std::string &needle,
                                                     std::chrono::milliseconds timeout) {
   std::unique_lock lock(m_mutex);
-  bool found = m_changed.wait_for(lock, timeout, [&] {
-    return m_stderr.find(needle) != std::string::npos || m_stderr_closed;
-  });
+  bool found = m_changed.wait_for(
+      lock, timeout, [&] { return m_stderr.find(needle) != std::string::npos || m_stderr_closed; });
   if (!found || m_stderr.find(needle) == std::string::npos)
     return std::nullopt;
   return m_stderr;

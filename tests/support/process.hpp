@@ -16,15 +16,15 @@
 namespace messageu::test {
 
 struct RunOptions {
-  std::map<std::string, std::string> env;  // added to (or overriding) the test's environment
-  std::vector<std::string> unset_env;      // removed from it
-  std::optional<std::string> stdin_data;   // nullopt: stdin is /dev/null
+  std::map<std::string, std::string> env; // added to (or overriding) the test's environment
+  std::vector<std::string> unset_env;     // removed from it
+  std::optional<std::string> stdin_data;  // nullopt: stdin is /dev/null
   std::chrono::milliseconds timeout{60000};
-  std::string cwd;                         // empty: the test's working directory
+  std::string cwd; // empty: the test's working directory
 };
 
 struct RunResult {
-  int exit_code = -1;  // the exit status, or 128 + signal number when killed
+  int exit_code = -1; // the exit status, or 128 + signal number when killed
   std::string out;
   std::string err;
   bool timed_out = false;

@@ -30,8 +30,8 @@ public:
   std::optional<Bytes> receive_exact(std::size_t count,
                                      std::chrono::milliseconds timeout = std::chrono::seconds(10));
   // Reads one response (7-byte header, then the declared payload).
-  std::optional<RawResponse> receive_response(
-      std::chrono::milliseconds timeout = std::chrono::seconds(10));
+  std::optional<RawResponse>
+  receive_response(std::chrono::milliseconds timeout = std::chrono::seconds(10));
   // True when the server closes the connection (EOF or reset) within the timeout.
   bool closed_by_peer(std::chrono::milliseconds timeout = std::chrono::seconds(10));
   // Closes with an RST instead of a FIN (SO_LINGER 0).

@@ -9,8 +9,8 @@ namespace messageu::test {
 ServerProcess::ServerProcess(std::vector<std::string> extra_args, std::string db_path)
     : m_dir(std::make_unique<TempDir>()),
       m_db_path(db_path.empty() ? (m_dir->path() / "defensive.db").string() : db_path) {
-  std::vector<std::string> argv = {MESSAGEU_SERVER_PATH, "--port", "0", "--bind", "127.0.0.1",
-                                   "--db", m_db_path};
+  std::vector<std::string> argv = {MESSAGEU_SERVER_PATH, "--port", "0",      "--bind",
+                                   "127.0.0.1",          "--db",   m_db_path};
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
   RunOptions options;
   options.cwd = m_dir->str();

@@ -16,27 +16,27 @@ namespace messageu {
 // The closed set of failure kinds. Each layer picks the one that tells its caller what to do;
 // the CLI maps them to exit codes (CLI.md §6) and the server to response 9000.
 enum class Errc {
-  invalid_argument, // the caller passed something unusable (usage error)
-  bad_data,         // well-formed input with an invalid value: a bad name, too large a file
-  truncated,        // fewer bytes than the format requires
-  size_mismatch,    // a declared size disagrees with the format's fixed or derived size
-  too_large,        // a declared size is above the configured limit
-  unknown_code,     // a request or response code no dialect knows
-  unexpected_code,  // a valid code, but not the one the exchange calls for
-  bad_key,          // a key that does not parse, or is not RSA-1024 / 160 bytes
-  decrypt_failed,   // wrong key, bad padding, bad OAEP encoding
-  file_not_found,   // an input file is missing or unreadable
-  cannot_create,    // an output file cannot be created
-  io_error,         // a local read, write, fsync or rename failed
-  unavailable,      // cannot connect, timed out, locked: try again later
-  connection_closed,// the peer closed the connection before the exchange was complete
-  server_error,     // the server answered 9000
-  unknown_user,     // no such user name or id
-  name_taken,       // registering a name that is already registered
-  key_changed,      // a pinned key differs from the server's, or a downgrade was refused
-  config,           // missing or invalid profile or configuration
-  storage,          // the database refused or failed (full disk, corruption)
-  internal,         // a bug: an invariant did not hold
+  invalid_argument,  // the caller passed something unusable (usage error)
+  bad_data,          // well-formed input with an invalid value: a bad name, too large a file
+  truncated,         // fewer bytes than the format requires
+  size_mismatch,     // a declared size disagrees with the format's fixed or derived size
+  too_large,         // a declared size is above the configured limit
+  unknown_code,      // a request or response code no dialect knows
+  unexpected_code,   // a valid code, but not the one the exchange calls for
+  bad_key,           // a key that does not parse, or is not RSA-1024 / 160 bytes
+  decrypt_failed,    // wrong key, bad padding, bad OAEP encoding
+  file_not_found,    // an input file is missing or unreadable
+  cannot_create,     // an output file cannot be created
+  io_error,          // a local read, write, fsync or rename failed
+  unavailable,       // cannot connect, timed out, locked: try again later
+  connection_closed, // the peer closed the connection before the exchange was complete
+  server_error,      // the server answered 9000
+  unknown_user,      // no such user name or id
+  name_taken,        // registering a name that is already registered
+  key_changed,       // a pinned key differs from the server's, or a downgrade was refused
+  config,            // missing or invalid profile or configuration
+  storage,           // the database refused or failed (full disk, corruption)
+  internal,          // a bug: an invariant did not hold
 };
 
 // A short, stable name for an error code ("truncated"), for logs and JSON.
@@ -61,10 +61,10 @@ public:
   Result(T &&value) : m_state(std::in_place_index<0>, std::move(value)) {}
   Result(Error error) : m_state(std::in_place_index<1>, std::move(error)) {}
   template <typename U>
-    requires(std::is_constructible_v<T, U &&> && !std::is_same_v<std::remove_cvref_t<U>, T> &&
-             !std::is_same_v<std::remove_cvref_t<U>, Error> &&
-             !std::is_same_v<std::remove_cvref_t<U>, Result>)
-  Result(U &&value) : m_state(std::in_place_index<0>, T(std::forward<U>(value))) {}
+  requires(std::is_constructible_v<T, U &&> && !std::is_same_v<std::remove_cvref_t<U>, T> &&
+           !std::is_same_v<std::remove_cvref_t<U>, Error> &&
+           !std::is_same_v<std::remove_cvref_t<U>, Result>) Result(U &&value)
+      : m_state(std::in_place_index<0>, T(std::forward<U>(value))) {}
 
   bool has_value() const { return m_state.index() == 0; }
   explicit operator bool() const { return has_value(); }
@@ -130,10 +130,10 @@ using Status = Result<void>;
 
 // Evaluates a Result expression; on error returns that error from the enclosing function,
 // otherwise yields the value. `auto id = MESSAGEU_TRY(parse_id(text));`
-#define MESSAGEU_TRY(expression)                                                                  \
-  __extension__({                                                                                 \
-    auto &&messageu_try_result = (expression);                                                    \
-    if (!messageu_try_result.has_value())                                                         \
-      return std::move(messageu_try_result).error();                                              \
-    std::move(messageu_try_result).value();                                                       \
+#define MESSAGEU_TRY(expression)                                                                   \
+  __extension__({                                                                                  \
+    auto &&messageu_try_result = (expression);                                                     \
+    if (!messageu_try_result.has_value())                                                          \
+      return std::move(messageu_try_result).error();                                               \
+    std::move(messageu_try_result).value();                                                        \
   })

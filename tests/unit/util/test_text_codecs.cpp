@@ -9,9 +9,7 @@ using namespace messageu;
 
 TEST(Hex, EncodesLowerCase) { EXPECT_EQ(to_hex(Bytes{0x00, 0xab, 0xff}), "00abff"); }
 
-TEST(Hex, DecodesEitherCase) {
-  EXPECT_EQ(*from_hex("00ABff"), (Bytes{0x00, 0xab, 0xff}));
-}
+TEST(Hex, DecodesEitherCase) { EXPECT_EQ(*from_hex("00ABff"), (Bytes{0x00, 0xab, 0xff})); }
 
 TEST(Hex, RejectsOddLengthAndNonDigits) {
   EXPECT_EQ(from_hex("abc").error().code, Errc::bad_data);

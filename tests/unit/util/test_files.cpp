@@ -1,0 +1,110 @@
+// Bounded whole-file reads and atomic whole-file writes.
+#include <messageu/util/files.hpp>
+
+#include "support/temp_dir.hpp"
+#include "support/vectors.hpp"
+
+#include <gtest/gtest.h>
+
+#include <sys/stat.h>
+
+using namespace messageu;
+using messageu::test::TempDir;
+
+namespace {
+
+mode_t mode_of(const std::filesystem::path &path) {
+  struct stat status {};
+  EXPECT_EQ(::stat(path.c_str(), &status), 0);
+  return status.st_mode & 07777;
+}
+
+} // namespace
+
+TEST(ReadFile, ReadsWholeContent) {
+  TempDir dir;
+  std::string content(100000, 'x');
+  content[5] = '\0';
+  test::write_file(dir / "data", content);
+  auto read = read_file(dir / "data", 200000);
+  ASSERT_TRUE(read) << read.error().message;
+  EXPECT_EQ(*read, content);
+}
+
+TEST(ReadFile, ReportsMissingFileAsNotFound) {
+  TempDir dir;
+  EXPECT_EQ(read_file(dir / "absent", 100).error().code, Errc::file_not_found);
+}
+
+TEST(ReadFile, ReportsDirectoryAsNotFound) {
+  TempDir dir;
+  EXPECT_EQ(read_file(dir.path(), 100).error().code, Errc::file_not_found);
+}
+
+TEST(ReadFile, RefusesFileAboveLimit) {
+  TempDir dir;
+  test::write_file(dir / "big", std::string(101, 'a'));
+  EXPECT_EQ(read_file(dir / "big", 100).error().code, Errc::too_large);
+  EXPECT_TRUE(read_file(dir / "big", 101));
+}
+
+TEST(WriteFileAtomically, CreatesFileWithRequestedMode) {
+  TempDir dir;
+  auto path = dir / "secret";
+  ASSERT_TRUE(write_file_atomically(path, std::string_view("hello\n"), 0600));
+  EXPECT_EQ(test::read_text_file(path.string()), "hello\n");
+  EXPECT_EQ(mode_of(path), 0600u);
+}
+
+TEST(WriteFileAtomically, AppliesModeWiderThanUmask) {
+  TempDir dir;
+  auto path = dir / "public";
+  auto previous = ::umask(077);
+  auto written = write_file_atomically(path, std::string_view("x"), 0644);
+  ::umask(previous);
+  ASSERT_TRUE(written);
+  EXPECT_EQ(mode_of(path), 0644u);
+}
+
+TEST(WriteFileAtomically, ReplacesExistingContentAndLeavesNoTemporaryFile) {
+  TempDir dir;
+  auto path = dir / "server.info";
+  test::write_file(path, "old content that is longer than the new one");
+  Bytes content{'1', '2', '3'};
+  ASSERT_TRUE(write_file_atomically(path, ByteView(content), 0600));
+  EXPECT_EQ(test::read_text_file(path.string()), "123");
+  int entries = 0;
+  for ([[maybe_unused]] auto &entry : std::filesystem::directory_iterator(dir.path()))
+    ++entries;
+  EXPECT_EQ(entries, 1);
+}
+
+TEST(WriteFileAtomically, LeavesTargetUntouchedWhenRenameFails) {
+  TempDir dir;
+  // A non-empty directory cannot be replaced by a file: rename fails after the write.
+  auto target = dir / "occupied";
+  std::filesystem::create_directory(target);
+  test::write_file(target / "inside", "keep");
+  auto written = write_file_atomically(target, std::string_view("new"), 0600);
+  ASSERT_FALSE(written);
+  EXPECT_EQ(written.error().code, Errc::io_error);
+  EXPECT_TRUE(std::filesystem::is_directory(target));
+  EXPECT_EQ(test::read_text_file((target / "inside").string()), "keep");
+  int entries = 0;
+  for ([[maybe_unused]] auto &entry : std::filesystem::directory_iterator(dir.path()))
+    ++entries;
+  EXPECT_EQ(entries, 1) << "the temporary file was not removed";
+}
+
+TEST(WriteFileAtomically, ReportsMissingDirectoryAsCannotCreate) {
+  TempDir dir;
+  auto written = write_file_atomically(dir / "missing" / "file", std::string_view("x"), 0600);
+  ASSERT_FALSE(written);
+  EXPECT_EQ(written.error().code, Errc::cannot_create);
+}
+
+TEST(FsyncDirectory, SyncsExistingDirectoryAndReportsMissingOne) {
+  TempDir dir;
+  EXPECT_TRUE(fsync_directory(dir.path()));
+  EXPECT_EQ(fsync_directory(dir / "missing").error().code, Errc::io_error);
+}
