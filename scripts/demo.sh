@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# The whole story in one command: installs what is missing, builds, starts messageu-server on a
+# free loopback port with a fresh database, and walks two users (alice and bob) through
+# register → list → send (with the automatic key exchange) → pull, printing each command and its
+# output. Everything lives in a temporary directory removed at the end.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+
+"$root/scripts/setup.sh"
+"$root/scripts/build.sh" >/dev/null
+bin=${MESSAGEU_BUILD_DIR:-$root/build}/bin
+
+work=$(mktemp -d)
+server_pid=""
+cleanup() {
+  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# Start the server on a free port and read the port from its "listening on" line.
+"$bin/messageu-server" --port 0 --bind 127.0.0.1 --db "$work/defensive.db" \
+  2>"$work/server.log" &
+server_pid=$!
+for _ in $(seq 100); do
+  grep -q "listening on" "$work/server.log" 2>/dev/null && break
+  sleep 0.1
+done
+address=$(grep -o "listening on [^ ]*" "$work/server.log" | head -1 | cut -d' ' -f3)
+[ -n "$address" ] || { echo "demo: the server did not start" >&2; cat "$work/server.log" >&2; exit 1; }
+echo "# messageu-server is listening on $address"
+
+# Runs one messageu command as USER, echoing it first.
+as() {
+  local user=$1; shift
+  echo
+  echo "\$ messageu --home $user $*"
+  "$bin/messageu" --home "$work/$user" --server "$address" "$@"
+}
+
+as alice register alice
+as bob register bob
+as alice list
+as alice send bob "Hello Bob, this message is end-to-end encrypted."
+as bob pull
+as bob send alice "Hi Alice! Got it."
+as alice pull
+echo
+echo "# done: the server never saw a plaintext or a private key"
