@@ -1,0 +1,67 @@
+// Creation and version check of the server database's schema.
+#include <messageu/store/server_schema.hpp>
+
+#include <messageu/store/storage_error.hpp>
+
+namespace messageu::store {
+
+namespace {
+
+constexpr std::string_view k_schema_sql = R"sql(
+CREATE TABLE clients (
+  ID BLOB NOT NULL PRIMARY KEY CHECK (length(ID) = 16),
+  UserName TEXT NOT NULL,
+  PublicKey BLOB NOT NULL CHECK (length(PublicKey) = 160),
+  LastSeen TEXT NOT NULL,
+  Protected INTEGER NOT NULL DEFAULT 0
+);
+CREATE UNIQUE INDEX clients_by_name ON clients (UserName);
+CREATE TABLE messages (
+  ID INTEGER PRIMARY KEY CHECK (ID BETWEEN 1 AND 4294967295),
+  ToClient BLOB NOT NULL CHECK (length(ToClient) = 16),
+  FromClient BLOB NOT NULL CHECK (length(FromClient) = 16),
+  Type INTEGER NOT NULL,
+  Content BLOB,
+  ContentSize INTEGER NOT NULL,
+  SpoolFile TEXT,
+  Seq INTEGER NOT NULL
+);
+CREATE INDEX messages_by_recipient ON messages (ToClient, Seq);
+CREATE TABLE store_state (
+  Name TEXT NOT NULL PRIMARY KEY,
+  Value INTEGER NOT NULL
+);
+INSERT INTO store_state (Name, Value) VALUES ('last_message_id', 0);
+)sql";
+
+Result<bool> has_tables(Database &database) {
+  auto statement = MESSAGEU_TRY(database.prepare("SELECT 1 FROM sqlite_master LIMIT 1"));
+  return statement.step();
+}
+
+Status create_schema(Database &database) {
+  auto transaction = MESSAGEU_TRY(Transaction::begin(database));
+  MESSAGEU_TRY(database.exec(k_schema_sql));
+  // user_version lives in the database header, so it commits with the tables.
+  MESSAGEU_TRY(database.set_user_version(k_server_schema_version));
+  return transaction.commit();
+}
+
+} // namespace
+
+Status ensure_server_schema(Database &database) {
+  // Only takes effect before the first table exists; lets deletes give pages back to the file.
+  MESSAGEU_TRY(database.exec("PRAGMA auto_vacuum=INCREMENTAL"));
+  auto version = MESSAGEU_TRY(database.user_version());
+  if (version == k_server_schema_version)
+    return {};
+  if (version != 0)
+    return storage_error("database schema version " + std::to_string(version) +
+                         " is not the supported version " +
+                         std::to_string(k_server_schema_version));
+  if (MESSAGEU_TRY(has_tables(database)))
+    return storage_error("the database has tables but no messageu schema version");
+  return create_schema(database);
+}
+
+} // namespace messageu::store

@@ -1,0 +1,168 @@
+// The spool directory: creation, locking, unique file names, orphan removal.
+#include <messageu/store/spool.hpp>
+
+#include <messageu/store/storage_error.hpp>
+#include <messageu/util/files.hpp>
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <vector>
+
+namespace messageu::store {
+
+namespace {
+
+constexpr std::string_view k_content_prefix = "content-";
+constexpr std::string_view k_lock_name = "lock";
+
+Error errno_error(std::string_view action, const std::filesystem::path &path, int error_number) {
+  std::string message =
+      std::string(action) + " " + path.string() + ": " + std::strerror(error_number);
+  if (error_number == ENOSPC || error_number == EDQUOT)
+    return storage_full_error(std::move(message));
+  return storage_error(std::move(message));
+}
+
+// Creates the directory when missing. A new directory's entry is synced in its parent, so that
+// the spool cannot vanish in a crash while rows already name files in it.
+Status make_directory(const std::filesystem::path &directory) {
+  if (::mkdir(directory.c_str(), 0700) != 0) {
+    if (errno == EEXIST)
+      return {};
+    return errno_error("cannot create spool directory", directory, errno);
+  }
+  auto parent =
+      directory.parent_path().empty() ? std::filesystem::path(".") : directory.parent_path();
+  if (auto status = fsync_directory(parent); !status)
+    return storage_error(status.error().message);
+  return {};
+}
+
+// Takes an exclusive lock on the directory's lock file; returns the descriptor holding it.
+Result<int> lock_directory(const std::filesystem::path &directory) {
+  auto path = directory / k_lock_name;
+  int descriptor = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (descriptor < 0)
+    return errno_error("cannot open", path, errno);
+  if (::flock(descriptor, LOCK_EX | LOCK_NB) != 0) {
+    int error_number = errno;
+    ::close(descriptor);
+    if (error_number == EWOULDBLOCK)
+      return make_error(Errc::unavailable,
+                        "spool " + directory.string() + " is in use by another server");
+    return errno_error("cannot lock", path, error_number);
+  }
+  return descriptor;
+}
+
+} // namespace
+
+Spool::Spool(std::filesystem::path directory, int lock_descriptor, bool temporary)
+    : m_directory(std::move(directory)), m_lock_descriptor(lock_descriptor),
+      m_temporary(temporary) {}
+
+Spool::~Spool() {
+  ::close(m_lock_descriptor);
+  if (m_temporary) {
+    std::error_code ignored;
+    std::filesystem::remove_all(m_directory, ignored);
+  }
+}
+
+Result<std::shared_ptr<Spool>> Spool::open(const std::filesystem::path &directory) {
+  MESSAGEU_TRY(make_directory(directory));
+  int descriptor = MESSAGEU_TRY(lock_directory(directory));
+  return std::shared_ptr<Spool>(new Spool(directory, descriptor, false));
+}
+
+Result<std::shared_ptr<Spool>> Spool::open_temporary() {
+  std::error_code error;
+  auto base = std::filesystem::temp_directory_path(error);
+  if (error)
+    return storage_error("no temporary directory: " + error.message());
+  std::string pattern = (base / "messageu-spool-XXXXXX").string();
+  std::vector<char> buffer(pattern.begin(), pattern.end());
+  buffer.push_back('\0');
+  if (!::mkdtemp(buffer.data()))
+    return errno_error("cannot create", pattern, errno);
+  std::filesystem::path directory(buffer.data());
+  auto descriptor = lock_directory(directory);
+  if (!descriptor) {
+    std::filesystem::remove_all(directory, error);
+    return std::move(descriptor).error();
+  }
+  return std::shared_ptr<Spool>(new Spool(directory, *descriptor, true));
+}
+
+Result<SpoolFile> Spool::create() const {
+  std::string pattern = (m_directory / (std::string(k_content_prefix) + "XXXXXX")).string();
+  std::vector<char> buffer(pattern.begin(), pattern.end());
+  buffer.push_back('\0');
+  int descriptor = ::mkostemp(buffer.data(), O_CLOEXEC); // mode 0600
+  if (descriptor < 0)
+    return errno_error("cannot create spool file in", m_directory, errno);
+  return SpoolFile(descriptor, std::filesystem::path(buffer.data()).filename().string());
+}
+
+Result<SpoolFile> Spool::open_file(std::string_view name) const {
+  // Names come from the database: never let one point outside the spool.
+  if (!is_content_name(name))
+    return storage_error("not a spool file name: " + std::string(name));
+  auto path = m_directory / name;
+  int descriptor = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (descriptor < 0)
+    return errno_error("cannot open", path, errno);
+  return SpoolFile(descriptor, std::string(name));
+}
+
+Status Spool::remove(std::string_view name) const {
+  if (!is_content_name(name))
+    return storage_error("not a spool file name: " + std::string(name));
+  auto path = m_directory / name;
+  if (::unlink(path.c_str()) != 0 && errno != ENOENT)
+    return errno_error("cannot remove", path, errno);
+  return {};
+}
+
+Status Spool::sync_directory() const {
+  int descriptor = ::open(m_directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (descriptor < 0)
+    return errno_error("cannot open", m_directory, errno);
+  int result = ::fsync(descriptor);
+  int error_number = errno;
+  ::close(descriptor);
+  if (result != 0)
+    return errno_error("cannot fsync", m_directory, error_number);
+  return {};
+}
+
+Result<std::size_t>
+Spool::remove_unreferenced(const std::function<bool(std::string_view)> &referenced) const {
+  std::error_code error;
+  std::vector<std::string> orphans;
+  // increment(error) instead of a range-for, which would throw on a listing error.
+  std::filesystem::directory_iterator entry(m_directory, error), end;
+  for (; !error && entry != end; entry.increment(error)) {
+    auto name = entry->path().filename().string();
+    if (is_content_name(name) && !referenced(name))
+      orphans.push_back(std::move(name));
+  }
+  if (error)
+    return storage_error("cannot list " + m_directory.string() + ": " + error.message());
+  for (const auto &name : orphans)
+    MESSAGEU_TRY(remove(name));
+  if (!orphans.empty())
+    MESSAGEU_TRY(sync_directory());
+  return orphans.size();
+}
+
+bool Spool::is_content_name(std::string_view name) {
+  return name.size() > k_content_prefix.size() && name.starts_with(k_content_prefix) &&
+         name.find('/') == std::string_view::npos;
+}
+
+} // namespace messageu::store

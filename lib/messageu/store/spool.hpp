@@ -1,0 +1,61 @@
+// The spool: a directory beside the database ("<db>.spool/") holding the contents too large to
+// keep inline in a row, one file each, named "content-XXXXXX"; a message row names its file.
+//
+// The directory is locked (flock on its "lock" file) for as long as the Spool lives, so a
+// second server on the same database fails to open instead of deleting the first one's files
+// as orphans. A Spool is safe to share between threads: it keeps no mutable state.
+#pragma once
+
+#include <messageu/store/spool_file.hpp>
+#include <messageu/util/result.hpp>
+
+#include <cstddef>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace messageu::store {
+
+class Spool {
+public:
+  // Opens `directory`, creating it when missing (its parent must exist), and locks it.
+  // Locked by another open Spool (this process or another) → Errc::unavailable; cannot create
+  // or lock → Errc::storage.
+  static Result<std::shared_ptr<Spool>> open(const std::filesystem::path &directory);
+  // A new private directory under the system's temporary directory, removed with everything
+  // in it when the Spool is destroyed.
+  static Result<std::shared_ptr<Spool>> open_temporary();
+
+  ~Spool();
+  Spool(const Spool &) = delete;
+  Spool &operator=(const Spool &) = delete;
+
+  const std::filesystem::path &directory() const { return m_directory; }
+
+  // Creates a new empty file with a unique name, open for writing (mode 0600).
+  Result<SpoolFile> create() const;
+  // Opens an existing content file for reading. A name that is not a content file's name, or
+  // a missing file → Errc::storage.
+  Result<SpoolFile> open_file(std::string_view name) const;
+  // Removes a content file; a missing file is not an error (removal is idempotent).
+  Status remove(std::string_view name) const;
+  // Flushes the directory's entries, so that created and removed files survive a crash.
+  Status sync_directory() const;
+  // Removes every content file for which `referenced` answers false; returns how many.
+  Result<std::size_t>
+  remove_unreferenced(const std::function<bool(std::string_view)> &referenced) const;
+
+  // Whether `name` has the form of a content file's name.
+  static bool is_content_name(std::string_view name);
+
+private:
+  Spool(std::filesystem::path directory, int lock_descriptor, bool temporary);
+
+  std::filesystem::path m_directory;
+  int m_lock_descriptor;
+  bool m_temporary;
+};
+
+} // namespace messageu::store

@@ -1,0 +1,76 @@
+// POSIX file I/O for spool files, retrying interrupted and partial transfers.
+#include <messageu/store/spool_file.hpp>
+
+#include <messageu/store/storage_error.hpp>
+
+#include <cerrno>
+#include <cstring>
+#include <unistd.h>
+#include <utility>
+
+namespace messageu::store {
+
+namespace {
+
+Error file_error(std::string_view action, const std::string &name, int error_number) {
+  std::string message =
+      std::string(action) + " spool file " + name + ": " + std::strerror(error_number);
+  if (error_number == ENOSPC || error_number == EDQUOT)
+    return storage_full_error(std::move(message));
+  return storage_error(std::move(message));
+}
+
+} // namespace
+
+SpoolFile::SpoolFile(int descriptor, std::string name)
+    : m_descriptor(descriptor), m_name(std::move(name)) {}
+
+SpoolFile::SpoolFile(SpoolFile &&other) noexcept
+    : m_descriptor(std::exchange(other.m_descriptor, -1)), m_name(std::move(other.m_name)) {}
+
+SpoolFile &SpoolFile::operator=(SpoolFile &&other) noexcept {
+  if (this != &other) {
+    close();
+    m_descriptor = std::exchange(other.m_descriptor, -1);
+    m_name = std::move(other.m_name);
+  }
+  return *this;
+}
+
+SpoolFile::~SpoolFile() { close(); }
+
+Status SpoolFile::write_all(ByteView bytes) {
+  while (!bytes.empty()) {
+    ssize_t count = ::write(m_descriptor, bytes.data(), bytes.size());
+    if (count < 0 && errno == EINTR)
+      continue;
+    if (count < 0)
+      return file_error("write", m_name, errno);
+    bytes = bytes.subspan(static_cast<std::size_t>(count));
+  }
+  return {};
+}
+
+Result<std::size_t> SpoolFile::read(MutableByteView buffer) {
+  for (;;) {
+    ssize_t count = ::read(m_descriptor, buffer.data(), buffer.size());
+    if (count >= 0)
+      return static_cast<std::size_t>(count);
+    if (errno != EINTR)
+      return file_error("read", m_name, errno);
+  }
+}
+
+Status SpoolFile::sync() {
+  if (::fsync(m_descriptor) != 0)
+    return file_error("fsync", m_name, errno);
+  return {};
+}
+
+void SpoolFile::close() {
+  if (m_descriptor >= 0)
+    ::close(m_descriptor);
+  m_descriptor = -1;
+}
+
+} // namespace messageu::store

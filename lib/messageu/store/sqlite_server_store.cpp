@@ -1,0 +1,397 @@
+// The SQLite server store: clients, messages with inline or spooled contents, group commit.
+#include <messageu/store/sqlite_server_store.hpp>
+
+#include <messageu/store/message_id_allocator.hpp>
+#include <messageu/store/server_schema.hpp>
+#include <messageu/store/server_statements.hpp>
+#include <messageu/store/spool.hpp>
+#include <messageu/store/staged_content.hpp>
+#include <messageu/store/storage_error.hpp>
+#include <messageu/store/stored_content_source.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <unordered_set>
+
+namespace messageu::store {
+
+namespace {
+
+// How long a statement waits for a lock held by another connection (a reader, a backup).
+constexpr std::chrono::milliseconds k_busy_timeout{5000};
+// Free pages (4 KiB each) tolerated in the file before deletes give them back.
+constexpr std::int64_t k_free_pages_before_vacuum = 256;
+
+Result<ClientId> column_client_id(const Statement &statement, int index) {
+  auto bytes = statement.column_blob_view(index);
+  if (bytes.size() != k_client_id_size)
+    return storage_error("corrupt database: a client id of " + std::to_string(bytes.size()) +
+                         " bytes");
+  ClientId id{};
+  std::copy(bytes.begin(), bytes.end(), id.begin());
+  return id;
+}
+
+Result<MessageType> column_message_type(const Statement &statement, int index) {
+  auto value = statement.column_int64(index);
+  if (value < 1 || value > 4)
+    return storage_error("corrupt database: message type " + std::to_string(value));
+  return static_cast<MessageType>(value);
+}
+
+// Runs a statement that has one integer result.
+Result<std::int64_t> query_int64(Database &database, std::string_view sql) {
+  auto statement = MESSAGEU_TRY(database.prepare(sql));
+  if (!MESSAGEU_TRY(statement.step()))
+    return storage_error(std::string(sql) + ": no row");
+  return statement.column_int64(0);
+}
+
+// The staged contents of a batch, checked to be this store's and finished.
+Result<std::vector<StagedContent *>> staged_contents(std::span<NewMessage> messages,
+                                                     const Spool &spool) {
+  std::vector<StagedContent *> contents;
+  contents.reserve(messages.size());
+  for (auto &message : messages) {
+    auto *content = dynamic_cast<StagedContent *>(message.content.get());
+    if (!content || content->spool() != &spool)
+      return make_error(Errc::invalid_argument, "message content not made by this store");
+    if (!content->finished())
+      return make_error(Errc::invalid_argument, "message content not finished");
+    contents.push_back(content);
+  }
+  return contents;
+}
+
+} // namespace
+
+struct SqliteServerStore::Impl {
+  Database database;
+  std::shared_ptr<Spool> spool;
+  ServerStatements statements;
+  MessageId last_message_id = 0;  // the counter ids are allocated from (persisted)
+  std::int64_t last_sequence = 0; // the stored order of the newest message
+
+  // Prepares the statements and loads the counters of an open database with the schema.
+  static Result<std::unique_ptr<Impl>> create(Database database, std::shared_ptr<Spool> spool);
+
+  Status insert_message(MessageId id, const NewMessage &message, const StagedContent &content);
+  Result<bool> message_id_in_use(MessageId id);
+  Status load_counters();
+  Status remove_orphan_spool_files();
+  void reclaim_free_pages();
+  Status update_client(Statement &statement, const ClientId &id);
+};
+
+SqliteServerStore::SqliteServerStore(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
+SqliteServerStore::~SqliteServerStore() = default;
+
+std::filesystem::path
+SqliteServerStore::spool_directory_for(const std::filesystem::path &database_path) {
+  auto directory = database_path;
+  directory += ".spool";
+  return directory;
+}
+
+const std::filesystem::path &SqliteServerStore::spool_directory() const {
+  return m_impl->spool->directory();
+}
+
+Result<std::unique_ptr<SqliteServerStore>>
+SqliteServerStore::open(const std::filesystem::path &path) {
+  // The spool lock comes first: a second server on this database stops here, before it could
+  // take the first one's spool files for orphans.
+  auto spool = MESSAGEU_TRY(Spool::open(spool_directory_for(path)));
+  auto database = MESSAGEU_TRY(Database::open(path));
+  MESSAGEU_TRY(database.set_busy_timeout(k_busy_timeout));
+  MESSAGEU_TRY(ensure_server_schema(database));
+  MESSAGEU_TRY(database.enable_wal());
+  MESSAGEU_TRY(database.set_synchronous(Synchronous::full));
+  auto impl = MESSAGEU_TRY(Impl::create(std::move(database), std::move(spool)));
+  MESSAGEU_TRY(impl->remove_orphan_spool_files());
+  return std::unique_ptr<SqliteServerStore>(new SqliteServerStore(std::move(impl)));
+}
+
+Result<std::unique_ptr<SqliteServerStore>> SqliteServerStore::open_in_memory() {
+  auto spool = MESSAGEU_TRY(Spool::open_temporary());
+  auto database = MESSAGEU_TRY(Database::open_in_memory());
+  MESSAGEU_TRY(ensure_server_schema(database));
+  auto impl = MESSAGEU_TRY(Impl::create(std::move(database), std::move(spool)));
+  return std::unique_ptr<SqliteServerStore>(new SqliteServerStore(std::move(impl)));
+}
+
+Result<std::unique_ptr<SqliteServerStore::Impl>>
+SqliteServerStore::Impl::create(Database database, std::shared_ptr<Spool> spool) {
+  auto statements = MESSAGEU_TRY(ServerStatements::prepare(database));
+  std::unique_ptr<Impl> impl(
+      new Impl{std::move(database), std::move(spool), std::move(statements)});
+  MESSAGEU_TRY(impl->load_counters());
+  return impl;
+}
+
+Status SqliteServerStore::Impl::load_counters() {
+  auto last_id = MESSAGEU_TRY(
+      query_int64(database, "SELECT Value FROM store_state WHERE Name = 'last_message_id'"));
+  if (last_id < 0 || last_id > k_last_message_id)
+    return storage_error("corrupt database: last message id " + std::to_string(last_id));
+  last_message_id = static_cast<MessageId>(last_id);
+  last_sequence = MESSAGEU_TRY(query_int64(database, "SELECT COALESCE(MAX(Seq), 0) FROM messages"));
+  return {};
+}
+
+Status SqliteServerStore::Impl::remove_orphan_spool_files() {
+  std::unordered_set<std::string> referenced;
+  auto statement =
+      MESSAGEU_TRY(database.prepare("SELECT SpoolFile FROM messages WHERE SpoolFile IS NOT NULL"));
+  while (MESSAGEU_TRY(statement.step()))
+    referenced.insert(statement.column_text(0));
+  statement.reset();
+  MESSAGEU_TRY(spool->remove_unreferenced(
+      [&](std::string_view name) { return referenced.contains(std::string(name)); }));
+  return {};
+}
+
+// --- clients ---
+
+Status SqliteServerStore::add_client(const ClientId &id, std::string_view name,
+                                     const PublicKeyBytes &public_key) {
+  auto &statements = m_impl->statements;
+  auto transaction = MESSAGEU_TRY(Transaction::begin(m_impl->database));
+  {
+    StatementReset reset(statements.client_name_exists);
+    MESSAGEU_TRY(statements.client_name_exists.bind_text(1, name));
+    if (MESSAGEU_TRY(statements.client_name_exists.step()))
+      return make_error(Errc::name_taken, "the name " + std::string(name) + " is taken");
+  }
+  {
+    StatementReset reset(statements.client_id_exists);
+    MESSAGEU_TRY(statements.client_id_exists.bind_blob(1, id));
+    if (MESSAGEU_TRY(statements.client_id_exists.step()))
+      return make_error(Errc::invalid_argument, "client id already registered");
+  }
+  auto &insert = statements.insert_client;
+  MESSAGEU_TRY(insert.bind_blob(1, id));
+  MESSAGEU_TRY(insert.bind_text(2, name));
+  MESSAGEU_TRY(insert.bind_blob(3, public_key));
+  MESSAGEU_TRY(insert.run());
+  return transaction.commit();
+}
+
+Result<std::optional<ClientRecord>> SqliteServerStore::find_client(const ClientId &id) {
+  auto &statement = m_impl->statements.find_client;
+  StatementReset reset(statement);
+  MESSAGEU_TRY(statement.bind_blob(1, id));
+  if (!MESSAGEU_TRY(statement.step()))
+    return std::optional<ClientRecord>{};
+  ClientRecord record;
+  record.id = MESSAGEU_TRY(column_client_id(statement, 0));
+  record.name = statement.column_text(1);
+  auto key = statement.column_blob_view(2);
+  if (key.size() != k_public_key_size)
+    return storage_error("corrupt database: a public key of " + std::to_string(key.size()) +
+                         " bytes");
+  std::copy(key.begin(), key.end(), record.public_key.begin());
+  record.last_seen = statement.column_text(3);
+  record.is_protected = statement.column_int64(4) != 0;
+  return std::optional<ClientRecord>(std::move(record));
+}
+
+Result<std::vector<ClientSummary>> SqliteServerStore::list_clients() {
+  auto &statement = m_impl->statements.list_clients;
+  StatementReset reset(statement);
+  std::vector<ClientSummary> clients;
+  while (MESSAGEU_TRY(statement.step()))
+    clients.push_back({MESSAGEU_TRY(column_client_id(statement, 0)), statement.column_text(1)});
+  return clients;
+}
+
+Status SqliteServerStore::Impl::update_client(Statement &statement, const ClientId &id) {
+  StatementReset reset(statement);
+  MESSAGEU_TRY(statement.bind_blob(1, id));
+  MESSAGEU_TRY(statement.step());
+  if (database.changes() == 0)
+    return make_error(Errc::unknown_user, "no client with id " + client_id_to_hex(id));
+  return {};
+}
+
+Status SqliteServerStore::touch(const ClientId &id) {
+  // LastSeen is not worth an fsync per request: commit it without one (WAL stays consistent,
+  // and the next synced commit makes it durable too), then restore full durability.
+  auto &statements = m_impl->statements;
+  MESSAGEU_TRY(statements.synchronous_normal.run());
+  auto status = m_impl->update_client(statements.touch_client, id);
+  MESSAGEU_TRY(statements.synchronous_full.run());
+  return status;
+}
+
+Status SqliteServerStore::set_protected(const ClientId &id) {
+  return m_impl->update_client(m_impl->statements.protect_client, id);
+}
+
+// --- messages ---
+
+Result<std::unique_ptr<ContentSink>> SqliteServerStore::begin_content(std::uint64_t size) {
+  if (size > k_max_content_size)
+    return make_error(Errc::too_large,
+                      "content of " + std::to_string(size) + " bytes is above the maximum");
+  auto content = MESSAGEU_TRY(StagedContent::begin(m_impl->spool, size, k_inline_content_limit));
+  return std::unique_ptr<ContentSink>(std::move(content));
+}
+
+Result<bool> SqliteServerStore::Impl::message_id_in_use(MessageId id) {
+  auto &statement = statements.message_id_in_use;
+  StatementReset reset(statement);
+  MESSAGEU_TRY(statement.bind_int64(1, id));
+  return statement.step();
+}
+
+Status SqliteServerStore::Impl::insert_message(MessageId id, const NewMessage &message,
+                                               const StagedContent &content) {
+  auto &insert = statements.insert_message;
+  StatementReset reset(insert);
+  MESSAGEU_TRY(insert.bind_int64(1, id));
+  MESSAGEU_TRY(insert.bind_blob(2, message.to));
+  MESSAGEU_TRY(insert.bind_blob(3, message.from));
+  MESSAGEU_TRY(insert.bind_int64(4, static_cast<std::int64_t>(message.type)));
+  if (content.is_inline()) {
+    MESSAGEU_TRY(insert.bind_blob(5, content.inline_bytes()));
+    MESSAGEU_TRY(insert.bind_null(7));
+  } else {
+    MESSAGEU_TRY(insert.bind_null(5));
+    MESSAGEU_TRY(insert.bind_text(7, content.spool_name()));
+  }
+  MESSAGEU_TRY(insert.bind_int64(6, static_cast<std::int64_t>(content.size())));
+  MESSAGEU_TRY(insert.bind_int64(8, last_sequence + 1));
+  MESSAGEU_TRY(insert.step());
+  ++last_sequence;
+  return {};
+}
+
+Result<std::vector<MessageId>> SqliteServerStore::insert_messages(std::span<NewMessage> messages) {
+  std::vector<MessageId> ids;
+  if (messages.empty())
+    return ids;
+  auto contents = MESSAGEU_TRY(staged_contents(messages, *m_impl->spool));
+  auto &impl = *m_impl;
+  // On failure the counters go back to where they were, with the rolled-back rows.
+  auto saved_id = impl.last_message_id;
+  auto saved_sequence = impl.last_sequence;
+  auto restore = [&](Error error) {
+    impl.last_message_id = saved_id;
+    impl.last_sequence = saved_sequence;
+    return error;
+  };
+  auto in_use = [&](MessageId id) { return impl.message_id_in_use(id); };
+  auto transaction = MESSAGEU_TRY(Transaction::begin(impl.database));
+  ids.reserve(messages.size());
+  for (std::size_t i = 0; i < messages.size(); ++i) {
+    auto id = next_message_id(impl.last_message_id, k_last_message_id, in_use);
+    if (!id)
+      return restore(std::move(id).error());
+    if (auto status = impl.insert_message(*id, messages[i], *contents[i]); !status)
+      return restore(std::move(status).error());
+    impl.last_message_id = *id;
+    ids.push_back(*id);
+  }
+  auto &save = impl.statements.save_last_message_id;
+  if (auto status = save.bind_int64(1, impl.last_message_id); !status)
+    return restore(std::move(status).error());
+  if (auto status = save.run(); !status)
+    return restore(std::move(status).error());
+  if (auto status = transaction.commit(); !status)
+    return restore(std::move(status).error());
+  for (auto *content : contents)
+    content->mark_stored();
+  return ids;
+}
+
+Result<std::vector<StoredMessage>> SqliteServerStore::pending_messages(const ClientId &to) {
+  auto &statement = m_impl->statements.pending_messages;
+  StatementReset reset(statement);
+  MESSAGEU_TRY(statement.bind_blob(1, to));
+  std::vector<StoredMessage> messages;
+  while (MESSAGEU_TRY(statement.step())) {
+    StoredMessage message;
+    message.id = static_cast<MessageId>(statement.column_int64(0));
+    message.from = MESSAGEU_TRY(column_client_id(statement, 1));
+    message.type = MESSAGEU_TRY(column_message_type(statement, 2));
+    message.content_size = static_cast<std::uint64_t>(statement.column_int64(3));
+    messages.push_back(message);
+  }
+  return messages;
+}
+
+Result<bool> SqliteServerStore::has_pending(const ClientId &to) {
+  auto &statement = m_impl->statements.has_pending;
+  StatementReset reset(statement);
+  MESSAGEU_TRY(statement.bind_blob(1, to));
+  return statement.step();
+}
+
+Result<PendingTotals> SqliteServerStore::pending_totals(const ClientId &to) {
+  auto &statement = m_impl->statements.pending_totals;
+  StatementReset reset(statement);
+  MESSAGEU_TRY(statement.bind_blob(1, to));
+  if (!MESSAGEU_TRY(statement.step()))
+    return storage_error("pending totals: no row");
+  return PendingTotals{static_cast<std::uint64_t>(statement.column_int64(0)),
+                       static_cast<std::uint64_t>(statement.column_int64(1))};
+}
+
+Result<std::unique_ptr<ContentSource>> SqliteServerStore::open_content(MessageId id) {
+  auto &statement = m_impl->statements.message_content;
+  StatementReset reset(statement);
+  MESSAGEU_TRY(statement.bind_int64(1, id));
+  if (!MESSAGEU_TRY(statement.step()))
+    return make_error(Errc::invalid_argument, "no message with id " + std::to_string(id));
+  auto size = static_cast<std::uint64_t>(statement.column_int64(1));
+  if (statement.column_is_null(2)) {
+    auto content = statement.column_blob(0);
+    if (content.size() != size)
+      return storage_error("corrupt database: message " + std::to_string(id) +
+                           " has a content of the wrong size");
+    return std::unique_ptr<ContentSource>(new InlineContentSource(std::move(content)));
+  }
+  auto file = MESSAGEU_TRY(m_impl->spool->open_file(statement.column_text(2)));
+  return std::unique_ptr<ContentSource>(new SpoolContentSource(std::move(file), size));
+}
+
+Result<std::size_t> SqliteServerStore::delete_messages(const ClientId &to,
+                                                       std::span<const MessageId> ids) {
+  if (ids.empty())
+    return std::size_t{0};
+  auto &statement = m_impl->statements.delete_message;
+  auto transaction = MESSAGEU_TRY(Transaction::begin(m_impl->database));
+  std::size_t deleted = 0;
+  std::vector<std::string> spool_files;
+  for (auto id : ids) {
+    StatementReset reset(statement);
+    MESSAGEU_TRY(statement.bind_int64(1, id));
+    MESSAGEU_TRY(statement.bind_blob(2, to));
+    if (!MESSAGEU_TRY(statement.step()))
+      continue; // not held for `to`, or already deleted
+    ++deleted;
+    if (!statement.column_is_null(0))
+      spool_files.push_back(statement.column_text(0));
+  }
+  MESSAGEU_TRY(transaction.commit());
+  // Files go only after the rows are gone for good, so no row ever names a missing file.
+  // A file that cannot be removed now is an orphan, removed at the next open.
+  for (const auto &name : spool_files)
+    (void)m_impl->spool->remove(name);
+  m_impl->reclaim_free_pages();
+  return deleted;
+}
+
+void SqliteServerStore::Impl::reclaim_free_pages() {
+  auto &count = statements.freelist_count;
+  StatementReset reset(count);
+  auto row = count.step();
+  if (!row || !*row || count.column_int64(0) < k_free_pages_before_vacuum)
+    return;
+  count.reset();
+  // Best effort: the deletes are committed whatever happens here.
+  (void)database.exec("PRAGMA incremental_vacuum");
+}
+
+} // namespace messageu::store

@@ -1,0 +1,223 @@
+// SqliteServerStore, messages: batches, ids, stored order, inline and spooled contents,
+// deletion with reclaim of the spool files, per-recipient totals.
+#include <messageu/store/sqlite_server_store.hpp>
+#include <messageu/store/storage_error.hpp>
+
+#include "store_test_helpers.hpp"
+
+#include <gtest/gtest.h>
+
+using namespace messageu;
+using namespace messageu::store;
+using namespace messageu::store::test;
+
+namespace {
+
+std::unique_ptr<SqliteServerStore> memory_store() {
+  auto store = SqliteServerStore::open_in_memory();
+  EXPECT_TRUE(store) << store.error().message;
+  return std::move(store).value();
+}
+
+std::size_t spool_file_count(const SqliteServerStore &store) {
+  std::size_t count = 0;
+  for (const auto &entry : std::filesystem::directory_iterator(store.spool_directory()))
+    count += entry.path().filename().string().starts_with("content-");
+  return count;
+}
+
+const ClientId k_alice = client_id(1);
+const ClientId k_bob = client_id(2);
+const ClientId k_carol = client_id(3);
+
+} // namespace
+
+TEST(SqliteServerStoreMessages, InsertsABatchWithUniqueIncreasingIds) {
+  auto store = memory_store();
+  std::vector<NewMessage> batch;
+  for (std::uint32_t i = 0; i < 64; ++i)
+    batch.push_back(message(*store, k_bob, k_alice, pattern(i, i)));
+  auto ids = store->insert_messages(batch);
+  ASSERT_TRUE(ids) << ids.error().message;
+  ASSERT_EQ(ids->size(), 64u);
+  for (std::size_t i = 1; i < ids->size(); ++i)
+    EXPECT_LT((*ids)[i - 1], (*ids)[i]);
+  EXPECT_NE(ids->front(), 0u);
+  auto more = insert_one(*store, k_bob, k_alice, pattern(3));
+  EXPECT_GT(more, ids->back());
+}
+
+TEST(SqliteServerStoreMessages, InsertsNothingForAnEmptyBatch) {
+  auto store = memory_store();
+  auto ids = store->insert_messages({});
+  ASSERT_TRUE(ids);
+  EXPECT_TRUE(ids->empty());
+}
+
+TEST(SqliteServerStoreMessages, ListsPendingMessagesPerRecipientInStoredOrder) {
+  auto store = memory_store();
+  auto first = insert_one(*store, k_bob, k_alice, pattern(10), MessageType::text);
+  auto other = insert_one(*store, k_carol, k_alice, pattern(11));
+  std::vector<NewMessage> batch;
+  batch.push_back(message(*store, k_bob, k_carol, {}, MessageType::key_request));
+  batch.push_back(message(*store, k_bob, k_alice, pattern(128), MessageType::symmetric_key));
+  auto ids = store->insert_messages(batch);
+  ASSERT_TRUE(ids);
+  auto pending = store->pending_messages(k_bob);
+  ASSERT_TRUE(pending);
+  EXPECT_EQ(*pending,
+            (std::vector<StoredMessage>{{first, k_alice, MessageType::text, 10},
+                                        {(*ids)[0], k_carol, MessageType::key_request, 0},
+                                        {(*ids)[1], k_alice, MessageType::symmetric_key, 128}}));
+  EXPECT_EQ(*store->pending_messages(k_carol),
+            (std::vector<StoredMessage>{{other, k_alice, MessageType::text, 11}}));
+}
+
+TEST(SqliteServerStoreMessages, ReportsNothingPendingForAClientWithoutMessages) {
+  auto store = memory_store();
+  insert_one(*store, k_bob, k_alice, pattern(5));
+  EXPECT_TRUE(store->pending_messages(k_alice)->empty());
+  EXPECT_FALSE(*store->has_pending(k_alice));
+  EXPECT_TRUE(*store->has_pending(k_bob));
+}
+
+TEST(SqliteServerStoreMessages, ShowsNoMessageBeforeItIsInserted) {
+  auto store = memory_store();
+  auto staged = message(*store, k_bob, k_alice, pattern(200'000));
+  EXPECT_FALSE(*store->has_pending(k_bob));
+  EXPECT_TRUE(store->pending_messages(k_bob)->empty());
+  EXPECT_EQ(*store->pending_totals(k_bob), PendingTotals{});
+  std::vector<NewMessage> batch;
+  batch.push_back(std::move(staged));
+  ASSERT_TRUE(store->insert_messages(batch));
+  EXPECT_TRUE(*store->has_pending(k_bob));
+}
+
+TEST(SqliteServerStoreMessages, RoundTripsInlineContents) {
+  auto store = memory_store();
+  for (std::size_t size : {std::size_t{0}, std::size_t{1}, std::size_t{128}, std::size_t{4096},
+                           std::size_t{SqliteServerStore::k_inline_content_limit}}) {
+    auto content = pattern(size, static_cast<std::uint32_t>(size));
+    auto id = insert_one(*store, k_bob, k_alice, content);
+    EXPECT_EQ(read_content(*store, id), content) << size;
+  }
+  EXPECT_EQ(spool_file_count(*store), 0u);
+}
+
+TEST(SqliteServerStoreMessages, RoundTripsASpooledContentInChunks) {
+  auto store = memory_store();
+  auto content = pattern(5 * 1024 * 1024, 77);
+  auto id = insert_one(*store, k_bob, k_alice, content);
+  EXPECT_EQ(spool_file_count(*store), 1u);
+  auto source = store->open_content(id);
+  ASSERT_TRUE(source);
+  EXPECT_EQ((*source)->size(), content.size());
+  EXPECT_EQ(read_all(**source, 65536), content);
+}
+
+TEST(SqliteServerStoreMessages, SpoolsAContentOneByteAboveTheInlineLimit) {
+  auto store = memory_store();
+  auto content = pattern(SqliteServerStore::k_inline_content_limit + 1);
+  auto id = insert_one(*store, k_bob, k_alice, content);
+  EXPECT_EQ(spool_file_count(*store), 1u);
+  EXPECT_EQ(read_content(*store, id), content);
+}
+
+TEST(SqliteServerStoreMessages, RefusesAContentAboveTheProtocolMaximum) {
+  auto store = memory_store();
+  auto sink = store->begin_content(k_max_content_size + 1);
+  ASSERT_FALSE(sink);
+  EXPECT_EQ(sink.error().code, Errc::too_large);
+}
+
+TEST(SqliteServerStoreMessages, RefusesAnUnfinishedContentAndStoresNoneOfTheBatch) {
+  auto store = memory_store();
+  std::vector<NewMessage> batch;
+  batch.push_back(message(*store, k_bob, k_alice, pattern(10)));
+  auto unfinished = store->begin_content(100'000);
+  ASSERT_TRUE(unfinished && (*unfinished)->write(pattern(100'000)));
+  batch.push_back(NewMessage{k_bob, k_alice, MessageType::file, std::move(unfinished).value()});
+  auto ids = store->insert_messages(batch);
+  ASSERT_FALSE(ids);
+  EXPECT_EQ(ids.error().code, Errc::invalid_argument);
+  EXPECT_FALSE(*store->has_pending(k_bob));
+  batch.clear(); // dropping the staged contents removes their files
+  EXPECT_EQ(spool_file_count(*store), 0u);
+}
+
+TEST(SqliteServerStoreMessages, RefusesAContentMadeByAnotherStore) {
+  auto store = memory_store();
+  auto other = memory_store();
+  std::vector<NewMessage> batch;
+  batch.push_back(message(*other, k_bob, k_alice, pattern(10)));
+  auto ids = store->insert_messages(batch);
+  ASSERT_FALSE(ids);
+  EXPECT_EQ(ids.error().code, Errc::invalid_argument);
+  batch.clear();
+  batch.push_back(NewMessage{k_bob, k_alice, MessageType::text, nullptr});
+  EXPECT_EQ(store->insert_messages(batch).error().code, Errc::invalid_argument);
+}
+
+TEST(SqliteServerStoreMessages, DeletesMessagesAndTheirSpoolFiles) {
+  auto store = memory_store();
+  auto small = insert_one(*store, k_bob, k_alice, pattern(10));
+  auto large = insert_one(*store, k_bob, k_alice, pattern(300'000));
+  auto kept = insert_one(*store, k_bob, k_alice, pattern(400'000));
+  ASSERT_EQ(spool_file_count(*store), 2u);
+  std::vector<MessageId> ids{small, large};
+  auto deleted = store->delete_messages(k_bob, ids);
+  ASSERT_TRUE(deleted);
+  EXPECT_EQ(*deleted, 2u);
+  EXPECT_EQ(spool_file_count(*store), 1u);
+  EXPECT_EQ(*store->pending_messages(k_bob),
+            (std::vector<StoredMessage>{{kept, k_alice, MessageType::text, 400'000}}));
+  EXPECT_EQ(store->open_content(large).error().code, Errc::invalid_argument);
+}
+
+TEST(SqliteServerStoreMessages, DeletesOnlyTheRecipientsOwnMessagesAndCountsEachOnce) {
+  auto store = memory_store();
+  auto for_bob = insert_one(*store, k_bob, k_alice, pattern(10));
+  auto for_carol = insert_one(*store, k_carol, k_alice, pattern(10));
+  std::vector<MessageId> ids{for_bob, for_bob, for_carol, 999'999};
+  EXPECT_EQ(*store->delete_messages(k_bob, ids), 1u);
+  EXPECT_EQ(*store->delete_messages(k_bob, ids), 0u); // repeating is harmless
+  EXPECT_TRUE(*store->has_pending(k_carol));
+  EXPECT_EQ(*store->delete_messages(k_bob, {}), 0u);
+}
+
+TEST(SqliteServerStoreMessages, KeepsAnOpenedContentReadableAfterItsMessageIsDeleted) {
+  auto store = memory_store();
+  auto content = pattern(200'000, 5);
+  auto id = insert_one(*store, k_bob, k_alice, content);
+  auto source = store->open_content(id);
+  ASSERT_TRUE(source);
+  std::vector<MessageId> ids{id};
+  ASSERT_EQ(*store->delete_messages(k_bob, ids), 1u);
+  EXPECT_EQ(spool_file_count(*store), 0u);
+  EXPECT_EQ(read_all(**source), content);
+}
+
+TEST(SqliteServerStoreMessages, DoesNotReuseTheIdOfADeletedMessage) {
+  auto store = memory_store();
+  auto first = insert_one(*store, k_bob, k_alice, pattern(1));
+  std::vector<MessageId> ids{first};
+  ASSERT_EQ(*store->delete_messages(k_bob, ids), 1u);
+  EXPECT_GT(insert_one(*store, k_bob, k_alice, pattern(1)), first);
+}
+
+TEST(SqliteServerStoreMessages, ReportsAnUnknownMessageId) {
+  auto store = memory_store();
+  auto source = store->open_content(12345);
+  ASSERT_FALSE(source);
+  EXPECT_EQ(source.error().code, Errc::invalid_argument);
+}
+
+TEST(SqliteServerStoreMessages, TotalsPendingMessagesAndBytesPerRecipient) {
+  auto store = memory_store();
+  insert_one(*store, k_bob, k_alice, pattern(100));
+  insert_one(*store, k_bob, k_carol, pattern(70'000));
+  insert_one(*store, k_carol, k_alice, pattern(5));
+  EXPECT_EQ(*store->pending_totals(k_bob), (PendingTotals{2, 70'100}));
+  EXPECT_EQ(*store->pending_totals(k_carol), (PendingTotals{1, 5}));
+  EXPECT_EQ(*store->pending_totals(k_alice), (PendingTotals{0, 0}));
+}
