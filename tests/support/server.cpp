@@ -1,10 +1,32 @@
 // The server fixture.
 #include "support/server.hpp"
 
-#include <regex>
 #include <stdexcept>
 
 namespace messageu::test {
+namespace {
+
+// The port of the first complete "listening on ADDR:PORT" line in `log`.
+std::optional<std::uint16_t> listening_port(const std::string &log) {
+  auto start = log.find("listening on ");
+  if (start == std::string::npos)
+    return std::nullopt;
+  auto end = log.find('\n', start);
+  if (end == std::string::npos)
+    return std::nullopt;
+  auto line = log.substr(start, end - start);
+  while (!line.empty() && (line.back() == '\r' || line.back() == ' '))
+    line.pop_back();
+  auto colon = line.rfind(':');
+  if (colon == std::string::npos || colon + 1 == line.size())
+    return std::nullopt;
+  auto digits = line.substr(colon + 1);
+  if (digits.find_first_not_of("0123456789") != std::string::npos || digits.size() > 5)
+    return std::nullopt;
+  return static_cast<std::uint16_t>(std::stoi(digits));
+}
+
+} // namespace
 
 ServerProcess::ServerProcess(std::vector<std::string> extra_args, std::string db_path)
     : m_dir(std::make_unique<TempDir>()),
@@ -18,13 +40,10 @@ ServerProcess::ServerProcess(std::vector<std::string> extra_args, std::string db
   auto text = m_process->wait_for_stderr("listening on ", std::chrono::seconds(20));
   if (!text)
     throw std::runtime_error("server did not start: " + m_process->stderr_text());
-  // Wait for the end of the line that carries the port.
-  std::smatch match;
-  static const std::regex k_listening(R"(listening on \S*:(\d+)\s)");
+  // Wait for the end of the line that carries the port: "listening on ADDR:PORT\n".
   for (int attempt = 0; attempt < 200; ++attempt) {
-    auto log = m_process->stderr_text();
-    if (std::regex_search(log, match, k_listening)) {
-      m_port = static_cast<std::uint16_t>(std::stoi(match[1].str()));
+    if (auto port = listening_port(m_process->stderr_text())) {
+      m_port = *port;
       return;
     }
     m_process->wait_for_stderr("\n", std::chrono::milliseconds(10));
