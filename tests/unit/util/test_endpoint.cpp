@@ -24,6 +24,19 @@ TEST(ParseEndpoint, AcceptsIpv6InBrackets) {
   auto full = parse_endpoint("[fe80::1:2:3]:1");
   ASSERT_TRUE(full);
   EXPECT_EQ(full->host, "fe80::1:2:3");
+  auto zoned = parse_endpoint("[fe80::1%eth0]:1357");
+  ASSERT_TRUE(zoned) << zoned.error().message;
+  EXPECT_EQ(zoned->host, "fe80::1%eth0");
+  EXPECT_EQ(parse_endpoint("[hello]:1").error().code, Errc::config);
+}
+
+TEST(ParseEndpoint, RejectsBracketsAroundAnythingButAnIpv6Address) {
+  // Each of these would print back without brackets and no longer parse.
+  EXPECT_EQ(parse_endpoint("[f%]:8").error().code, Errc::config);
+  EXPECT_EQ(parse_endpoint("[127.0.0.1]:8").error().code, Errc::config);
+  EXPECT_EQ(parse_endpoint("[abc]:8").error().code, Errc::config);
+  EXPECT_EQ(parse_endpoint("[::1%]:8").error().code, Errc::config);
+  EXPECT_EQ(parse_endpoint("[::1%a/b]:8").error().code, Errc::config);
 }
 
 TEST(ParseEndpoint, IgnoresSurroundingWhitespaceAndLineEnding) {

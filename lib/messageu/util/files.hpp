@@ -1,0 +1,42 @@
+// Whole-file reads and crash-safe whole-file writes for the small files of a profile
+// (my.info, server.info): a reader bounded by a size limit, and a writer that replaces a
+// file atomically so that a crash leaves either the old content or the new, never a mix.
+#pragma once
+
+#include <messageu/util/bytes.hpp>
+
+#include <cstddef>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <sys/types.h>
+
+namespace messageu {
+
+// Reads the whole file. Missing or unreadable (permissions, a directory) →
+// Errc::file_not_found; larger than `max_size` bytes → Errc::too_large; a read error →
+// Errc::io_error.
+Result<std::string> read_file(const std::filesystem::path &path, std::size_t max_size);
+
+// Replaces `path` with `content`: writes a temporary file in the same directory created with
+// `mode` (e.g. 0600 for secrets), fsyncs it, renames it over `path`, then fsyncs the
+// directory. On any failure the temporary file is removed and `path` is untouched. The
+// directory must exist. Cannot create the temporary file → Errc::cannot_create; a failed
+// write, fsync or rename → Errc::io_error.
+Status write_file_atomically(const std::filesystem::path &path, ByteView content, mode_t mode);
+Status write_file_atomically(const std::filesystem::path &path, std::string_view content,
+                             mode_t mode);
+
+// As write_file_atomically, but never replaces an existing file: the complete file appears
+// under `path` only if nothing was there (link(2), which fails on an existing name, so two
+// concurrent creators cannot both succeed). `path` exists → Errc::cannot_create with
+// "exists" in the message; other failures as write_file_atomically.
+Status create_file_atomically(const std::filesystem::path &path, ByteView content, mode_t mode);
+Status create_file_atomically(const std::filesystem::path &path, std::string_view content,
+                              mode_t mode);
+
+// Flushes a directory's entries (after a create, rename or unlink in it) to disk.
+// Cannot open or fsync it → Errc::io_error.
+Status fsync_directory(const std::filesystem::path &path);
+
+} // namespace messageu
