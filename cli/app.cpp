@@ -1,0 +1,179 @@
+// Command-line parsing with CLI11 and the one place where an outcome becomes an exit status.
+#include "app.hpp"
+
+#include "commands/commands.hpp"
+#include "context.hpp"
+#include "output.hpp"
+
+#include <messageu/client/exit_code.hpp>
+
+#include <CLI/CLI.hpp>
+
+#include <csignal>
+#include <cstring>
+#include <string>
+#include <vector>
+
+namespace messageu::cli {
+namespace {
+
+constexpr const char *k_description =
+    "messageu: end-to-end encrypted messaging over a MessageU server.\n"
+    "Every command does its work, prints its result and exits; nothing ever prompts.";
+
+constexpr const char *k_footer = R"(Environment:
+  MESSAGEU_HOME, MESSAGEU_SERVER, MESSAGEU_DIALECT, MESSAGEU_PROTOCOL, MESSAGEU_TIMEOUT,
+  MESSAGEU_RETRIES stand for the options of the same name; NO_COLOR disables colour.
+
+Exit status:
+  0 success, 64 usage error, 65 bad data, 66 input file not found, 67 unknown user,
+  69 the server answered with an error, 70 internal error, 73 cannot create an output file,
+  74 local I/O error, 75 temporary failure (try again later), 76 protocol error,
+  77 a user's key changed and is not trusted, 78 configuration error.
+
+Example:
+  messageu --server 127.0.0.1:1357 register alice
+  messageu send bob "hello"
+  messageu pull)";
+
+// The options as CLI11 fills them; empty strings stand for "not given".
+struct ParsedOptions {
+  std::string home;
+  std::string server;
+  GlobalOptions global;
+};
+
+void add_global_options(CLI::App &app, ParsedOptions &parsed) {
+  auto &global = parsed.global;
+  app.add_option("--home", parsed.home, "Profile directory (default: $XDG_CONFIG_HOME/messageu)")
+      ->envname("MESSAGEU_HOME")
+      ->type_name("DIR");
+  app.add_option("--server", parsed.server, "Server address, overriding server.info")
+      ->envname("MESSAGEU_SERVER")
+      ->type_name("HOST:PORT");
+  app.add_option("--dialect", global.dialect, "Protocol codes to speak (default 2025a)")
+      ->envname("MESSAGEU_DIALECT")
+      ->check(CLI::IsMember({"2025a", "2022", "2021c", "2026"}));
+  app.add_option("--protocol", global.protocol,
+                 "3: authenticated sessions when the server offers them (default); "
+                 "2: classic only")
+      ->envname("MESSAGEU_PROTOCOL")
+      ->check(CLI::IsMember({2, 3}));
+  app.add_flag("--json", global.json, "Machine output: one JSON object per line");
+  app.add_flag("-q,--quiet", global.quiet, "Print nothing but data and errors");
+  app.add_flag("-v,--verbose", global.verbose,
+               "Diagnostics on stderr (requests, sizes, timings; never keys or contents)");
+  app.add_option("--timeout", global.timeout_seconds, "Connect and I/O timeout (default 10)")
+      ->envname("MESSAGEU_TIMEOUT")
+      ->type_name("SECONDS")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--retries", global.retries,
+                 "Reconnect attempts when the server cannot be reached (default 2)")
+      ->envname("MESSAGEU_RETRIES")
+      ->type_name("N")
+      ->check(CLI::Range(0, 100));
+  app.add_option("--lock-timeout", global.lock_timeout_seconds,
+                 "How long to wait for a profile another messageu holds (default 10)")
+      ->type_name("SECONDS")
+      ->check(CLI::NonNegativeNumber);
+}
+
+std::vector<Command> add_commands(CLI::App &app) {
+  return {add_register_command(app), add_whoami_command(app),     add_list_command(app),
+          add_getkey_command(app),   add_requestkey_command(app), add_sendkey_command(app),
+          add_send_command(app),     add_sendfile_command(app),   add_pull_command(app),
+          add_contacts_command(app), add_trust_command(app),      add_completion_command(app)};
+}
+
+GlobalOptions finish_options(const ParsedOptions &parsed) {
+  GlobalOptions global = parsed.global;
+  if (!parsed.home.empty())
+    global.home = parsed.home;
+  if (!parsed.server.empty())
+    global.server = parsed.server;
+  return global;
+}
+
+// A parse error is reported before the options are known: look for --json by hand.
+bool wants_json(int argc, char **argv) {
+  for (int index = 1; index < argc; ++index) {
+    if (std::strcmp(argv[index], "--") == 0)
+      return false;
+    if (std::strcmp(argv[index], "--json") == 0)
+      return true;
+  }
+  return false;
+}
+
+// The help to point at: the subcommand's when one was recognised.
+std::string help_hint(CLI::App &app) {
+  for (auto *command : app.get_subcommands())
+    return "Run 'messageu " + command->get_name() + " --help' for usage.";
+  return "Run 'messageu --help' for usage.";
+}
+
+int report_usage_error(CLI::App &app, const CLI::ParseError &error, int argc, char **argv) {
+  Output output(OutputSettings{wants_json(argc, argv), false, false});
+  std::string message = error.what();
+  if (app.get_subcommands().empty() && error.get_name() == "RequiredError")
+    message = "a command is required: register, whoami, list, getkey, requestkey, sendkey, "
+              "send, sendfile, pull, contacts, trust or completion";
+  if (!output.json())
+    message += "\n" + help_hint(app);
+  auto status = client::exit_status(client::ExitCode::usage);
+  output.error(message, status);
+  return status;
+}
+
+int run_command(const Command &command, const GlobalOptions &options) {
+  Output output(OutputSettings{options.json, options.quiet, options.verbose});
+  Context context(options, output);
+  auto status = command.run(context);
+  if (status)
+    return 0;
+  const auto &error = status.error();
+  auto exit_status = client::exit_status(client::exit_code_for(error.code));
+  // A reader that went away (`| head`) wants no complaint about it.
+  if (!output.stdout_closed())
+    output.error(error.message, exit_status);
+  return exit_status;
+}
+
+} // namespace
+
+int run_app(int argc, char **argv) {
+  // A closed stdout or a dropped connection must be an error value, not a signal.
+  std::signal(SIGPIPE, SIG_IGN);
+  CLI::App app{k_description, "messageu"};
+  app.fallthrough(); // inherited by the subcommands: global options may follow them
+  app.require_subcommand(1);
+  app.footer(k_footer);
+  // An option given twice takes its last value, so a script may override an alias.
+  app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+  app.set_version_flag("--version", "messageu " MESSAGEU_VERSION);
+  ParsedOptions parsed;
+  add_global_options(app, parsed);
+  auto commands = add_commands(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::Success &done) { // --help, --version
+    return app.exit(done);
+  } catch (const CLI::ParseError &error) {
+    return report_usage_error(app, error, argc, argv);
+  }
+  for (const auto &command : commands)
+    if (command.app->parsed())
+      return run_command(command, finish_options(parsed));
+  return client::exit_status(client::ExitCode::usage);
+}
+
+CLI::App *add_subcommand(CLI::App &parent, const std::string &name, const std::string &summary,
+                         const std::string &example) {
+  auto *command = parent.add_subcommand(name, summary);
+  command->footer("Example:\n  " + example +
+                  "\n\nThe global options (--home, --server, --json, --quiet, --verbose, ...) may "
+                  "come\nbefore or after the command: see 'messageu --help'.");
+  return command;
+}
+
+} // namespace messageu::cli

@@ -1,0 +1,25 @@
+// Shared reporting of sent messages.
+#include "common.hpp"
+
+namespace messageu::cli {
+
+void add_peer_fields(JsonObject &record, const client::Peer &peer, std::string_view name_key,
+                     std::string_view id_key) {
+  record.string(name_key, peer.name).string(id_key, client_id_to_hex(peer.id));
+}
+
+Status print_sent(Context &context, const client::Peer &peer, const client::SentMessage &sent,
+                  MessageType type) {
+  JsonObject record;
+  record.number("id", sent.message_id);
+  add_peer_fields(record, peer, "to", "to_id");
+  record.string("type", message_type_name(type));
+  return context.output().result(std::to_string(sent.message_id), record);
+}
+
+void note_key_sent(Context &context, const client::Peer &peer, const client::SentMessage &sent) {
+  context.output().note("sent a new symmetric key to " + peer.label() + " (message " +
+                        std::to_string(sent.message_id) + ")");
+}
+
+} // namespace messageu::cli

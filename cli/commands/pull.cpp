@@ -1,0 +1,212 @@
+// `messageu pull`: fetches and handles every waiting message, losing none (CLI.md §3-§4):
+//   1. the raw messages go into the spool in state.db (one synced transaction), and only then,
+//      on an authenticated session, are they acknowledged so that the server deletes them;
+//   2. each spooled message is handled (keys kept, texts and files decrypted), printed, and
+//      only then dropped from the spool.
+// A pull that dies or cannot print leaves the rest in the spool for the next one, which
+// prints them first. The profile lock makes parallel pulls take turns.
+#include "commands.hpp"
+
+#include "../progress_bar.hpp"
+#include "common.hpp"
+
+#include <messageu/client/message_processor.hpp>
+#include <messageu/client/outbox.hpp>
+#include <messageu/client/requests.hpp>
+#include <messageu/client/spool_writer.hpp>
+#include <messageu/crypto/hash.hpp>
+#include <messageu/util/base64.hpp>
+#include <messageu/util/hex.hpp>
+
+#include <memory>
+#include <optional>
+
+namespace messageu::cli {
+namespace {
+
+struct PullOptions {
+  std::string save_dir;
+  bool reply_key_requests = false;
+};
+
+constexpr std::string_view k_cannot_decrypt = "can't decrypt message";
+
+// Everything the handling of spooled messages works with.
+struct Inbox {
+  Context &context;
+  store::ClientState &state;
+  client::UserDirectory &directory;
+  client::Outbox &outbox;
+  client::MessageProcessor &processor;
+  bool reply_key_requests = false;
+  bool names_unavailable = false;
+  std::optional<Error> reply_error;
+};
+
+// Restarts the bar whenever a new transfer begins (its count starts over).
+client::ProgressCallback progress_for(ProgressBar &bar, std::string label) {
+  auto last = std::make_shared<std::uint64_t>(0);
+  return [&bar, label = std::move(label), last](std::uint64_t done, std::uint64_t total) {
+    if (done < *last || *last == 0)
+      bar.restart(label);
+    *last = done == 0 ? 1 : done;
+    bar.update(done, total);
+  };
+}
+
+Status fetch_into_spool(Context &context, store::ClientState &state, client::ServerLink &link) {
+  MESSAGEU_TRY(client::SpoolWriter::remove_orphans(state, context.profile().spool_directory()));
+  client::SpoolWriter writer(state, context.profile().spool_directory(), link.authenticated());
+  ProgressBar bar(context.output(), "receiving file");
+  writer.set_progress(progress_for(bar, "receiving file"));
+  MESSAGEU_TRY(client::pull_messages(link, writer));
+  MESSAGEU_TRY(writer.commit());
+  context.output().debug("spooled " + std::to_string(writer.new_message_count()) +
+                         " new message(s) of " + std::to_string(writer.pulled_ids().size()));
+  if (!link.authenticated() || writer.pulled_ids().empty())
+    return {};
+  // Only now that they are safe on disk may the server forget them.
+  auto deleted = MESSAGEU_TRY(client::acknowledge(link, writer.pulled_ids()));
+  context.output().debug("acknowledged; the server deleted " + std::to_string(deleted));
+  return {};
+}
+
+client::Peer sender_of(Inbox &inbox, const ClientId &id) {
+  if (!inbox.names_unavailable) {
+    auto name = inbox.directory.display_name(id);
+    if (name)
+      return client::Peer{id, *name == client_id_to_hex(id) ? "" : *name};
+    inbox.names_unavailable = true;
+    inbox.context.output().warning("cannot look up the senders' names: " + name.error().message);
+  }
+  return client::Peer{id, ""};
+}
+
+std::optional<client::SentMessage> reply_with_key(Inbox &inbox, const client::Peer &sender) {
+  auto sent = inbox.outbox.send_fresh_key(sender);
+  if (sent)
+    return sent->key_message;
+  inbox.context.output().warning("cannot answer the key request of " + sender.label() + ": " +
+                                 sent.error().message);
+  if (!inbox.reply_error)
+    inbox.reply_error = sent.error();
+  return std::nullopt;
+}
+
+std::string content_text(const client::ReceivedMessage &message) {
+  if (!message.decrypted)
+    return std::string(k_cannot_decrypt);
+  switch (message.type) {
+  case MessageType::key_request: return "Request for symmetric key";
+  case MessageType::symmetric_key: return "symmetric key received";
+  case MessageType::text: return std::string(as_chars(message.text));
+  case MessageType::file: return message.file->path.string();
+  }
+  return {};
+}
+
+JsonObject message_record(const client::Peer &sender, const client::ReceivedMessage &message,
+                          const std::optional<client::SentMessage> &reply) {
+  JsonObject record;
+  record.number("id", message.id);
+  add_peer_fields(record, client::Peer{sender.id, sender.label()}, "from", "from_id");
+  record.string("type", message_type_name(message.type));
+  if (!message.decrypted)
+    return record.string("error", k_cannot_decrypt);
+  if (message.type == MessageType::text) {
+    auto text = as_chars(message.text);
+    record.string("text", text);
+    if (!is_valid_utf8(text)) // "text" then holds U+FFFD for the bytes that are not UTF-8
+      record.string("text_base64", base64_encode(message.text));
+  }
+  if (message.type == MessageType::file)
+    record.string("path", message.file->path.string())
+        .number("size", message.file->size)
+        .string("sha256", to_hex(message.file->sha256));
+  if (reply)
+    record.number("key_sent", reply->message_id);
+  return record;
+}
+
+Status print_message(Inbox &inbox, const client::Peer &sender,
+                     const client::ReceivedMessage &message,
+                     const std::optional<client::SentMessage> &reply) {
+  std::string text =
+      "From: " + sender.label() + "\nContent:\n" + content_text(message) + "\n-----<EOM>-----\n\n";
+  auto &output = inbox.context.output();
+  if (output.json())
+    return output.record(message_record(sender, message, reply));
+  return output.text(text);
+}
+
+// Forgets a message once it has been printed: the row first, so that a crash in between
+// leaves a stray file rather than a row naming a missing one.
+Status drop(Inbox &inbox, const store::SpooledMessage &message) {
+  MESSAGEU_TRY(inbox.state.remove_spooled(message.row_id));
+  if (message.content_path) {
+    std::error_code ignored;
+    std::filesystem::remove(*message.content_path, ignored);
+  }
+  return {};
+}
+
+Status handle(Inbox &inbox, const store::SpooledMessage &message) {
+  auto sender = sender_of(inbox, message.sender);
+  auto received = MESSAGEU_TRY(inbox.processor.process(message, sender.label()));
+  std::optional<client::SentMessage> reply;
+  if (message.type == MessageType::key_request && inbox.reply_key_requests)
+    reply = reply_with_key(inbox, sender);
+  MESSAGEU_TRY(print_message(inbox, sender, received, reply));
+  return drop(inbox, message);
+}
+
+Status handle_spool(Inbox &inbox) {
+  auto messages = MESSAGEU_TRY(inbox.state.spooled_messages());
+  for (const auto &message : messages)
+    MESSAGEU_TRY(handle(inbox, message));
+  if (messages.empty())
+    inbox.context.output().note("no new messages");
+  if (inbox.reply_error)
+    return *inbox.reply_error;
+  return {};
+}
+
+std::filesystem::path save_directory(Context &context, const PullOptions &options) {
+  auto directory = options.save_dir.empty() ? context.profile().files_directory()
+                                            : std::filesystem::path(options.save_dir);
+  std::error_code ignored;
+  auto absolute = std::filesystem::absolute(directory, ignored);
+  return absolute.empty() ? directory : absolute;
+}
+
+Status run_pull(Context &context, const PullOptions &options) {
+  MESSAGEU_TRY(context.lock_profile()); // one pull at a time, so nothing prints twice
+  const auto *me = MESSAGEU_TRY(context.identity());
+  auto *link = MESSAGEU_TRY(context.user_link());
+  auto *directory = MESSAGEU_TRY(context.directory());
+  auto *state = MESSAGEU_TRY(context.state());
+  MESSAGEU_TRY(fetch_into_spool(context, *state, *link));
+  client::Outbox outbox(*link, *state, *directory);
+  client::MessageProcessor processor(*state, me->private_key, save_directory(context, options));
+  ProgressBar bar(context.output(), "saving file");
+  processor.set_progress(progress_for(bar, "saving file"));
+  Inbox inbox{context, *state,      *directory, outbox, processor, options.reply_key_requests,
+              false,   std::nullopt};
+  return handle_spool(inbox);
+}
+
+} // namespace
+
+Command add_pull_command(CLI::App &parent) {
+  auto options = std::make_shared<PullOptions>();
+  auto *app = add_subcommand(parent, "pull", "Fetch, decrypt and print every waiting message",
+                             "messageu pull --save-dir ~/Downloads --json");
+  app->add_option("--save-dir", options->save_dir,
+                  "Where received files are saved (default: PROFILE/files)")
+      ->type_name("DIR");
+  app->add_flag("--reply-key-requests", options->reply_key_requests,
+                "Answer each key request with a fresh symmetric key (for unattended use)");
+  return {app, [options](Context &context) { return run_pull(context, *options); }};
+}
+
+} // namespace messageu::cli

@@ -1,0 +1,81 @@
+// `messageu send USER TEXT` / `messageu send USER -`: encrypts and sends a text (type 3). With
+// no key shared with USER yet, first fetches and pins USER's public key and sends a fresh key
+// (type 2), so that one command is enough.
+#include "commands.hpp"
+
+#include "common.hpp"
+
+#include <messageu/client/outbox.hpp>
+#include <messageu/protocol/header.hpp>
+
+#include <cerrno>
+#include <cstring>
+#include <memory>
+#include <unistd.h>
+
+namespace messageu::cli {
+namespace {
+
+struct SendOptions {
+  std::string user;
+  std::string text;
+};
+
+// All of stdin, byte for byte.
+Result<Bytes> read_stdin() {
+  Bytes all;
+  std::array<Byte, 64 * 1024> buffer{};
+  while (true) {
+    auto count = ::read(STDIN_FILENO, buffer.data(), buffer.size());
+    if (count < 0 && errno == EINTR)
+      continue;
+    if (count < 0)
+      return make_error(Errc::io_error,
+                        std::string("cannot read standard input: ") + std::strerror(errno));
+    if (count == 0)
+      return all;
+    all.insert(all.end(), buffer.begin(), buffer.begin() + count);
+  }
+}
+
+Result<Bytes> read_text(const SendOptions &options) {
+  auto text = options.text == "-" ? MESSAGEU_TRY(read_stdin()) : to_bytes(options.text);
+  // Refused before anything is sent, the key message included.
+  if (crypto::aes_ciphertext_size(text.size()) >
+      protocol::k_max_content_size - protocol::k_send_prefix_size)
+    return make_error(Errc::too_large, "the text is too large for the protocol (4 GiB)");
+  return text;
+}
+
+Status run_send(Context &context, const SendOptions &options) {
+  auto text = MESSAGEU_TRY(read_text(options));
+  MESSAGEU_TRY(context.lock_profile()); // a first key changes the profile
+  auto *link = MESSAGEU_TRY(context.user_link());
+  auto *directory = MESSAGEU_TRY(context.directory());
+  auto *state = MESSAGEU_TRY(context.state());
+  auto peer = MESSAGEU_TRY(directory->resolve(options.user));
+  client::Outbox outbox(*link, *state, *directory);
+  auto shared = MESSAGEU_TRY(outbox.ensure_shared_key(peer));
+  if (shared.key_message)
+    note_key_sent(context, peer, *shared.key_message);
+  auto sent = MESSAGEU_TRY(outbox.send_text(peer, shared.key, text));
+  return print_sent(context, peer, sent, MessageType::text);
+}
+
+} // namespace
+
+Command add_send_command(CLI::App &parent) {
+  auto options = std::make_shared<SendOptions>();
+  auto *app =
+      add_subcommand(parent, "send", "Encrypt and send TEXT (or all of stdin for -) to USER",
+                     "messageu send bob \"see you at noon\"\n  date | messageu send bob -");
+  app->add_option("USER", options->user, "A user name or a 32-hex-digit id")
+      ->type_name("")
+      ->required();
+  app->add_option("TEXT", options->text, "The text, sent as given; - reads stdin")
+      ->type_name("")
+      ->required();
+  return {app, [options](Context &context) { return run_send(context, *options); }};
+}
+
+} // namespace messageu::cli

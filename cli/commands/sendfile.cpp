@@ -1,0 +1,162 @@
+// `messageu sendfile USER PATH`: encrypts a file while streaming it to the server (type 4), with
+// the same automatic key set-up as send. The size is checked before anything is sent; `-`
+// copies stdin to a temporary file first, since the size must be known up front.
+#include "commands.hpp"
+
+#include "../progress_bar.hpp"
+#include "common.hpp"
+
+#include <messageu/client/outbox.hpp>
+#include <messageu/protocol/header.hpp>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
+#include <memory>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace messageu::cli {
+namespace {
+
+struct SendfileOptions {
+  std::string user;
+  std::string path;
+};
+
+// The file to send. A copy of stdin has no name: it lives as long as its descriptor, so not
+// even a killed command leaves it behind, and it is reopened through /proc/self/fd.
+struct InputFile {
+  std::filesystem::path path;
+  std::uint64_t size = 0;
+  int fd = -1;
+
+  InputFile() = default;
+  InputFile(const InputFile &) = delete;
+  InputFile &operator=(const InputFile &) = delete;
+  ~InputFile() {
+    if (fd >= 0)
+      ::close(fd);
+  }
+};
+
+Result<std::uint64_t> readable_file_size(const std::filesystem::path &path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return make_error(Errc::file_not_found,
+                      "file not found: " + path.string() + " (" + std::strerror(errno) + ")");
+  struct stat status {};
+  bool regular = ::fstat(fd, &status) == 0 && S_ISREG(status.st_mode);
+  ::close(fd);
+  if (!regular)
+    return make_error(Errc::file_not_found,
+                      "file not found: " + path.string() + " (not a regular file)");
+  return static_cast<std::uint64_t>(status.st_size);
+}
+
+Status copy_stdin_to(int fd) {
+  std::vector<Byte> buffer(256 * 1024);
+  while (true) {
+    auto count = ::read(STDIN_FILENO, buffer.data(), buffer.size());
+    if (count < 0 && errno == EINTR)
+      continue;
+    if (count < 0)
+      return make_error(Errc::io_error,
+                        std::string("cannot read standard input: ") + std::strerror(errno));
+    if (count == 0)
+      return {};
+    for (ssize_t done = 0; done < count;) {
+      auto written = ::write(fd, buffer.data() + done, static_cast<std::size_t>(count - done));
+      if (written < 0 && errno == EINTR)
+        continue;
+      if (written < 0)
+        return make_error(Errc::io_error,
+                          std::string("cannot copy standard input: ") + std::strerror(errno));
+      done += written;
+    }
+  }
+}
+
+// Copies stdin into the profile (not /tmp, often a small memory file system).
+Status spool_stdin(Context &context, InputFile &input) {
+  auto directory = context.profile().spool_directory();
+  std::error_code error;
+  std::filesystem::create_directories(directory, error);
+  std::string path = (directory / "outgoing-XXXXXX").string();
+  input.fd = ::mkostemp(path.data(), O_CLOEXEC);
+  if (input.fd < 0)
+    return make_error(Errc::cannot_create, "cannot create a temporary file in " +
+                                               directory.string() + ": " + std::strerror(errno));
+  ::unlink(path.c_str());
+  input.path = "/proc/self/fd/" + std::to_string(input.fd);
+  return copy_stdin_to(input.fd);
+}
+
+Status check_size(std::uint64_t size) {
+  auto content = crypto::aes_ciphertext_size(size);
+  if (content > protocol::k_max_content_size - protocol::k_send_prefix_size)
+    return make_error(Errc::too_large,
+                      "the file is too large for the protocol: " + std::to_string(size) +
+                          " bytes encrypt to " + std::to_string(content) +
+                          ", and a message holds at most 4 GiB");
+  return {};
+}
+
+Status prepare_input(Context &context, const std::string &argument, InputFile &input) {
+  if (argument == "-")
+    MESSAGEU_TRY(spool_stdin(context, input));
+  else
+    input.path = argument;
+  input.size = MESSAGEU_TRY(readable_file_size(input.path));
+  return check_size(input.size);
+}
+
+Result<client::SentMessage> send_with_progress(Context &context, client::Outbox &outbox,
+                                               const client::Peer &peer, const InputFile &input,
+                                               const crypto::AesKey &key) {
+  auto file = MESSAGEU_TRY(client::EncryptedFileContent::open(input.path, key));
+  MESSAGEU_TRY(check_size(file.plaintext_size())); // it may have grown since the first look
+  auto label =
+      input.fd >= 0 ? std::string("sending stdin") : "sending " + input.path.filename().string();
+  ProgressBar bar(context.output(), label);
+  file.set_progress([&bar](std::uint64_t done, std::uint64_t total) { bar.update(done, total); });
+  auto sent = MESSAGEU_TRY(outbox.send_file(peer, file));
+  bar.finish();
+  return sent;
+}
+
+Status run_sendfile(Context &context, const SendfileOptions &options) {
+  InputFile input;
+  MESSAGEU_TRY(prepare_input(context, options.path, input));
+  MESSAGEU_TRY(context.lock_profile()); // a first key changes the profile
+  auto *link = MESSAGEU_TRY(context.user_link());
+  auto *directory = MESSAGEU_TRY(context.directory());
+  auto *state = MESSAGEU_TRY(context.state());
+  auto peer = MESSAGEU_TRY(directory->resolve(options.user));
+  client::Outbox outbox(*link, *state, *directory);
+  auto shared = MESSAGEU_TRY(outbox.ensure_shared_key(peer));
+  if (shared.key_message)
+    note_key_sent(context, peer, *shared.key_message);
+  auto sent = MESSAGEU_TRY(send_with_progress(context, outbox, peer, input, shared.key));
+  return print_sent(context, peer, sent, MessageType::file);
+}
+
+} // namespace
+
+Command add_sendfile_command(CLI::App &parent) {
+  auto options = std::make_shared<SendfileOptions>();
+  auto *app =
+      add_subcommand(parent, "sendfile", "Encrypt and send the file PATH (or stdin for -) to USER",
+                     "messageu sendfile bob ./report.pdf\n"
+                     "  tar c photos | messageu sendfile bob -");
+  app->add_option("USER", options->user, "A user name or a 32-hex-digit id")
+      ->type_name("")
+      ->required();
+  app->add_option("PATH", options->path, "The file to send; - reads stdin")
+      ->type_name("")
+      ->required();
+  return {app, [options](Context &context) { return run_sendfile(context, *options); }};
+}
+
+} // namespace messageu::cli

@@ -1,0 +1,139 @@
+// Lazy access to the profile, the identity, state.db and the server.
+#include "context.hpp"
+
+#include <messageu/client/authentication.hpp>
+#include <messageu/protocol/dialect.hpp>
+
+#include <chrono>
+#include <filesystem>
+
+namespace messageu::cli {
+namespace {
+
+std::chrono::milliseconds to_milliseconds(double seconds) {
+  return std::chrono::milliseconds(static_cast<std::int64_t>(seconds * 1000.0));
+}
+
+} // namespace
+
+Context::Context(GlobalOptions options, Output &output)
+    : m_options(std::move(options)), m_output(output),
+      m_profile(client::resolve_home(m_options.home, client::Environment::from_process())) {}
+
+Context::~Context() = default;
+
+Status Context::lock_profile() {
+  if (m_lock)
+    return {};
+  MESSAGEU_TRY(m_profile.ensure_directory());
+  auto started = std::chrono::steady_clock::now();
+  auto lock = client::ProfileLock::acquire(m_profile.lock_path(),
+                                           to_milliseconds(m_options.lock_timeout_seconds));
+  if (!lock)
+    return lock.error();
+  auto waited = std::chrono::steady_clock::now() - started;
+  if (waited > std::chrono::milliseconds(100))
+    m_output.debug(
+        "waited " +
+        std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(waited).count()) +
+        " ms for the profile lock");
+  m_lock.emplace(std::move(*lock));
+  return {};
+}
+
+Result<const Identity *> Context::identity() {
+  if (!m_identity) {
+    auto info = MESSAGEU_TRY(client::load_my_info(m_profile.my_info_path()));
+    auto key = crypto::RsaPrivateKey::from_der(info.private_key_der);
+    if (!key)
+      return make_error(Errc::config,
+                        m_profile.my_info_path().string() +
+                            ": the private key does not load: " + key.error().message);
+    m_identity.emplace(Identity{std::move(info), std::move(*key)});
+  }
+  return &*m_identity;
+}
+
+Result<store::ClientState *> Context::state() {
+  if (!m_state) {
+    MESSAGEU_TRY(m_profile.ensure_directory());
+    auto state = MESSAGEU_TRY(store::ClientState::open(m_profile.state_db_path()));
+    m_state.emplace(std::move(state));
+  }
+  return &*m_state;
+}
+
+Result<store::ClientState *> Context::existing_state() {
+  std::error_code error;
+  if (!m_state && !std::filesystem::exists(m_profile.state_db_path(), error))
+    return static_cast<store::ClientState *>(nullptr);
+  return state();
+}
+
+Result<Endpoint> Context::endpoint() const { return m_profile.server_endpoint(m_options.server); }
+
+Result<client::ServerLink *> Context::make_link(const ClientId &sender) {
+  client::LinkSettings settings;
+  settings.endpoint = MESSAGEU_TRY(endpoint());
+  settings.dialect =
+      protocol::dialect_from_name(m_options.dialect).value_or(protocol::k_default_dialect);
+  settings.timeout = to_milliseconds(m_options.timeout_seconds);
+  settings.retries = m_options.retries;
+  m_link.emplace(std::move(settings), sender);
+  if (m_output.verbose())
+    m_link->set_observer([this](std::string_view line) { m_output.debug(line); });
+  return &*m_link;
+}
+
+Result<client::ServerLink *> Context::link() {
+  if (m_link)
+    return &*m_link;
+  ClientId sender{};
+  if (m_profile.is_registered())
+    sender = MESSAGEU_TRY(identity())->info.id;
+  return make_link(sender);
+}
+
+// --protocol 2 towards a server that authenticated this profile: it serves this account only
+// on authenticated connections now (PROTOCOL.md §10), so say why it may refuse.
+Status Context::warn_if_protected(store::ClientState &state, const Endpoint &endpoint) {
+  auto remembered = MESSAGEU_TRY(state.remembered_server_protocol(to_string(endpoint)));
+  if (remembered == store::ServerProtocol::authenticated)
+    m_output.warning("--protocol 2: this server has authenticated this profile before, so it "
+                     "may refuse to serve it without an authenticated session");
+  return {};
+}
+
+Result<client::ServerLink *> Context::user_link() {
+  if (m_user_link_ready)
+    return &*m_link;
+  const auto *me = MESSAGEU_TRY(identity());
+  auto *state = MESSAGEU_TRY(this->state());
+  auto *link = m_link ? &*m_link : MESSAGEU_TRY(make_link(me->info.id));
+  auto choice = m_options.protocol == 2 ? client::ProtocolChoice::classic_only
+                                        : client::ProtocolChoice::authenticate_if_offered;
+  if (choice == client::ProtocolChoice::classic_only)
+    MESSAGEU_TRY(warn_if_protected(*state, link->settings().endpoint));
+  auto kind = MESSAGEU_TRY(client::start_session(*link, me->private_key, *state, choice));
+  m_output.debug(kind == client::SessionKind::authenticated
+                     ? "session authenticated as " + client_id_to_hex(me->info.id) + " (protocol 3)"
+                     : std::string(choice == client::ProtocolChoice::classic_only
+                                       ? "classic protocol (--protocol 2), not authenticated"
+                                       : "the server offers no authenticated sessions: classic "
+                                         "protocol, not authenticated"));
+  m_user_link_ready = true;
+  return link;
+}
+
+Result<client::UserDirectory *> Context::directory() {
+  if (!m_directory) {
+    auto *me = MESSAGEU_TRY(identity());
+    auto *state = MESSAGEU_TRY(this->state());
+    auto *link = MESSAGEU_TRY(this->link());
+    m_directory = std::make_unique<client::UserDirectory>(*state, *link,
+                                                          client::Peer{me->info.id, me->info.name});
+  }
+  return m_directory.get();
+}
+
+} // namespace messageu::cli

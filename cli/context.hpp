@@ -1,0 +1,77 @@
+// What a command works with, opened only when it asks: the profile directory, the lock, the
+// identity in my.info, state.db and the link to the server. Nothing is touched at start-up,
+// so `whoami` and `contacts` stay offline and fast, and each command pays only for what it
+// uses.
+#pragma once
+
+#include "global_options.hpp"
+#include "output.hpp"
+
+#include <messageu/client/lock.hpp>
+#include <messageu/client/my_info.hpp>
+#include <messageu/client/profile.hpp>
+#include <messageu/client/server_link.hpp>
+#include <messageu/client/user_directory.hpp>
+#include <messageu/crypto/rsa.hpp>
+#include <messageu/store/client_state.hpp>
+
+#include <memory>
+#include <optional>
+
+namespace messageu::cli {
+
+// The registered user of the profile.
+struct Identity {
+  client::MyInfo info;
+  crypto::RsaPrivateKey private_key;
+};
+
+class Context {
+public:
+  Context(GlobalOptions options, Output &output);
+  ~Context();
+
+  const GlobalOptions &options() const { return m_options; }
+  Output &output() { return m_output; }
+  const client::Profile &profile() const { return m_profile; }
+
+  // Takes the profile's exclusive lock for the rest of the command, creating the profile
+  // directory if needed; waits at most --lock-timeout (then Errc::unavailable).
+  Status lock_profile();
+
+  // my.info, loaded once. Missing → Errc::config ("not registered").
+  Result<const Identity *> identity();
+
+  // state.db, opened (and created) once.
+  Result<store::ClientState *> state();
+  // state.db only if it exists already: read-only commands do not create it.
+  Result<store::ClientState *> existing_state();
+
+  // The server address: --server / $MESSAGEU_SERVER, else server.info.
+  Result<Endpoint> endpoint() const;
+
+  // The link to the server, acting as the registered user (zero id before registering).
+  Result<client::ServerLink *> link();
+  // The link for commands that act as the user (send, pull...): with --protocol 3, an
+  // authenticated session when the server offers one (PROTOCOL.md §10).
+  Result<client::ServerLink *> user_link();
+
+  // The directory of users and keys over state.db and the link.
+  Result<client::UserDirectory *> directory();
+
+private:
+  Result<client::ServerLink *> make_link(const ClientId &sender);
+  Status warn_if_protected(store::ClientState &state, const Endpoint &endpoint);
+
+  GlobalOptions m_options;
+  Output &m_output;
+  client::Profile m_profile;
+  std::optional<client::ProfileLock> m_lock;
+  std::optional<Identity> m_identity;
+  std::optional<store::ClientState> m_state;
+  std::optional<client::ServerLink> m_link;
+  bool m_user_link_ready = false;
+  std::unique_ptr<client::UserDirectory> m_directory;
+};
+
+} // namespace messageu::cli

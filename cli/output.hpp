@@ -1,0 +1,67 @@
+// Where everything the CLI says goes. stdout carries data only (text lines, or one JSON
+// object per line with --json); diagnostics, warnings, progress and errors go to stderr.
+// --quiet keeps stderr to errors; --verbose adds diagnostics (the callers never pass keys or
+// plaintext). A closed stdout (EPIPE) is reported once as an I/O error and remembered, so the
+// program can end quietly instead of complaining about the pipe.
+#pragma once
+
+#include "json.hpp"
+
+#include <messageu/util/result.hpp>
+
+#include <string>
+#include <string_view>
+
+namespace messageu::cli {
+
+struct OutputSettings {
+  bool json = false;
+  bool quiet = false;
+  bool verbose = false;
+};
+
+class Output {
+public:
+  // Reads the terminal state of stderr and NO_COLOR / TERM once.
+  explicit Output(OutputSettings settings);
+
+  bool json() const { return m_settings.json; }
+  bool quiet() const { return m_settings.quiet; }
+  bool verbose() const { return m_settings.verbose; }
+  // Progress bars are drawn only on a terminal and never under --quiet.
+  bool progress_enabled() const { return m_stderr_is_terminal && !m_settings.quiet; }
+
+  // The result of a command: `text` (one or more lines, each ended here with '\n' when it
+  // lacks one) in text mode, or `record` on one line with --json. Errc::io_error when stdout
+  // cannot be written (closed pipe, full disk).
+  Status result(std::string_view text, const JsonObject &record);
+  // Data in text mode only, written exactly as given.
+  Status text(std::string_view bytes);
+  // One JSON record on its own line.
+  Status record(const JsonObject &record);
+
+  // Progress notes ("fetched bob's key") on stderr, unless --quiet.
+  void note(std::string_view message) const;
+  // Warnings on stderr, unless --quiet.
+  void warning(std::string_view message) const;
+  // Diagnostics on stderr, only with --verbose.
+  void debug(std::string_view message) const;
+  // The final error: "messageu: error: ..." or {"error":"...","exit_code":N} on stderr.
+  void error(std::string_view message, int exit_code) const;
+  // Writes raw bytes to stderr (progress bars redraw with '\r').
+  void stderr_raw(std::string_view bytes) const;
+
+  // True once a write to stdout failed because the reader went away.
+  bool stdout_closed() const { return m_stdout_closed; }
+
+private:
+  Status write_stdout(std::string_view bytes);
+  std::string paint(std::string_view text, std::string_view color) const;
+
+  OutputSettings m_settings;
+  bool m_stderr_is_terminal = false;
+  bool m_color = false;
+  bool m_stdout_closed = false;
+};
+
+} // namespace messageu::cli

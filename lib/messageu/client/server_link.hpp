@@ -1,0 +1,111 @@
+// The client's side of the wire: sends one request and reads its one response, in the
+// dialect the user chose, over a connection that is either opened for each request (the
+// default, which every server supports) or kept for a whole command (an authenticated
+// session, PROTOCOL.md §10). Reads exactly 7 + payload bytes of each response and ignores
+// anything a padding server sends after them. Prints nothing: what happens is reported to an
+// optional observer for --verbose.
+#pragma once
+
+#include <messageu/client/content_source.hpp>
+#include <messageu/protocol/dialect.hpp>
+#include <messageu/protocol/messages.hpp>
+#include <messageu/transport/connection.hpp>
+#include <messageu/util/endpoint.hpp>
+#include <messageu/util/ids.hpp>
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string_view>
+
+namespace messageu::client {
+
+struct LinkSettings {
+  Endpoint endpoint;
+  protocol::Dialect dialect = protocol::k_default_dialect;
+  std::chrono::milliseconds timeout{10000};
+  int retries = 2; // connection attempts after the first (never a resend, see exchange())
+};
+
+// Receives a pull response as it arrives: each message's header, its content in chunks of
+// any size, then its end. An error returned from any callback ends the exchange with it.
+class PullHandler {
+public:
+  virtual ~PullHandler() = default;
+  virtual Status on_message(const protocol::PulledMessageHeader &header) = 0;
+  virtual Status on_content(ByteView chunk) = 0;
+  virtual Status on_message_end() = 0;
+};
+
+// Diagnostics for --verbose: one line per event, never keys or contents.
+using LinkObserver = std::function<void(std::string_view line)>;
+
+class ServerLink {
+public:
+  ServerLink(LinkSettings settings, const ClientId &sender);
+  ServerLink(ServerLink &&) noexcept;
+  ServerLink &operator=(ServerLink &&) noexcept;
+  ~ServerLink();
+
+  const LinkSettings &settings() const { return m_settings; }
+  const ClientId &sender() const { return m_sender; }
+  void set_observer(LinkObserver observer) { m_observer = std::move(observer); }
+
+  // --- connection mode -----------------------------------------------------------------------
+
+  // From now on every request goes over one connection, opened now (with retries).
+  Status keep_connection_open();
+  // Back to one connection per request; closes the kept connection.
+  void use_connection_per_request();
+  bool keeps_connection_open() const;
+  // The kept connection is bound to sender(): later requests carry header version 3.
+  void mark_authenticated() { m_authenticated = true; }
+  bool authenticated() const { return m_authenticated; }
+
+  // --- exchanges -----------------------------------------------------------------------------
+  // Errors: the transport's (Errc::unavailable, connection_closed, io_error); the server's
+  // 9000 → Errc::server_error ("server responded with an error"); a malformed or unexpected
+  // answer → a protocol error (Errc::truncated, size_mismatch, unexpected_code).
+
+  // Sends `operation` with `payload` and returns the response payload. When `idempotent`
+  // (list, public key) and the link opens a connection per request, a connection lost
+  // mid-exchange is retried; otherwise a request is never sent twice.
+  Result<Bytes> exchange(protocol::Operation operation, ByteView payload, bool idempotent = false);
+  // Sends a request whose payload is `prefix` followed by all of `content`, then reads the
+  // response payload. If the server stops reading early, its answer (9000) is still reported.
+  Result<Bytes> exchange_streamed(protocol::Operation operation, ByteView prefix,
+                                  ContentSource &content);
+  // Sends a pull and streams its response to `handler`.
+  Status exchange_pull(PullHandler &handler);
+
+private:
+  struct Request {
+    protocol::Operation operation;
+    ByteView head; // the payload, or its prefix when content follows
+    ContentSource *content = nullptr;
+  };
+
+  Result<transport::Connection *> connection();
+  Status send_request(transport::Connection &connection, const Request &request);
+  // Reads one response to `operation`; the payload (non-pull) or the handler's events.
+  Result<Bytes> read_response(transport::Connection &connection, protocol::Operation operation,
+                              PullHandler *handler);
+  Result<Bytes> run(const Request &request, PullHandler *handler);
+  // Closes the connection unless it is kept and `in_step` (the exchange ran to its end).
+  void finish_exchange(bool in_step);
+  std::uint8_t header_version(protocol::Operation operation) const;
+  void report(std::string_view line) const;
+
+  LinkSettings m_settings;
+  ClientId m_sender{};
+  LinkObserver m_observer;
+  bool m_keep_open = false;
+  bool m_authenticated = false;
+  std::optional<transport::Connection> m_connection;
+};
+
+// The error for a malformed answer, as a protocol error whatever the decoder called it.
+Error protocol_failure(const Error &error);
+
+} // namespace messageu::client

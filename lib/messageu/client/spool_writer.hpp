@@ -1,0 +1,75 @@
+// The first step of pull (CLI.md §4): the raw messages of a pull response go into the
+// profile's spool before anything else happens to them, so that nothing the server handed
+// over is lost if the client dies afterwards. Small contents are held in memory until the
+// commit; large ones stream into files under the spool directory, so memory stays bounded
+// whatever the response holds.
+#pragma once
+
+#include <messageu/client/content_source.hpp>
+#include <messageu/client/server_link.hpp>
+#include <messageu/store/client_state.hpp>
+
+#include <filesystem>
+#include <optional>
+#include <vector>
+
+namespace messageu::client {
+
+class SpoolWriter : public PullHandler {
+public:
+  // Contents up to this size stay in memory until the commit...
+  static constexpr std::uint64_t k_inline_limit = 64 * 1024;
+  // ...as long as all of them together stay under this.
+  static constexpr std::uint64_t k_inline_budget = 16u << 20;
+
+  // `acknowledged`: the pull is acknowledged (version 3), so the server may deliver again a
+  // message an earlier pull already spooled.
+  SpoolWriter(store::ClientState &state, std::filesystem::path spool_directory, bool acknowledged);
+  SpoolWriter(const SpoolWriter &) = delete;
+  SpoolWriter &operator=(const SpoolWriter &) = delete;
+  // Removes the spool files of messages that were never committed.
+  ~SpoolWriter() override;
+
+  // Called as file messages (type 4) arrive: bytes received of the content, and its size.
+  void set_progress(ProgressCallback progress) { m_progress = std::move(progress); }
+
+  // Errors: the spool directory or a spool file cannot be created → Errc::cannot_create; a
+  // write or fsync fails → Errc::io_error; the database fails → Errc::storage.
+  Status on_message(const protocol::PulledMessageHeader &header) override;
+  Status on_content(ByteView chunk) override;
+  Status on_message_end() override;
+
+  // Stores every received message in the spool in one transaction, synced to disk (spool
+  // files and their directory first). Messages already spooled by an earlier pull are not
+  // stored twice.
+  Status commit();
+
+  // Removes the files of `spool_directory` that no spooled message names: what a pull killed
+  // before its commit left behind. Only safe under the profile lock.
+  static Status remove_orphans(store::ClientState &state,
+                               const std::filesystem::path &spool_directory);
+
+  // The ids of every message of the response, spooled now or before: what to acknowledge.
+  const std::vector<MessageId> &pulled_ids() const { return m_pulled_ids; }
+  // How many messages of the response were new to the spool.
+  std::size_t new_message_count() const { return m_messages.size(); }
+
+private:
+  Status open_spool_file();
+  void discard_files();
+
+  store::ClientState &m_state;
+  std::filesystem::path m_spool_directory;
+  bool m_acknowledged = false;
+  ProgressCallback m_progress;
+  std::vector<store::SpooledMessage> m_messages;
+  std::vector<MessageId> m_pulled_ids;
+  std::optional<store::SpooledMessage> m_current;
+  bool m_skip_current = false;
+  int m_fd = -1;
+  std::uint64_t m_received = 0;
+  std::uint64_t m_inline_bytes = 0;
+  bool m_committed = false;
+};
+
+} // namespace messageu::client
