@@ -1,7 +1,22 @@
-// messageu-server entry point.
-#include <cstdio>
+// messageu-server: parse the command line, then serve until a signal (server.cpp).
+#include "core/log.hpp"
+#include "core/options.hpp"
+#include "server.hpp"
 
-int main() {
-  std::fputs("messageu-server " MESSAGEU_VERSION "\n", stderr);
-  return 0;
+#include <exception>
+
+int main(int argc, char **argv) {
+  using namespace messageu::server;
+  auto parsed = parse_command_line(argc, argv);
+  if (!parsed.config)
+    return parsed.exit_code;
+  Logger logger(parsed.config->log_level);
+  try {
+    for (const auto &warning : parsed.warnings)
+      logger.warn(warning);
+    return run_server(*parsed.config, logger);
+  } catch (const std::exception &error) {
+    logger.error(std::string("fatal: ") + error.what());
+    return k_exit_internal;
+  }
 }

@@ -1,0 +1,131 @@
+// messageu-server's command line, parsed with CLI11.
+#include "core/options.hpp"
+
+#include <messageu/util/endpoint.hpp>
+#include <messageu/util/files.hpp>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <cmath>
+#include <iostream>
+
+namespace messageu::server {
+
+namespace {
+
+// Large enough for a port number with spaces and a newline; anything bigger is not a port.
+constexpr std::size_t k_max_port_file_size = 4096;
+
+struct RawOptions {
+  std::uint16_t port = 0;
+  bool port_given = false;
+  std::string port_file = "myport.info";
+  std::string bind_address;
+  std::string database_path = "defensive.db";
+  std::uint64_t max_message_size = k_max_message_size_ceiling;
+  double idle_timeout_seconds = 60;
+  std::size_t max_connections = k_default_max_connections;
+  std::string log_level = "info";
+  bool require_auth = false;
+  int protocol = 3;
+};
+
+// Declares every option; returns --port's option, whose count says whether it was given.
+CLI::Option *declare_options(CLI::App &app, RawOptions &raw) {
+  auto *port = app.add_option("--port", raw.port, "TCP port to listen on; 0 takes any free port");
+  app.add_option("--port-file", raw.port_file,
+                 "File holding the port when --port is not given (missing: port 1357)")
+      ->capture_default_str();
+  app.add_option("--bind", raw.bind_address, "Address to listen on (default: all interfaces)");
+  app.add_option("--db", raw.database_path, "SQLite database, created when missing")
+      ->capture_default_str();
+  app.add_option("--max-message-size", raw.max_message_size,
+                 "Largest message content accepted, in bytes (at most 4294967295)")
+      ->capture_default_str()
+      ->check(CLI::Range(std::uint64_t{0}, k_max_message_size_ceiling));
+  app.add_option("--idle-timeout", raw.idle_timeout_seconds,
+                 "Seconds a connection may stay silent (or stall mid-request) before it is "
+                 "closed")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  app.add_option("--max-connections", raw.max_connections,
+                 "Connections served at once; more are accepted and closed at once")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  app.add_option("--log-level", raw.log_level, "error, warn, info or debug")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"error", "warn", "info", "debug"}));
+  app.add_flag("--require-auth", raw.require_auth,
+               "Treat every account as protected: send and pull only on an authenticated "
+               "connection (protocol version 3)");
+  app.add_option("--protocol", raw.protocol,
+                 "3 (default): classic protocol and its version-3 extension; 2: a classic "
+                 "server only, for testing clients against one")
+      ->capture_default_str()
+      ->check(CLI::IsMember({2, 3}));
+  app.set_version_flag("--version", "messageu-server " MESSAGEU_VERSION);
+  return port;
+}
+
+// The port from --port, else from the port file; a missing file falls back to 1357.
+Result<std::uint16_t> resolve_port(const RawOptions &raw, std::vector<std::string> &warnings) {
+  if (raw.port_given)
+    return raw.port;
+  auto text = read_file(raw.port_file, k_max_port_file_size);
+  if (!text && text.error().code == Errc::file_not_found) {
+    warnings.push_back(
+        fmt::format("{} not found: using the default port {}", raw.port_file, k_default_port));
+    return k_default_port;
+  }
+  if (!text)
+    return make_error(Errc::config, fmt::format("{}: {}", raw.port_file, text.error().message));
+  auto port = parse_port_file_text(*text);
+  if (!port)
+    return make_error(Errc::config, fmt::format("{}: {}", raw.port_file, port.error().message));
+  return *port;
+}
+
+std::chrono::milliseconds to_milliseconds(double seconds) {
+  auto millis = std::llround(seconds * 1000.0);
+  return std::chrono::milliseconds(std::max<long long>(millis, 1));
+}
+
+} // namespace
+
+ParsedCommandLine parse_command_line(int argc, const char *const *argv) {
+  CLI::App app{"messageu-server: the MessageU store-and-forward server", "messageu-server"};
+  RawOptions raw;
+  auto *port_option = declare_options(app, raw);
+  ParsedCommandLine parsed;
+  try {
+    app.parse(argc, argv);
+    raw.port_given = port_option->count() > 0;
+    if (raw.require_auth && raw.protocol == 2)
+      throw CLI::ValidationError("--require-auth", "needs --protocol 3");
+  } catch (const CLI::ParseError &error) {
+    int code = app.exit(error, std::cout, std::cerr);
+    parsed.exit_code = code == 0 ? 0 : k_exit_usage;
+    return parsed;
+  }
+  auto port = resolve_port(raw, parsed.warnings);
+  if (!port) {
+    std::cerr << "messageu-server: " << port.error().message << "\n";
+    parsed.exit_code = k_exit_config;
+    return parsed;
+  }
+  ServerConfig config;
+  config.port = *port;
+  config.bind_address = raw.bind_address;
+  config.database_path = raw.database_path;
+  config.max_message_size = raw.max_message_size;
+  config.idle_timeout = to_milliseconds(raw.idle_timeout_seconds);
+  config.max_connections = raw.max_connections;
+  config.log_level = log_level_from_name(raw.log_level).value_or(LogLevel::info);
+  config.require_auth = raw.require_auth;
+  config.classic_only = raw.protocol == 2;
+  parsed.config = config;
+  return parsed;
+}
+
+} // namespace messageu::server

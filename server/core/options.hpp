@@ -1,0 +1,58 @@
+// The command line of messageu-server (CLI.md §7) and the configuration it produces. Parsing
+// is separate from running so that the rules (the port file fallback, the size ceiling, the
+// log level names) live in one tested place.
+#pragma once
+
+#include "core/log.hpp"
+
+#include <messageu/util/result.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace messageu::server {
+
+// The largest content a message may declare: what the protocol's u32 size field allows.
+inline constexpr std::uint64_t k_max_message_size_ceiling = 0xFFFF'FFFFull;
+inline constexpr std::uint16_t k_default_port = 1357;
+inline constexpr std::chrono::milliseconds k_default_idle_timeout{60'000};
+inline constexpr std::size_t k_default_max_connections = 10'000;
+
+struct ServerConfig {
+  std::uint16_t port = k_default_port; // 0: any free port
+  std::string bind_address;            // empty: every interface
+  std::string database_path = "defensive.db";
+  std::uint64_t max_message_size = k_max_message_size_ceiling;
+  std::chrono::milliseconds idle_timeout = k_default_idle_timeout;
+  std::size_t max_connections = k_default_max_connections;
+  LogLevel log_level = LogLevel::info;
+  bool require_auth = false;
+  bool classic_only = false; // --protocol 2
+};
+
+// What the command line asks for: run with a configuration, or exit at once with a code
+// (after --help or --version, which print their text, or after a usage error).
+struct ParsedCommandLine {
+  std::optional<ServerConfig> config; // set: run the server
+  int exit_code = 0;                  // when config is empty
+  std::vector<std::string> warnings;  // to log once the logger exists (e.g. missing port file)
+};
+
+// Exit codes shared with the client (CLI.md §6).
+inline constexpr int k_exit_usage = 64;
+inline constexpr int k_exit_io = 74;
+inline constexpr int k_exit_unavailable = 75;
+inline constexpr int k_exit_internal = 70;
+inline constexpr int k_exit_config = 78;
+
+// Parses argv. Prints --help / --version text on stdout and usage errors on stderr. The port
+// comes from --port, else the --port-file (default myport.info; missing → a warning and
+// 1357; present but not a port → exit 78). --max-message-size above 4 GiB − 1, a
+// non-positive --idle-timeout, an unknown --log-level, --protocol other than 2 or 3, or
+// --require-auth with --protocol 2 → exit 64.
+ParsedCommandLine parse_command_line(int argc, const char *const *argv);
+
+} // namespace messageu::server

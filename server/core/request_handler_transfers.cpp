@@ -1,0 +1,142 @@
+// The request handler's streamed operations: send (upload, then group commit) and pull
+// (download, then delete once delivered).
+#include "core/request_handler.hpp"
+
+namespace messageu::server {
+
+using protocol::Operation;
+
+std::variant<Reply, UploadId> RequestHandler::begin_send(const protocol::RequestFrame &frame,
+                                                         const protocol::SendPrefix &prefix,
+                                                         ConnectionState &connection,
+                                                         ByteView first_chunk) {
+  auto sender = identify_sender(frame.header, connection);
+  if (!sender)
+    return refusal(sender.error());
+  if (auto allowed = check_may_act(*sender, connection); !allowed)
+    return refusal(allowed.error());
+  if (!is_valid_message_type(prefix.type))
+    return refusal(make_error(Errc::bad_data, "message type outside 1..4"));
+  auto recipient = m_store.find_client(prefix.recipient);
+  if (!recipient)
+    return refusal(recipient.error());
+  if (!*recipient)
+    return refusal(make_error(Errc::unknown_user, "unknown recipient"));
+  auto content = m_store.begin_content(prefix.content_size);
+  if (!content)
+    return refusal(content.error());
+  auto id = m_next_transfer++;
+  m_uploads.emplace(id, Upload{frame.dialect, sender->id, prefix.recipient,
+                               static_cast<MessageType>(prefix.type), std::move(*content)});
+  if (!first_chunk.empty())
+    if (auto written = write_content(id, first_chunk); !written)
+      return refusal(written.error());
+  return id;
+}
+
+Status RequestHandler::write_content(UploadId upload, ByteView chunk) {
+  auto found = m_uploads.find(upload);
+  if (found == m_uploads.end())
+    return make_error(Errc::invalid_argument, "unknown upload");
+  auto written = found->second.content->write(chunk);
+  if (!written)
+    m_uploads.erase(found); // its sink removes what it had stored
+  return written;
+}
+
+bool RequestHandler::discard_upload(UploadId upload) { return m_uploads.erase(upload) > 0; }
+
+std::vector<Reply> RequestHandler::commit_sends(std::span<const UploadId> uploads) {
+  std::vector<Reply> replies(uploads.size());
+  std::vector<Upload> finished;
+  std::vector<std::size_t> positions; // where each finished upload's reply goes
+  for (std::size_t index = 0; index < uploads.size(); ++index) {
+    auto found = m_uploads.find(uploads[index]);
+    if (found == m_uploads.end()) {
+      replies[index] = Reply::error("unknown upload", LogLevel::error);
+      continue;
+    }
+    auto upload = std::move(found->second);
+    m_uploads.erase(found);
+    // Durable content first (a spool file is fsynced here), then the rows.
+    if (auto done = upload.content->finish(); !done) {
+      replies[index] = refusal(done.error());
+      continue;
+    }
+    finished.push_back(std::move(upload));
+    positions.push_back(index);
+  }
+  if (!finished.empty())
+    store_messages(finished, positions, replies);
+  return replies;
+}
+
+void RequestHandler::store_messages(std::vector<Upload> &uploads,
+                                    std::span<const std::size_t> positions,
+                                    std::vector<Reply> &replies) {
+  std::vector<store::NewMessage> messages;
+  messages.reserve(uploads.size());
+  for (auto &upload : uploads)
+    messages.push_back({upload.recipient, upload.sender, upload.type, std::move(upload.content)});
+  auto ids = m_store.insert_messages(messages);
+  for (std::size_t index = 0; index < uploads.size(); ++index) {
+    auto &reply = replies[positions[index]];
+    if (!ids) {
+      reply = refusal(ids.error());
+      continue;
+    }
+    reply = Reply::success(uploads[index].dialect, Operation::send_message,
+                           protocol::encode_send_answer({uploads[index].recipient, (*ids)[index]}));
+  }
+}
+
+Reply RequestHandler::pull(const protocol::RequestFrame &frame, const store::ClientRecord &sender,
+                           const ConnectionState &connection) {
+  if (auto allowed = check_may_act(sender, connection); !allowed)
+    return refusal(allowed.error());
+  auto waiting = m_store.pending_messages(sender.id);
+  if (!waiting)
+    return refusal(waiting.error());
+  std::erase_if(*waiting, [this](const auto &message) { return m_in_flight.contains(message.id); });
+  // A version-3 pull on a connection bound to the requester deletes nothing: ACK does.
+  bool acknowledged = !m_options.classic_only &&
+                      frame.header.version >= protocol::k_authenticated_version &&
+                      connection.bound_client == sender.id;
+  auto id = m_next_transfer++;
+  auto &download =
+      m_downloads.emplace(id, Download{PullDownload(sender.id, std::move(*waiting)), !acknowledged})
+          .first->second;
+  for (auto message_id : download.payload.message_ids())
+    m_in_flight.insert(message_id);
+  auto reply = Reply::success(frame.dialect, frame.operation, {});
+  reply.download = id;
+  reply.streamed_size = download.payload.payload_size();
+  return reply;
+}
+
+Result<std::size_t> RequestHandler::read_download(DownloadId download, MutableByteView buffer) {
+  auto found = m_downloads.find(download);
+  if (found == m_downloads.end())
+    return make_error(Errc::invalid_argument, "unknown download");
+  return found->second.payload.read(m_store, buffer);
+}
+
+Status RequestHandler::finish_download(DownloadId download, bool delivered) {
+  auto found = m_downloads.find(download);
+  if (found == m_downloads.end())
+    return make_error(Errc::invalid_argument, "unknown download");
+  auto finished = std::move(found->second);
+  m_downloads.erase(found);
+  auto ids = finished.payload.message_ids();
+  for (auto message_id : ids)
+    m_in_flight.erase(message_id);
+  // Only a response that reached the connection whole may delete what it carried.
+  if (!delivered || !finished.delete_when_delivered || !finished.payload.finished() || ids.empty())
+    return {};
+  auto deleted = m_store.delete_messages(finished.payload.recipient(), ids);
+  if (!deleted)
+    return deleted.error();
+  return {};
+}
+
+} // namespace messageu::server

@@ -1,0 +1,95 @@
+// The database thread's loop and its group commit.
+#include "database.hpp"
+
+#include "core/log.hpp"
+
+#include <fmt/format.h>
+
+namespace messageu::server {
+
+Database::Database(RequestHandler &handler, Logger &logger)
+    : m_handler(handler), m_logger(logger), m_thread([this] { loop(); }) {}
+
+Database::~Database() { stop(); }
+
+boost::asio::awaitable<Reply> Database::commit_send(UploadId upload) {
+  auto reply = co_await boost::asio::async_initiate<const boost::asio::use_awaitable_t<> &,
+                                                    void(std::exception_ptr, std::optional<Reply>)>(
+      [this](auto handler, UploadId upload) {
+        using Handler = decltype(handler);
+        enqueue_commit(std::make_unique<SendCommitJob<Handler>>(std::move(handler), upload));
+      },
+      boost::asio::use_awaitable, upload);
+  co_return std::move(*reply);
+}
+
+void Database::stop() {
+  {
+    std::lock_guard lock(m_mutex);
+    m_stopping = true;
+  }
+  m_wake.notify_one();
+  if (m_thread.joinable())
+    m_thread.join();
+}
+
+void Database::enqueue(std::unique_ptr<Job> job) {
+  {
+    std::lock_guard lock(m_mutex);
+    m_jobs.push_back(std::move(job));
+  }
+  m_wake.notify_one();
+}
+
+void Database::enqueue_commit(std::unique_ptr<CommitJob> job) {
+  {
+    std::lock_guard lock(m_mutex);
+    m_commits.push_back(std::move(job));
+  }
+  m_wake.notify_one();
+}
+
+void Database::loop() {
+  for (;;) {
+    std::vector<std::unique_ptr<Job>> jobs;
+    std::vector<std::unique_ptr<CommitJob>> commits;
+    {
+      std::unique_lock lock(m_mutex);
+      m_wake.wait(lock, [this] { return m_stopping || !m_jobs.empty() || !m_commits.empty(); });
+      if (m_jobs.empty() && m_commits.empty())
+        return; // stopping, and nothing is left to do
+      jobs.swap(m_jobs);
+      commits.swap(m_commits);
+    }
+    // Each session has at most one job queued, so running this turn's jobs before its
+    // commits reorders nothing that any one client could observe.
+    for (auto &job : jobs)
+      job->run(m_handler);
+    if (!commits.empty())
+      run_commits(commits);
+  }
+}
+
+void Database::run_commits(std::vector<std::unique_ptr<CommitJob>> &commits) {
+  std::vector<UploadId> uploads;
+  uploads.reserve(commits.size());
+  for (const auto &commit : commits)
+    uploads.push_back(commit->upload());
+  std::vector<Reply> replies;
+  try {
+    replies = m_handler.commit_sends(uploads);
+  } catch (const std::exception &error) {
+    m_logger.error(
+        fmt::format("group commit of {} messages failed: {}", uploads.size(), error.what()));
+  }
+  for (std::size_t index = 0; index < commits.size(); ++index) {
+    if (index < replies.size())
+      commits[index]->complete(std::move(replies[index]));
+    else
+      commits[index]->complete(Reply::error("internal error during commit", LogLevel::error));
+  }
+  if (commits.size() > 1)
+    m_logger.debug(fmt::format("group commit of {} messages", commits.size()));
+}
+
+} // namespace messageu::server

@@ -1,0 +1,121 @@
+// The accept loop.
+#include "listener.hpp"
+
+#include "session_registry.hpp"
+
+#include <boost/asio/ip/v6_only.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <fmt/format.h>
+
+namespace messageu::server {
+
+namespace asio = boost::asio;
+using asio::ip::tcp;
+
+namespace {
+
+// How long to wait before accepting again after a failed accept (out of descriptors).
+constexpr std::chrono::milliseconds k_accept_retry_delay{100};
+
+Result<tcp::acceptor> bind_acceptor(asio::io_context &io, const tcp::endpoint &endpoint,
+                                    bool dual_stack) {
+  tcp::acceptor acceptor(io);
+  boost::system::error_code error;
+  acceptor.open(endpoint.protocol(), error);
+  if (!error && dual_stack)
+    acceptor.set_option(asio::ip::v6_only(false), error);
+  if (!error)
+    acceptor.set_option(tcp::acceptor::reuse_address(true), error);
+  if (!error)
+    acceptor.bind(endpoint, error);
+  if (!error)
+    acceptor.listen(asio::socket_base::max_listen_connections, error);
+  if (error)
+    return make_error(Errc::unavailable, error.message());
+  return acceptor;
+}
+
+std::string format_endpoint(const tcp::endpoint &endpoint) {
+  auto address = endpoint.address();
+  if (address.is_v6())
+    return fmt::format("[{}]:{}", address.to_string(), endpoint.port());
+  return fmt::format("{}:{}", address.to_string(), endpoint.port());
+}
+
+} // namespace
+
+Result<std::unique_ptr<Listener>> Listener::open(asio::io_context &io, const std::string &address,
+                                                 std::uint16_t port, std::size_t max_connections,
+                                                 SessionContext &context) {
+  Result<tcp::acceptor> acceptor = make_error(Errc::unavailable, "");
+  if (address.empty()) {
+    acceptor = bind_acceptor(io, tcp::endpoint(tcp::v6(), port), true);
+    if (!acceptor) // no IPv6 on this system
+      acceptor = bind_acceptor(io, tcp::endpoint(tcp::v4(), port), false);
+  } else {
+    boost::system::error_code error;
+    auto ip = asio::ip::make_address(address, error);
+    if (error)
+      return make_error(Errc::invalid_argument,
+                        fmt::format("--bind {}: not an IP address", address));
+    acceptor = bind_acceptor(io, tcp::endpoint(ip, port), false);
+  }
+  if (!acceptor)
+    return make_error(Errc::unavailable,
+                      fmt::format("cannot listen on {}:{}: {}", address.empty() ? "*" : address,
+                                  port, acceptor.error().message));
+  return std::unique_ptr<Listener>(new Listener(std::move(*acceptor), max_connections, context));
+}
+
+Listener::Listener(tcp::acceptor acceptor, std::size_t max_connections, SessionContext &context)
+    : m_acceptor(std::move(acceptor)), m_max_connections(max_connections), m_context(context) {}
+
+std::string Listener::local_address() const {
+  boost::system::error_code error;
+  auto endpoint = m_acceptor.local_endpoint(error);
+  return error ? "unknown" : format_endpoint(endpoint);
+}
+
+asio::awaitable<void> Listener::accept_loop() {
+  while (!m_closed) {
+    boost::system::error_code error;
+    auto socket =
+        co_await m_acceptor.async_accept(asio::redirect_error(asio::use_awaitable, error));
+    if (m_closed)
+      break;
+    if (error) {
+      m_context.logger.warn(fmt::format("accept failed: {}", error.message()));
+      asio::steady_timer pause(m_acceptor.get_executor(), k_accept_retry_delay);
+      co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, error));
+      continue;
+    }
+    admit(std::move(socket));
+  }
+}
+
+void Listener::admit(tcp::socket socket) {
+  if (m_context.registry.size() >= m_max_connections) {
+    boost::system::error_code error;
+    auto peer = socket.remote_endpoint(error);
+    m_context.logger.warn(fmt::format("peer={} refused: {} connections already open",
+                                      error ? "unknown" : format_endpoint(peer),
+                                      m_max_connections));
+    socket.close(error);
+    return;
+  }
+  boost::system::error_code ignored;
+  socket.set_option(tcp::no_delay(true), ignored);
+  auto session = std::make_shared<Session>(std::move(socket), m_context);
+  m_context.registry.add(session);
+  session->start();
+}
+
+void Listener::close() {
+  m_closed = true;
+  boost::system::error_code ignored;
+  m_acceptor.close(ignored);
+}
+
+} // namespace messageu::server

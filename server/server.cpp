@@ -1,0 +1,176 @@
+// Start-up, the event loop and the orderly shutdown.
+#include "server.hpp"
+
+#include "core/request_handler.hpp"
+#include "database.hpp"
+#include "listener.hpp"
+#include "session_registry.hpp"
+#include "system_limits.hpp"
+
+#include <messageu/store/sqlite_server_store.hpp>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <fmt/format.h>
+
+#include <csignal>
+#include <cstdio>
+
+namespace messageu::server {
+
+namespace {
+
+namespace asio = boost::asio;
+
+// How long requests in flight may run on after a shutdown signal, then how long the closed
+// connections get to unwind before the event loop is stopped.
+constexpr std::chrono::seconds k_shutdown_grace{10};
+constexpr std::chrono::seconds k_shutdown_unwind{2};
+// Descriptors kept for the database, its spool files and the listener.
+constexpr std::uint64_t k_reserved_descriptors = 64;
+
+std::size_t connection_limit(const ServerConfig &config, Logger &logger) {
+  auto limit = raise_open_file_limit();
+  if (!limit.problem.empty())
+    logger.warn(fmt::format("open files limit: {}", limit.problem));
+  logger.debug(fmt::format("open files limit {} (hard {})", limit.soft, limit.hard));
+  if (limit.soft == 0 || limit.soft >= config.max_connections + k_reserved_descriptors)
+    return config.max_connections;
+  auto reduced = std::max<std::uint64_t>(
+      1, limit.soft > k_reserved_descriptors ? limit.soft - k_reserved_descriptors : 1);
+  logger.warn(fmt::format("--max-connections {} lowered to {}: only {} open files allowed",
+                          config.max_connections, reduced, limit.soft));
+  return static_cast<std::size_t>(reduced);
+}
+
+int exit_code_for(const Error &error) {
+  switch (error.code) {
+  case Errc::invalid_argument: return k_exit_usage;
+  case Errc::unavailable: return k_exit_unavailable;
+  case Errc::storage:
+  case Errc::io_error: return k_exit_io;
+  default: return k_exit_internal;
+  }
+}
+
+class Server {
+public:
+  Server(const ServerConfig &config, Logger &logger) : m_config(config), m_logger(logger) {}
+
+  int run() {
+    auto max_connections = connection_limit(m_config, m_logger);
+    if (auto opened = open(max_connections); !opened) {
+      m_logger.error(opened.error().message);
+      return exit_code_for(opened.error());
+    }
+    // Scripts and tests read the port from this exact line.
+    std::fprintf(stderr, "listening on %s\n", m_listener->local_address().c_str());
+    std::fflush(stderr);
+    m_logger.info(fmt::format("database {}, max message size {}, idle timeout {} ms{}",
+                              m_config.database_path, m_config.max_message_size,
+                              m_config.idle_timeout.count(),
+                              m_config.require_auth   ? ", authentication required"
+                              : m_config.classic_only ? ", classic protocol only"
+                                                      : ""));
+    wait_for_signal();
+    asio::co_spawn(m_io, m_listener->accept_loop(), [this](std::exception_ptr error) {
+      if (error)
+        m_logger.error("the listener stopped by an error");
+    });
+    m_io.run();
+    m_database->stop();
+    m_logger.info("stopped");
+    return 0;
+  }
+
+private:
+  Status open(std::size_t max_connections) {
+    auto store = store::SqliteServerStore::open(m_config.database_path);
+    if (!store)
+      return make_error(store.error().code,
+                        fmt::format("cannot open the database {}: {}", m_config.database_path,
+                                    store.error().message));
+    m_store = std::move(*store);
+    HandlerOptions options;
+    options.require_auth = m_config.require_auth;
+    options.classic_only = m_config.classic_only;
+    m_handler = std::make_unique<RequestHandler>(*m_store, options);
+    m_database = std::make_unique<Database>(*m_handler, m_logger);
+    protocol::Limits limits;
+    limits.max_content_size = static_cast<std::uint32_t>(m_config.max_message_size);
+    m_context = std::make_unique<SessionContext>(
+        SessionContext{*m_database, m_logger, m_registry, limits, m_config.idle_timeout});
+    auto listener =
+        Listener::open(m_io, m_config.bind_address, m_config.port, max_connections, *m_context);
+    if (!listener) {
+      m_database->stop();
+      return listener.error();
+    }
+    m_listener = std::move(*listener);
+    return {};
+  }
+
+  void wait_for_signal() {
+    m_signals.async_wait([this](const boost::system::error_code &error, int signal_number) {
+      if (error)
+        return;
+      if (m_stopping) {
+        m_logger.warn(fmt::format("signal {} again: closing every connection now", signal_number));
+        m_registry.close_all();
+        m_io.stop();
+        return;
+      }
+      begin_shutdown(signal_number);
+      wait_for_signal();
+    });
+  }
+
+  void begin_shutdown(int signal_number) {
+    m_stopping = true;
+    m_logger.info(fmt::format("signal {}: no new connections; finishing {} open ones",
+                              signal_number, m_registry.size()));
+    m_listener->close();
+    m_grace.expires_after(k_shutdown_grace);
+    m_grace.async_wait([this](const boost::system::error_code &error) {
+      if (error)
+        return;
+      m_logger.warn(fmt::format("closing {} connections still busy", m_registry.size()));
+      m_registry.close_all();
+      m_grace.expires_after(k_shutdown_unwind);
+      m_grace.async_wait([this](const boost::system::error_code &) { m_io.stop(); });
+    });
+    m_registry.stop_all([this] {
+      m_grace.cancel();
+      m_signals.cancel();
+      m_io.stop();
+    });
+  }
+
+  const ServerConfig &m_config;
+  Logger &m_logger;
+  // Destroyed in reverse: the event loop (and every session with it) before the database
+  // thread, the database thread before the handler and the store it uses.
+  std::unique_ptr<store::SqliteServerStore> m_store;
+  std::unique_ptr<RequestHandler> m_handler;
+  std::unique_ptr<Database> m_database;
+  SessionRegistry m_registry;
+  std::unique_ptr<SessionContext> m_context;
+  asio::io_context m_io{1};
+  std::unique_ptr<Listener> m_listener;
+  asio::signal_set m_signals{m_io, SIGINT, SIGTERM};
+  asio::steady_timer m_grace{m_io};
+  bool m_stopping = false;
+};
+
+} // namespace
+
+int run_server(const ServerConfig &config, Logger &logger) {
+  // A peer that resets mid-write must not kill the process.
+  std::signal(SIGPIPE, SIG_IGN);
+  Server server(config, logger);
+  return server.run();
+}
+
+} // namespace messageu::server

@@ -1,0 +1,14 @@
+// The whole server process: opens the store, starts the database thread, listens, serves
+// until SIGINT or SIGTERM, then stops accepting, lets the requests in flight finish (for a
+// bounded time), closes the database and returns the exit code.
+#pragma once
+
+#include "core/log.hpp"
+#include "core/options.hpp"
+
+namespace messageu::server {
+
+// Runs the server with `config`; returns the process's exit code (0 after a signal).
+int run_server(const ServerConfig &config, Logger &logger);
+
+} // namespace messageu::server

@@ -1,0 +1,361 @@
+// The per-connection coroutine and its watchdog.
+#include "session.hpp"
+
+#include "database.hpp"
+#include "session_registry.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <fmt/format.h>
+
+namespace messageu::server {
+
+namespace asio = boost::asio;
+using Event = protocol::RequestReader::Event;
+
+namespace {
+
+// Headers and the small fixed payloads are read through a small buffer, so that thousands of
+// idle connections cost little; a large send's content and a pull's download move through
+// buffers of this size, allocated only while they stream.
+constexpr std::size_t k_small_buffer_size = 8 * 1024;
+constexpr std::size_t k_large_buffer_size = 256 * 1024;
+
+std::string describe_peer(const asio::ip::tcp::socket &socket) {
+  boost::system::error_code error;
+  auto endpoint = socket.remote_endpoint(error);
+  if (error)
+    return "unknown";
+  auto address = endpoint.address();
+  if (address.is_v6() && address.to_v6().is_v4_mapped())
+    address = address.to_v6().to_v4();
+  if (address.is_v6())
+    return fmt::format("[{}]:{}", address.to_string(), endpoint.port());
+  return fmt::format("{}:{}", address.to_string(), endpoint.port());
+}
+
+// The operation's name for the log, also for a request refused before it was classified.
+std::string request_name(const protocol::RequestHeader &header) {
+  auto meaning = protocol::decode_request_code(header.code);
+  return meaning ? std::string(protocol::operation_name(meaning->operation)) : "unknown";
+}
+
+} // namespace
+
+// The request being read and answered.
+struct Session::Request {
+  bool active = false; // its header has been read
+  std::chrono::steady_clock::time_point started;
+  protocol::RequestFrame frame;
+  std::optional<UploadId> upload;
+  std::optional<DownloadId> download;
+  std::optional<Reply> refusal; // decided part-way; answered once the payload is skipped
+
+  static Request begin(const protocol::RequestFrame &frame) {
+    return Request{true, std::chrono::steady_clock::now(), frame, {}, {}, {}};
+  }
+};
+
+Session::Session(asio::ip::tcp::socket socket, SessionContext &context)
+    : m_socket(std::move(socket)), m_context(context), m_timer(m_socket.get_executor()),
+      m_peer(describe_peer(m_socket)), m_reader(context.limits) {}
+
+void Session::start() {
+  arm_deadline();
+  auto self = shared_from_this();
+  auto report = [self](std::exception_ptr error) {
+    if (!error)
+      return;
+    try {
+      std::rethrow_exception(error);
+    } catch (const std::exception &exception) {
+      self->m_context.logger.error(
+          fmt::format("peer={} session ended by an error: {}", self->m_peer, exception.what()));
+    } catch (...) {
+      self->m_context.logger.error(fmt::format("peer={} session ended by an error", self->m_peer));
+    }
+    self->close();
+  };
+  asio::co_spawn(m_socket.get_executor(), serve(), report);
+  asio::co_spawn(m_socket.get_executor(), watchdog(), report);
+}
+
+void Session::request_stop() {
+  m_stop_requested = true;
+  if (m_idle)
+    close();
+}
+
+void Session::close() {
+  if (m_closed)
+    return;
+  m_closed = true;
+  boost::system::error_code ignored;
+  m_socket.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+  m_socket.close(ignored);
+  m_timer.cancel();
+}
+
+void Session::arm_deadline() {
+  m_deadline = std::chrono::steady_clock::now() + m_context.idle_timeout;
+}
+
+void Session::set_waiting_for_database(bool waiting) {
+  m_waiting_for_database = waiting;
+  if (!waiting)
+    arm_deadline();
+}
+
+asio::awaitable<void> Session::watchdog() {
+  auto self = shared_from_this();
+  while (!m_closed) {
+    m_timer.expires_at(m_deadline);
+    boost::system::error_code error;
+    co_await m_timer.async_wait(asio::redirect_error(asio::use_awaitable, error));
+    if (m_closed)
+      break;
+    auto now = std::chrono::steady_clock::now();
+    if (m_waiting_for_database) {
+      m_deadline = std::max(m_deadline, now + m_context.idle_timeout);
+    } else if (now >= m_deadline) {
+      m_timed_out = true;
+      m_context.logger.debug(fmt::format("peer={} closed after {} ms without progress", m_peer,
+                                         m_context.idle_timeout.count()));
+      close();
+    }
+  }
+}
+
+asio::awaitable<void> Session::serve() {
+  auto self = shared_from_this();
+  m_context.logger.debug(fmt::format("peer={} connected", m_peer));
+  Request request;
+  try {
+    for (bool open = true; open && !m_closed;) {
+      auto event = m_reader.next(m_input);
+      if (event == Event::need_more) {
+        m_idle = !request.active;
+        if (m_idle && m_stop_requested)
+          break;
+        open = co_await read_more(&request);
+        continue;
+      }
+      open = co_await on_event(event, request);
+    }
+  } catch (...) {
+    release_transfers(request);
+    m_context.registry.remove(this);
+    close();
+    throw;
+  }
+  release_transfers(request);
+  m_context.registry.remove(this);
+  close();
+  m_context.logger.debug(fmt::format("peer={} disconnected", m_peer));
+}
+
+asio::awaitable<bool> Session::read_more(Request *request) {
+  bool large = request->active && request->frame.header.payload_size > k_small_buffer_size;
+  auto &buffer = large ? m_large_buffer : m_small_buffer;
+  if (buffer.empty())
+    buffer.resize(large ? k_large_buffer_size : k_small_buffer_size);
+  arm_deadline();
+  boost::system::error_code error;
+  auto count = co_await m_socket.async_read_some(asio::buffer(buffer),
+                                                 asio::redirect_error(asio::use_awaitable, error));
+  if (error || count == 0) {
+    if (request->active)
+      m_context.logger.info(fmt::format("peer={} connection lost in the middle of a request ({}){}",
+                                        m_peer, request_name(request->frame.header),
+                                        m_timed_out ? " after the idle timeout" : ""));
+    co_return false;
+  }
+  m_idle = false;
+  m_input = ByteView(buffer.data(), count);
+  co_return true;
+}
+
+asio::awaitable<bool> Session::on_event(Event event, Request &request) {
+  switch (event) {
+  case Event::header: request = Request::begin(m_reader.frame()); co_return true;
+  case Event::send_prefix: co_return co_await on_send_prefix(request);
+  case Event::content: co_await on_content(request); co_return true;
+  case Event::complete: co_return co_await answer(request, co_await complete_request(request));
+  case Event::rejected: {
+    if (!request.active) // refused from its header alone
+      request = Request::begin(m_reader.frame());
+    auto reply =
+        request.refusal ? std::move(*request.refusal) : Reply::error(m_reader.error().message);
+    co_return co_await answer(request, std::move(reply));
+  }
+  case Event::bad: {
+    request = Request::begin(m_reader.frame());
+    co_await answer(request, Reply::error(m_reader.error().message, LogLevel::info, true));
+    co_return false;
+  }
+  case Event::padding:
+    m_context.logger.debug(fmt::format("peer={} padding after a request: closing", m_peer));
+    co_return false;
+  case Event::need_more: break;
+  }
+  co_return true;
+}
+
+asio::awaitable<bool> Session::on_send_prefix(Request &request) {
+  auto prefix = m_reader.send_prefix();
+  // A small message usually arrives whole: opening the upload and writing its first chunk in
+  // one trip to the database thread saves a round trip per send.
+  auto next = m_reader.next(m_input);
+  auto first_chunk = next == Event::content ? m_reader.content() : ByteView{};
+  set_waiting_for_database(true);
+  auto started = co_await m_context.database.run([&, prefix, first_chunk](RequestHandler &handler) {
+    return handler.begin_send(request.frame, prefix, m_state, first_chunk);
+  });
+  set_waiting_for_database(false);
+  if (auto *refusal = std::get_if<Reply>(&started)) {
+    m_reader.reject_rest(make_error(Errc::bad_data, refusal->note));
+    request.refusal = std::move(*refusal);
+    co_return true;
+  }
+  request.upload = std::get<UploadId>(started);
+  if (next == Event::content || next == Event::need_more)
+    co_return true;
+  co_return co_await on_event(next, request); // an empty content: the request is complete
+}
+
+asio::awaitable<void> Session::on_content(Request &request) {
+  if (!request.upload)
+    co_return;
+  set_waiting_for_database(true);
+  auto chunk = m_reader.content();
+  auto upload = *request.upload;
+  auto written = co_await m_context.database.run(
+      [upload, chunk](RequestHandler &handler) { return handler.write_content(upload, chunk); });
+  set_waiting_for_database(false);
+  if (!written) {
+    release_transfers(request);
+    request.refusal = Reply::error(written.error().message, LogLevel::error);
+    m_reader.reject_rest(written.error());
+  }
+}
+
+asio::awaitable<Reply> Session::complete_request(Request &request) {
+  set_waiting_for_database(true);
+  Reply reply;
+  if (request.upload) {
+    auto upload = *request.upload;
+    request.upload.reset();
+    reply = co_await m_context.database.commit_send(upload);
+  } else {
+    auto payload = m_reader.payload();
+    reply = co_await m_context.database.run([&request, payload, this](RequestHandler &handler) {
+      return handler.handle(request.frame, payload, m_state);
+    });
+  }
+  set_waiting_for_database(false);
+  co_return reply;
+}
+
+asio::awaitable<bool> Session::answer(Request &request, Reply reply) {
+  auto header = protocol::encode_response_header(reply.header());
+  std::uint64_t bytes_out = 0;
+  bool written = co_await write_bytes(header);
+  if (written)
+    bytes_out += header.size();
+  if (reply.download) {
+    request.download = reply.download; // released by release_transfers if this throws
+    written = written && co_await write_download(reply, bytes_out);
+    request.download.reset();
+    co_await finish_download(reply, written);
+  } else if (written && !reply.payload.empty()) {
+    written = co_await write_bytes(reply.payload);
+    if (written)
+      bytes_out += reply.payload.size();
+  }
+  log_request(request, reply, written, bytes_out);
+  request = Request{};
+  m_large_buffer = Bytes{};
+  co_return written && !reply.close_after && !m_stop_requested;
+}
+
+asio::awaitable<bool> Session::write_download(Reply &reply, std::uint64_t &bytes_out) {
+  auto download = *reply.download;
+  Bytes buffer(k_large_buffer_size);
+  for (std::uint64_t streamed = 0; streamed < reply.streamed_size;) {
+    set_waiting_for_database(true);
+    auto chunk = co_await m_context.database.run([download, &buffer](RequestHandler &handler) {
+      return handler.read_download(download, buffer);
+    });
+    set_waiting_for_database(false);
+    if (!chunk || *chunk == 0) {
+      // The client sees a short response and a closed connection; since the response was
+      // not written completely, nothing is deleted.
+      m_context.logger.error(fmt::format("peer={} pull response cut short: {}", m_peer,
+                                         chunk ? "no more data" : chunk.error().message));
+      co_return false;
+    }
+    if (!co_await write_bytes(ByteView(buffer.data(), *chunk)))
+      co_return false;
+    streamed += *chunk;
+    bytes_out += *chunk;
+  }
+  co_return true;
+}
+
+asio::awaitable<void> Session::finish_download(Reply &reply, bool delivered) {
+  // Only a response written completely may delete what it carried (PROTOCOL.md §4).
+  auto download = *reply.download;
+  set_waiting_for_database(true);
+  auto finished = co_await m_context.database.run([download, delivered](RequestHandler &handler) {
+    return handler.finish_download(download, delivered);
+  });
+  set_waiting_for_database(false);
+  if (!finished) {
+    reply.note = finished.error().message;
+    reply.level = LogLevel::error;
+  }
+}
+
+asio::awaitable<bool> Session::write_bytes(ByteView bytes) {
+  arm_deadline();
+  boost::system::error_code error;
+  co_await asio::async_write(m_socket, asio::buffer(bytes.data(), bytes.size()),
+                             asio::redirect_error(asio::use_awaitable, error));
+  co_return !error;
+}
+
+void Session::log_request(const Request &request, const Reply &reply, bool written,
+                          std::uint64_t bytes_out) {
+  RequestLogEntry entry;
+  entry.peer = m_peer;
+  const auto &header = request.frame.header;
+  auto meaning = protocol::decode_request_code(header.code);
+  if (!meaning || meaning->operation != protocol::Operation::register_client)
+    entry.client = header.client_id;
+  entry.request = request_name(header);
+  entry.request_code = header.code;
+  entry.response_code = written ? reply.code : 0;
+  entry.bytes_in = protocol::k_request_header_size + std::uint64_t{header.payload_size};
+  entry.bytes_out = bytes_out;
+  entry.duration = std::chrono::duration_cast<std::chrono::microseconds>(
+      std::chrono::steady_clock::now() - request.started);
+  entry.note = reply.note;
+  if (!written && entry.note.empty())
+    entry.note = m_timed_out ? "idle timeout while answering" : "connection lost while answering";
+  entry.level = reply.level;
+  m_context.logger.request(entry);
+}
+
+void Session::release_transfers(Request &request) {
+  if (auto upload = std::exchange(request.upload, std::nullopt))
+    m_context.database.post(
+        [upload = *upload](RequestHandler &handler) { handler.discard_upload(upload); });
+  if (auto download = std::exchange(request.download, std::nullopt))
+    m_context.database.post([download = *download](RequestHandler &handler) {
+      (void)handler.finish_download(download, false);
+    });
+}
+
+} // namespace messageu::server

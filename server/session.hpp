@@ -1,0 +1,103 @@
+// One client connection: a coroutine that reads requests one after another (whatever the
+// TCP segmentation), has the database thread handle them, and writes the replies, plus a
+// watchdog that closes the connection when a read or write step stalls longer than the idle
+// timeout. The session only moves bytes: framing is the protocol layer's RequestReader and
+// every decision is the RequestHandler's.
+#pragma once
+
+#include "core/connection_state.hpp"
+#include "core/log.hpp"
+#include "core/reply.hpp"
+
+#include <messageu/protocol/frame_reader.hpp>
+
+#include <utility> // before Asio: g++ 12 in C++20 needs it
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace messageu::server {
+
+class Database;
+class SessionRegistry;
+
+// What every session shares.
+struct SessionContext {
+  Database &database;
+  Logger &logger;
+  SessionRegistry &registry;
+  protocol::Limits limits;
+  std::chrono::milliseconds idle_timeout;
+};
+
+class Session : public std::enable_shared_from_this<Session> {
+public:
+  Session(boost::asio::ip::tcp::socket socket, SessionContext &context);
+
+  // Starts the session's coroutines; they keep the session alive until the connection ends.
+  void start();
+  // Shutdown: closes the connection now if it is waiting for a request, otherwise right
+  // after the reply to the request in flight.
+  void request_stop();
+  // Closes the connection now.
+  void close();
+
+  const std::string &peer() const { return m_peer; }
+
+private:
+  struct Request;
+
+  boost::asio::awaitable<void> serve();
+  boost::asio::awaitable<void> watchdog();
+  // Reads more bytes into the input buffer; false when the connection ended.
+  boost::asio::awaitable<bool> read_more(Request *request);
+  // Handles one event of the request reader; false when the connection must close.
+  boost::asio::awaitable<bool> on_event(protocol::RequestReader::Event event, Request &request);
+  // Opens the upload (with the content's first chunk when it is already read); false when
+  // the connection must close.
+  boost::asio::awaitable<bool> on_send_prefix(Request &request);
+  boost::asio::awaitable<void> on_content(Request &request);
+  boost::asio::awaitable<Reply> complete_request(Request &request);
+  // Writes the reply (streaming a pull's download) and logs the request; false when the
+  // connection is lost or must close.
+  boost::asio::awaitable<bool> answer(Request &request, Reply reply);
+  boost::asio::awaitable<bool> write_download(Reply &reply, std::uint64_t &bytes_out);
+  // Tells the handler whether the pull's response was written completely (so that it may
+  // delete what it carried) and releases the download.
+  boost::asio::awaitable<void> finish_download(Reply &reply, bool delivered);
+  boost::asio::awaitable<bool> write_bytes(ByteView bytes);
+  void log_request(const Request &request, const Reply &reply, bool written,
+                   std::uint64_t bytes_out);
+  // Hands back to the handler the upload or download a broken request left open.
+  void release_transfers(Request &request);
+
+  // The watchdog's deadline: now + idle timeout before each read or write step; while the
+  // session waits for the database the watchdog does not fire.
+  void arm_deadline();
+  void set_waiting_for_database(bool waiting);
+
+  boost::asio::ip::tcp::socket m_socket;
+  SessionContext &m_context;
+  boost::asio::steady_timer m_timer;
+  std::chrono::steady_clock::time_point m_deadline;
+  bool m_waiting_for_database = false;
+  bool m_idle = true; // waiting for the first byte of a request's header
+  bool m_stop_requested = false;
+  bool m_closed = false;
+  bool m_timed_out = false;
+  std::string m_peer;
+  ConnectionState m_state;
+  protocol::RequestReader m_reader;
+  Bytes m_small_buffer; // headers and small payloads
+  Bytes m_large_buffer; // a large send's content, only while it streams in
+  ByteView m_input;     // the bytes read and not yet consumed by the reader
+};
+
+} // namespace messageu::server

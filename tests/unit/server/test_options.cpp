@@ -1,0 +1,131 @@
+// The command line of messageu-server (CLI.md §7).
+#include "core/options.hpp"
+
+#include "support/temp_dir.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace messageu::server {
+namespace {
+
+ParsedCommandLine parse(std::vector<std::string> arguments) {
+  arguments.insert(arguments.begin(), "messageu-server");
+  std::vector<const char *> argv;
+  for (const auto &argument : arguments)
+    argv.push_back(argument.c_str());
+  return parse_command_line(static_cast<int>(argv.size()), argv.data());
+}
+
+TEST(ServerOptions, UsesTheDocumentedDefaults) {
+  auto parsed = parse({"--port", "4000"});
+  ASSERT_TRUE(parsed.config);
+  const auto &config = *parsed.config;
+  EXPECT_EQ(config.port, 4000);
+  EXPECT_EQ(config.bind_address, "");
+  EXPECT_EQ(config.database_path, "defensive.db");
+  EXPECT_EQ(config.max_message_size, 4294967295u);
+  EXPECT_EQ(config.idle_timeout, std::chrono::seconds(60));
+  EXPECT_EQ(config.log_level, LogLevel::info);
+  EXPECT_FALSE(config.require_auth);
+  EXPECT_TRUE(parsed.warnings.empty());
+}
+
+TEST(ServerOptions, ReadsEveryOption) {
+  auto parsed = parse({"--port", "0", "--bind", "127.0.0.1", "--db", "/tmp/x.db",
+                       "--max-message-size", "1048576", "--idle-timeout", "2.5",
+                       "--max-connections", "12", "--log-level", "debug", "--require-auth"});
+  ASSERT_TRUE(parsed.config);
+  const auto &config = *parsed.config;
+  EXPECT_EQ(config.port, 0);
+  EXPECT_EQ(config.bind_address, "127.0.0.1");
+  EXPECT_EQ(config.database_path, "/tmp/x.db");
+  EXPECT_EQ(config.max_message_size, 1048576u);
+  EXPECT_EQ(config.idle_timeout, std::chrono::milliseconds(2500));
+  EXPECT_EQ(config.max_connections, 12u);
+  EXPECT_EQ(config.log_level, LogLevel::debug);
+  EXPECT_TRUE(config.require_auth);
+}
+
+TEST(ServerOptions, ReadsThePortFromThePortFile) {
+  test::TempDir dir;
+  test::write_file(dir / "myport.info", "1234\n");
+  auto parsed = parse({"--port-file", (dir / "myport.info").string()});
+  ASSERT_TRUE(parsed.config);
+  EXPECT_EQ(parsed.config->port, 1234);
+  EXPECT_TRUE(parsed.warnings.empty());
+}
+
+TEST(ServerOptions, PrefersPortOverThePortFile) {
+  test::TempDir dir;
+  test::write_file(dir / "myport.info", "1234\n");
+  auto parsed = parse({"--port-file", (dir / "myport.info").string(), "--port", "5678"});
+  ASSERT_TRUE(parsed.config);
+  EXPECT_EQ(parsed.config->port, 5678);
+}
+
+TEST(ServerOptions, WarnsAndUses1357WhenThePortFileIsMissing) {
+  test::TempDir dir;
+  auto parsed = parse({"--port-file", (dir / "myport.info").string()});
+  ASSERT_TRUE(parsed.config);
+  EXPECT_EQ(parsed.config->port, 1357);
+  ASSERT_EQ(parsed.warnings.size(), 1u);
+  EXPECT_NE(parsed.warnings[0].find("1357"), std::string::npos);
+}
+
+TEST(ServerOptions, RefusesAPortFileThatHoldsNoPort) {
+  test::TempDir dir;
+  test::write_file(dir / "myport.info", "not a port\n");
+  auto parsed = parse({"--port-file", (dir / "myport.info").string()});
+  EXPECT_FALSE(parsed.config);
+  EXPECT_EQ(parsed.exit_code, k_exit_config);
+}
+
+TEST(ServerOptions, RefusesAMaximumMessageSizeAboveFourGibibytesMinusOne) {
+  auto parsed = parse({"--port", "1", "--max-message-size", "4294967296"});
+  EXPECT_FALSE(parsed.config);
+  EXPECT_EQ(parsed.exit_code, k_exit_usage);
+}
+
+TEST(ServerOptions, RefusesANonPositiveIdleTimeout) {
+  EXPECT_EQ(parse({"--port", "1", "--idle-timeout", "0"}).exit_code, k_exit_usage);
+  EXPECT_EQ(parse({"--port", "1", "--idle-timeout", "-3"}).exit_code, k_exit_usage);
+}
+
+TEST(ServerOptions, RefusesAnUnknownLogLevel) {
+  auto parsed = parse({"--port", "1", "--log-level", "verbose"});
+  EXPECT_FALSE(parsed.config);
+  EXPECT_EQ(parsed.exit_code, k_exit_usage);
+}
+
+TEST(ServerOptions, RefusesAnUnknownOptionAndAPortOutOfRange) {
+  EXPECT_EQ(parse({"--port", "1", "--frobnicate"}).exit_code, k_exit_usage);
+  EXPECT_EQ(parse({"--port", "65536"}).exit_code, k_exit_usage);
+}
+
+TEST(ServerOptions, ServesVersionThreeUnlessToldToBeAClassicServer) {
+  EXPECT_FALSE(parse({"--port", "1"}).config->classic_only);
+  EXPECT_FALSE(parse({"--port", "1", "--protocol", "3"}).config->classic_only);
+  EXPECT_TRUE(parse({"--port", "1", "--protocol", "2"}).config->classic_only);
+  EXPECT_EQ(parse({"--port", "1", "--protocol", "4"}).exit_code, k_exit_usage);
+}
+
+TEST(ServerOptions, RefusesRequireAuthOnAClassicServer) {
+  auto parsed = parse({"--port", "1", "--protocol", "2", "--require-auth"});
+  EXPECT_FALSE(parsed.config);
+  EXPECT_EQ(parsed.exit_code, k_exit_usage);
+}
+
+TEST(ServerOptions, ExitsWithZeroAfterHelpAndVersion) {
+  auto help = parse({"--help"});
+  EXPECT_FALSE(help.config);
+  EXPECT_EQ(help.exit_code, 0);
+  auto version = parse({"--version"});
+  EXPECT_FALSE(version.config);
+  EXPECT_EQ(version.exit_code, 0);
+}
+
+} // namespace
+} // namespace messageu::server
