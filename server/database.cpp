@@ -7,8 +7,16 @@
 
 namespace messageu::server {
 
-Database::Database(RequestHandler &handler, Logger &logger)
-    : m_handler(handler), m_logger(logger), m_thread([this] { loop(); }) {}
+namespace {
+
+// How long the thread waits for work before it runs the idle callback.
+constexpr std::chrono::seconds k_idle_period{1};
+
+} // namespace
+
+Database::Database(RequestHandler &handler, Logger &logger, std::function<void()> on_idle)
+    : m_handler(handler), m_logger(logger), m_on_idle(std::move(on_idle)),
+      m_thread([this] { loop(); }) {}
 
 Database::~Database() { stop(); }
 
@@ -55,7 +63,14 @@ void Database::loop() {
     std::vector<std::unique_ptr<CommitJob>> commits;
     {
       std::unique_lock lock(m_mutex);
-      m_wake.wait(lock, [this] { return m_stopping || !m_jobs.empty() || !m_commits.empty(); });
+      auto woken = m_wake.wait_for(lock, k_idle_period, [this] {
+        return m_stopping || !m_jobs.empty() || !m_commits.empty();
+      });
+      if (!woken) {
+        lock.unlock();
+        run_idle();
+        continue;
+      }
       if (m_jobs.empty() && m_commits.empty())
         return; // stopping, and nothing is left to do
       jobs.swap(m_jobs);
@@ -70,7 +85,26 @@ void Database::loop() {
   }
 }
 
+void Database::run_idle() {
+  if (!m_on_idle)
+    return;
+  try {
+    m_on_idle();
+  } catch (const std::exception &error) {
+    m_logger.error(fmt::format("idle work failed: {}", error.what()));
+  }
+}
+
 void Database::run_commits(std::vector<std::unique_ptr<CommitJob>> &commits) {
+  // Sends refused while opening are answered at once and leave the batch.
+  std::erase_if(commits, [this](std::unique_ptr<CommitJob> &commit) {
+    auto refusal = commit->prepare(m_handler);
+    if (refusal)
+      commit->complete(std::move(*refusal));
+    return refusal.has_value();
+  });
+  if (commits.empty())
+    return;
   std::vector<UploadId> uploads;
   uploads.reserve(commits.size());
   for (const auto &commit : commits)

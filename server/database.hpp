@@ -2,6 +2,9 @@
 // lives on one dedicated thread and the network thread never blocks on the disk: a session
 // posts work here and co_awaits the result, which comes back on the session's executor.
 //
+// When no work has come for a second, the thread runs the idle callback (the server writes
+// the store's LastSeen times kept in memory then).
+//
 // Group commit: message inserts are not run one by one. While the thread is busy (most of
 // the time in an fsync), inserts from concurrent sessions queue up, and the next turn commits
 // all of them in one transaction, so N concurrent senders cost one fsync instead of N. Each
@@ -21,11 +24,14 @@
 
 #include <condition_variable>
 #include <exception>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <string>
 #include <thread>
 #include <type_traits>
+#include <variant>
 #include <vector>
 
 namespace messageu::server {
@@ -35,8 +41,9 @@ class Logger;
 class Database {
 public:
   // Starts the thread. `handler` (and the store behind it) is used only on that thread from
-  // now on, until stop() returns.
-  Database(RequestHandler &handler, Logger &logger);
+  // now on, until stop() returns. `on_idle`, if set, runs on that thread after each second
+  // without work.
+  Database(RequestHandler &handler, Logger &logger, std::function<void()> on_idle = {});
   ~Database();
   Database(const Database &) = delete;
   Database &operator=(const Database &) = delete;
@@ -49,6 +56,12 @@ public:
   // Commits a finished upload (RequestHandler::commit_sends) in the next group commit and
   // resumes with its reply.
   boost::asio::awaitable<Reply> commit_send(UploadId upload);
+
+  // For a send whose content arrived whole: runs `begin(handler)` (RequestHandler::begin_send,
+  // returning a refusal or an upload) in the next group commit, and commits the upload there,
+  // so that the send costs one trip to this thread instead of two. Resumes with the refusal
+  // or the commit's reply.
+  template <typename Begin> boost::asio::awaitable<Reply> open_and_commit_send(Begin begin);
 
   // Runs `work(handler)` on the database thread without waiting for it (cleanup after a
   // broken connection).
@@ -66,20 +79,26 @@ private:
   class CommitJob {
   public:
     virtual ~CommitJob() = default;
+    // Runs first in the commit's turn: a reply here (a refused send) completes the job
+    // without committing anything.
+    virtual std::optional<Reply> prepare(RequestHandler &) { return std::nullopt; }
     virtual UploadId upload() const = 0;
     virtual void complete(Reply reply) = 0;
   };
   template <typename T, typename Handler, typename Work> class WorkJob;
   template <typename Handler> class SendCommitJob;
+  template <typename Handler, typename Begin> class WholeSendJob;
   template <typename Work> class PostedJob;
 
   void enqueue(std::unique_ptr<Job> job);
   void enqueue_commit(std::unique_ptr<CommitJob> job);
   void loop();
+  void run_idle();
   void run_commits(std::vector<std::unique_ptr<CommitJob>> &commits);
 
   RequestHandler &m_handler;
   Logger &m_logger;
+  std::function<void()> m_on_idle;
   std::mutex m_mutex;
   std::condition_variable m_wake;
   std::vector<std::unique_ptr<Job>> m_jobs;
@@ -144,6 +163,32 @@ private:
   UploadId m_upload;
 };
 
+template <typename Handler, typename Begin>
+class Database::WholeSendJob : public Database::CommitJob {
+public:
+  WholeSendJob(Handler handler, Begin begin)
+      : m_delivery(std::move(handler)), m_begin(std::move(begin)) {}
+
+  std::optional<Reply> prepare(RequestHandler &handler) override {
+    try {
+      auto started = m_begin(handler);
+      if (auto *refusal = std::get_if<Reply>(&started))
+        return std::move(*refusal);
+      m_upload = std::get<UploadId>(started);
+      return std::nullopt;
+    } catch (const std::exception &error) {
+      return Reply::error(std::string("cannot open the send: ") + error.what(), LogLevel::error);
+    }
+  }
+  UploadId upload() const override { return m_upload; }
+  void complete(Reply reply) override { m_delivery(nullptr, std::move(reply)); }
+
+private:
+  Delivery<Reply, Handler> m_delivery;
+  Begin m_begin;
+  UploadId m_upload{};
+};
+
 template <typename Work> class Database::PostedJob : public Database::Job {
 public:
   explicit PostedJob(Work work) : m_work(std::move(work)) {}
@@ -171,6 +216,19 @@ boost::asio::awaitable<std::invoke_result_t<Work &, RequestHandler &>> Database:
       },
       boost::asio::use_awaitable, std::move(work));
   co_return std::move(*value);
+}
+
+template <typename Begin>
+boost::asio::awaitable<Reply> Database::open_and_commit_send(Begin begin) {
+  auto reply = co_await boost::asio::async_initiate<const boost::asio::use_awaitable_t<> &,
+                                                    void(std::exception_ptr, std::optional<Reply>)>(
+      [this](auto handler, Begin begin) {
+        using Handler = decltype(handler);
+        enqueue_commit(
+            std::make_unique<WholeSendJob<Handler, Begin>>(std::move(handler), std::move(begin)));
+      },
+      boost::asio::use_awaitable, std::move(begin));
+  co_return std::move(*reply);
 }
 
 template <typename Work> void Database::post(Work work) {

@@ -10,6 +10,8 @@
 #include <boost/asio/write.hpp>
 #include <fmt/format.h>
 
+#include <array>
+
 namespace messageu::server {
 
 namespace asio = boost::asio;
@@ -209,6 +211,12 @@ asio::awaitable<bool> Session::on_send_prefix(Request &request) {
   // one trip to the database thread saves a round trip per send.
   auto next = m_reader.next(m_input);
   auto first_chunk = next == Event::content ? m_reader.content() : ByteView{};
+  if (next == Event::complete ||
+      (next == Event::content && first_chunk.size() == prefix.content_size)) {
+    if (next == Event::content)
+      (void)m_reader.next(m_input); // consumes the end of the content (Event::complete)
+    co_return co_await answer(request, co_await commit_whole_send(request, prefix, first_chunk));
+  }
   set_waiting_for_database(true);
   auto started = co_await m_context.database.run([&, prefix, first_chunk](RequestHandler &handler) {
     return handler.begin_send(request.frame, prefix, m_state, first_chunk);
@@ -223,6 +231,19 @@ asio::awaitable<bool> Session::on_send_prefix(Request &request) {
   if (next == Event::content || next == Event::need_more)
     co_return true;
   co_return co_await on_event(next, request); // an empty content: the request is complete
+}
+
+asio::awaitable<Reply>
+Session::commit_whole_send(Request &request, const protocol::SendPrefix &prefix, ByteView content) {
+  // The whole message is here: it is opened, written and committed in one trip to the
+  // database thread, in the next group commit.
+  set_waiting_for_database(true);
+  auto reply = co_await m_context.database.open_and_commit_send(
+      [&request, prefix, content, this](RequestHandler &handler) {
+        return handler.begin_send(request.frame, prefix, m_state, content);
+      });
+  set_waiting_for_database(false);
+  co_return reply;
 }
 
 asio::awaitable<void> Session::on_content(Request &request) {
@@ -261,18 +282,20 @@ asio::awaitable<Reply> Session::complete_request(Request &request) {
 asio::awaitable<bool> Session::answer(Request &request, Reply reply) {
   auto header = protocol::encode_response_header(reply.header());
   std::uint64_t bytes_out = 0;
-  bool written = co_await write_bytes(header);
-  if (written)
-    bytes_out += header.size();
+  bool written = false;
   if (reply.download) {
+    written = co_await write_bytes(header);
+    if (written)
+      bytes_out += header.size();
     request.download = reply.download; // released by release_transfers if this throws
     written = written && co_await write_download(reply, bytes_out);
     request.download.reset();
     co_await finish_download(reply, written);
-  } else if (written && !reply.payload.empty()) {
-    written = co_await write_bytes(reply.payload);
+  } else {
+    // Header and payload leave in one send: one syscall and one packet for a small answer.
+    written = co_await write_bytes(header, reply.payload);
     if (written)
-      bytes_out += reply.payload.size();
+      bytes_out += header.size() + reply.payload.size();
   }
   log_request(request, reply, written, bytes_out);
   request = Request{};
@@ -323,6 +346,15 @@ asio::awaitable<bool> Session::write_bytes(ByteView bytes) {
   boost::system::error_code error;
   co_await asio::async_write(m_socket, asio::buffer(bytes.data(), bytes.size()),
                              asio::redirect_error(asio::use_awaitable, error));
+  co_return !error;
+}
+
+asio::awaitable<bool> Session::write_bytes(ByteView first, ByteView second) {
+  arm_deadline();
+  boost::system::error_code error;
+  std::array<asio::const_buffer, 2> buffers{asio::buffer(first.data(), first.size()),
+                                            asio::buffer(second.data(), second.size())};
+  co_await asio::async_write(m_socket, buffers, asio::redirect_error(asio::use_awaitable, error));
   co_return !error;
 }
 

@@ -68,11 +68,16 @@ private:
   // Writes the reply (streaming a pull's download) and logs the request; false when the
   // connection is lost or must close.
   boost::asio::awaitable<bool> answer(Request &request, Reply reply);
+  // A send whose content is all in `content`: begin and commit in one database trip.
+  boost::asio::awaitable<Reply>
+  commit_whole_send(Request &request, const protocol::SendPrefix &prefix, ByteView content);
   boost::asio::awaitable<bool> write_download(Reply &reply, std::uint64_t &bytes_out);
   // Tells the handler whether the pull's response was written completely (so that it may
   // delete what it carried) and releases the download.
   boost::asio::awaitable<void> finish_download(Reply &reply, bool delivered);
   boost::asio::awaitable<bool> write_bytes(ByteView bytes);
+  // Writes both in one gathered send.
+  boost::asio::awaitable<bool> write_bytes(ByteView first, ByteView second);
   void log_request(const Request &request, const Reply &reply, bool written,
                    std::uint64_t bytes_out);
   // Hands back to the handler the upload or download a broken request left open.

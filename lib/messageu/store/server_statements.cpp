@@ -15,8 +15,7 @@ Result<ServerStatements> ServerStatements::prepare(Database &db) {
   auto find_client = MESSAGEU_TRY(
       db.prepare("SELECT ID, UserName, PublicKey, LastSeen, Protected FROM clients WHERE ID = ?1"));
   auto list_clients = MESSAGEU_TRY(db.prepare("SELECT ID, UserName FROM clients ORDER BY rowid"));
-  auto touch_client =
-      MESSAGEU_TRY(db.prepare("UPDATE clients SET LastSeen = " MESSAGEU_NOW_SQL " WHERE ID = ?1"));
+  auto touch_client = MESSAGEU_TRY(db.prepare("UPDATE clients SET LastSeen = ?2 WHERE ID = ?1"));
   auto protect_client = MESSAGEU_TRY(db.prepare("UPDATE clients SET Protected = 1 WHERE ID = ?1"));
 
   auto message_id_in_use = MESSAGEU_TRY(db.prepare("SELECT 1 FROM messages WHERE ID = ?1"));

@@ -13,7 +13,7 @@ struct ServerStatements {
   Statement insert_client;      // ?1 id, ?2 name, ?3 public key
   Statement find_client;        // ?1 id → ID, UserName, PublicKey, LastSeen, Protected
   Statement list_clients;       // → ID, UserName in registration order
-  Statement touch_client;       // ?1 id
+  Statement touch_client;       // ?1 id, ?2 LastSeen text
   Statement protect_client;     // ?1 id
   // messages
   Statement message_id_in_use;    // ?1 id → a row when held

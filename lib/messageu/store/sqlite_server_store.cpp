@@ -11,6 +11,11 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <map>
+#include <unordered_map>
 #include <unordered_set>
 
 namespace messageu::store {
@@ -21,6 +26,33 @@ namespace {
 constexpr std::chrono::milliseconds k_busy_timeout{5000};
 // Free pages (4 KiB each) tolerated in the file before deletes give them back.
 constexpr std::int64_t k_free_pages_before_vacuum = 256;
+// LastSeen times wait in memory at most this long before a touch writes them all at once.
+constexpr std::chrono::seconds k_touch_write_interval{1};
+
+// Client ids are random (version 4 UUIDs): any eight of their bytes hash them well.
+struct ClientIdHash {
+  std::size_t operator()(const ClientId &id) const noexcept {
+    std::uint64_t value = 0;
+    std::memcpy(&value, id.data(), sizeof value);
+    return static_cast<std::size_t>(value);
+  }
+};
+
+// A LastSeen time as the schema keeps it: UTC, "YYYY-MM-DD HH:MM:SS.SSS".
+std::string format_last_seen(std::chrono::system_clock::time_point time) {
+  auto since_epoch = time.time_since_epoch();
+  auto seconds = std::chrono::floor<std::chrono::seconds>(since_epoch);
+  auto milliseconds =
+      std::chrono::duration_cast<std::chrono::milliseconds>(since_epoch - seconds).count();
+  std::time_t whole = static_cast<std::time_t>(seconds.count()); // the Unix epoch (C++20)
+  std::tm utc{};
+  gmtime_r(&whole, &utc);
+  char text[64];
+  std::snprintf(text, sizeof text, "%04d-%02d-%02d %02d:%02d:%02d.%03d", utc.tm_year + 1900,
+                utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
+                static_cast<int>(milliseconds));
+  return text;
+}
 
 Result<ClientId> column_client_id(const Statement &statement, int index) {
   auto bytes = statement.column_blob_view(index);
@@ -71,6 +103,15 @@ struct SqliteServerStore::Impl {
   ServerStatements statements;
   MessageId last_message_id = 0;  // the counter ids are allocated from (persisted)
   std::int64_t last_sequence = 0; // the stored order of the newest message
+  // LastSeen times not written yet: a touch per request would otherwise cost a commit per
+  // request. find_client() reads through them.
+  std::map<ClientId, std::chrono::system_clock::time_point> touches{};
+  std::chrono::steady_clock::time_point touches_written = std::chrono::steady_clock::now();
+  // Every request looks up its sender, so the clients found are kept in memory. This process
+  // is the database's only writer (the spool lock), and clients are never removed, so the
+  // copies stay true as long as this store's own writes update them.
+  std::unordered_map<ClientId, ClientRecord, ClientIdHash> clients{};
+  std::optional<std::vector<ClientSummary>> client_list{}; // reset by each registration
 
   // Prepares the statements and loads the counters of an open database with the schema.
   static Result<std::unique_ptr<Impl>> create(Database database, std::shared_ptr<Spool> spool);
@@ -81,10 +122,18 @@ struct SqliteServerStore::Impl {
   Status remove_orphan_spool_files();
   void reclaim_free_pages();
   Status update_client(Statement &statement, const ClientId &id);
+  Result<bool> client_exists(const ClientId &id);
+  Result<std::optional<ClientRecord>> load_client(const ClientId &id);
+  Result<std::vector<ClientSummary>> load_client_list();
+  Status write_touches();
 };
 
 SqliteServerStore::SqliteServerStore(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
-SqliteServerStore::~SqliteServerStore() = default;
+SqliteServerStore::~SqliteServerStore() {
+  // Best effort: at worst the last second of LastSeen updates is lost, as in a crash.
+  if (m_impl)
+    (void)flush_touches();
+}
 
 std::filesystem::path
 SqliteServerStore::spool_directory_for(const std::filesystem::path &database_path) {
@@ -107,6 +156,10 @@ SqliteServerStore::open(const std::filesystem::path &path) {
   MESSAGEU_TRY(ensure_server_schema(database));
   MESSAGEU_TRY(database.enable_wal());
   MESSAGEU_TRY(database.set_synchronous(Synchronous::full));
+  // Debian's SQLite defaults to secure_delete=ON, which rewrites every freed page: deleting
+  // pulled messages then needs as much free disk as they occupy, so a full disk could never
+  // be relieved by pulls. FAST zeroes freed content only where that costs no extra I/O.
+  MESSAGEU_TRY(database.exec("PRAGMA secure_delete=FAST"));
   auto impl = MESSAGEU_TRY(Impl::create(std::move(database), std::move(spool)));
   MESSAGEU_TRY(impl->remove_orphan_spool_files());
   return std::unique_ptr<SqliteServerStore>(new SqliteServerStore(std::move(impl)));
@@ -173,12 +226,29 @@ Status SqliteServerStore::add_client(const ClientId &id, std::string_view name,
   MESSAGEU_TRY(insert.bind_blob(1, id));
   MESSAGEU_TRY(insert.bind_text(2, name));
   MESSAGEU_TRY(insert.bind_blob(3, public_key));
+  // The list is rebuilt on the next call, whether this commit succeeds or not.
+  m_impl->client_list.reset();
   MESSAGEU_TRY(insert.run());
   return transaction.commit();
 }
 
 Result<std::optional<ClientRecord>> SqliteServerStore::find_client(const ClientId &id) {
-  auto &statement = m_impl->statements.find_client;
+  auto &impl = *m_impl;
+  auto cached = impl.clients.find(id);
+  if (cached == impl.clients.end()) {
+    auto loaded = MESSAGEU_TRY(impl.load_client(id));
+    if (!loaded)
+      return std::optional<ClientRecord>{};
+    cached = impl.clients.emplace(id, std::move(*loaded)).first;
+  }
+  std::optional<ClientRecord> record(cached->second);
+  if (auto touched = impl.touches.find(id); touched != impl.touches.end())
+    record->last_seen = format_last_seen(touched->second);
+  return record;
+}
+
+Result<std::optional<ClientRecord>> SqliteServerStore::Impl::load_client(const ClientId &id) {
+  auto &statement = statements.find_client;
   StatementReset reset(statement);
   MESSAGEU_TRY(statement.bind_blob(1, id));
   if (!MESSAGEU_TRY(statement.step()))
@@ -197,12 +267,19 @@ Result<std::optional<ClientRecord>> SqliteServerStore::find_client(const ClientI
 }
 
 Result<std::vector<ClientSummary>> SqliteServerStore::list_clients() {
-  auto &statement = m_impl->statements.list_clients;
+  auto &impl = *m_impl;
+  if (!impl.client_list)
+    impl.client_list = MESSAGEU_TRY(impl.load_client_list());
+  return *impl.client_list;
+}
+
+Result<std::vector<ClientSummary>> SqliteServerStore::Impl::load_client_list() {
+  auto &statement = statements.list_clients;
   StatementReset reset(statement);
-  std::vector<ClientSummary> clients;
+  std::vector<ClientSummary> list;
   while (MESSAGEU_TRY(statement.step()))
-    clients.push_back({MESSAGEU_TRY(column_client_id(statement, 0)), statement.column_text(1)});
-  return clients;
+    list.push_back({MESSAGEU_TRY(column_client_id(statement, 0)), statement.column_text(1)});
+  return list;
 }
 
 Status SqliteServerStore::Impl::update_client(Statement &statement, const ClientId &id) {
@@ -214,18 +291,67 @@ Status SqliteServerStore::Impl::update_client(Statement &statement, const Client
   return {};
 }
 
+Result<bool> SqliteServerStore::Impl::client_exists(const ClientId &id) {
+  auto &statement = statements.client_id_exists;
+  StatementReset reset(statement);
+  MESSAGEU_TRY(statement.bind_blob(1, id));
+  return statement.step();
+}
+
 Status SqliteServerStore::touch(const ClientId &id) {
-  // LastSeen is not worth an fsync per request: commit it without one (WAL stays consistent,
-  // and the next synced commit makes it durable too), then restore full durability.
-  auto &statements = m_impl->statements;
+  auto &impl = *m_impl;
+  auto touched = impl.touches.find(id);
+  if (touched == impl.touches.end()) {
+    if (!impl.clients.contains(id) && !MESSAGEU_TRY(impl.client_exists(id)))
+      return make_error(Errc::unknown_user, "no client with id " + client_id_to_hex(id));
+    touched = impl.touches.emplace(id, std::chrono::system_clock::time_point{}).first;
+  }
+  touched->second = std::chrono::system_clock::now();
+  if (std::chrono::steady_clock::now() - impl.touches_written >= k_touch_write_interval)
+    return flush_touches();
+  return {};
+}
+
+Status SqliteServerStore::flush_touches() {
+  auto &impl = *m_impl;
+  impl.touches_written = std::chrono::steady_clock::now();
+  if (impl.touches.empty())
+    return {};
+  // LastSeen is not worth an fsync: commit it without one (WAL stays consistent, and the next
+  // synced commit makes it durable too), then restore full durability.
+  auto &statements = impl.statements;
   MESSAGEU_TRY(statements.synchronous_normal.run());
-  auto status = m_impl->update_client(statements.touch_client, id);
+  auto written = impl.write_touches();
   MESSAGEU_TRY(statements.synchronous_full.run());
-  return status;
+  if (written)
+    impl.touches.clear(); // on failure they stay for the next try
+  return written;
+}
+
+Status SqliteServerStore::Impl::write_touches() {
+  auto transaction = MESSAGEU_TRY(Transaction::begin(database));
+  auto &statement = statements.touch_client;
+  std::vector<std::pair<ClientRecord *, std::string>> written;
+  for (const auto &[id, time] : touches) {
+    StatementReset reset(statement);
+    auto text = format_last_seen(time);
+    MESSAGEU_TRY(statement.bind_blob(1, id));
+    MESSAGEU_TRY(statement.bind_text(2, text));
+    MESSAGEU_TRY(statement.step());
+    if (auto cached = clients.find(id); cached != clients.end())
+      written.emplace_back(&cached->second, std::move(text));
+  }
+  MESSAGEU_TRY(transaction.commit());
+  for (auto &[record, text] : written)
+    record->last_seen = std::move(text);
+  return {};
 }
 
 Status SqliteServerStore::set_protected(const ClientId &id) {
-  return m_impl->update_client(m_impl->statements.protect_client, id);
+  MESSAGEU_TRY(m_impl->update_client(m_impl->statements.protect_client, id));
+  if (auto cached = m_impl->clients.find(id); cached != m_impl->clients.end())
+    cached->second.is_protected = true;
+  return {};
 }
 
 // --- messages ---

@@ -2,7 +2,8 @@
 // a spool directory beside it ("<db>.spool/") for contents larger than the inline limit.
 //
 // Durability: every successful write call has committed and synced before it returns
-// (touch() excepted: it commits without a sync of its own, see ServerStore::touch). A batch
+// (touch() excepted: it keeps LastSeen in memory and writes the touches of up to a second at
+// once, without a sync of its own, see ServerStore::touch and flush_touches()). A batch
 // passed to insert_messages() costs one commit, so callers group concurrent sends.
 //
 // Threads: not thread-safe. Call a SqliteServerStore from one thread at a time (the server
@@ -53,6 +54,12 @@ public:
   Result<PendingTotals> pending_totals(const ClientId &to) override;
   Result<std::unique_ptr<ContentSource>> open_content(MessageId id) override;
   Result<std::size_t> delete_messages(const ClientId &to, std::span<const MessageId> ids) override;
+
+  // Writes the LastSeen times that touch() keeps in memory, in one commit without a sync of
+  // its own. touch() calls it by itself at most a second after the last write, and the
+  // destructor calls it; a server calls it when idle so that LastSeen does not stay behind.
+  // SQLite failure → Errc::storage (the times are kept for the next call).
+  Status flush_touches();
 
   // The directory holding this store's spool files.
   const std::filesystem::path &spool_directory() const;

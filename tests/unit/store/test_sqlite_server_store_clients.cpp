@@ -148,3 +148,36 @@ TEST(SqliteServerStoreClients, KeepsClientsProtectionAndLastSeenAcrossReopen) {
   EXPECT_EQ(store->list_clients()->size(), 2u);
   EXPECT_EQ(store->add_client(client_id(3), "bob", public_key(3)).error().code, Errc::name_taken);
 }
+
+TEST(SqliteServerStoreClients, FlushTouchesWritesLastSeenForOtherConnections) {
+  messageu::test::TempDir dir;
+  auto store = file_store(dir / "s.db");
+  ASSERT_TRUE(store->add_client(client_id(1), "alice", public_key(1)));
+  auto other = Database::open(dir / "s.db");
+  ASSERT_TRUE(other && other->exec("UPDATE clients SET LastSeen = '2000-01-01 00:00:00.000'"));
+  ASSERT_TRUE(store->touch(client_id(1)));
+  ASSERT_TRUE(store->flush_touches());
+  auto statement = other->prepare("SELECT LastSeen FROM clients");
+  ASSERT_TRUE(statement);
+  auto row = statement->step();
+  ASSERT_TRUE(row && *row);
+  EXPECT_EQ(statement->column_text(0), (*store->find_client(client_id(1)))->last_seen);
+  EXPECT_GT(statement->column_text(0), "2020");
+}
+
+TEST(SqliteServerStoreClients, ListsAClientRegisteredAfterAnEarlierList) {
+  auto store = memory_store();
+  ASSERT_TRUE(store->add_client(client_id(1), "alice", public_key(1)));
+  ASSERT_EQ(store->list_clients()->size(), 1u);
+  ASSERT_TRUE(store->add_client(client_id(2), "bob", public_key(2)));
+  EXPECT_EQ(*store->list_clients(),
+            (std::vector<ClientSummary>{{client_id(1), "alice"}, {client_id(2), "bob"}}));
+}
+
+TEST(SqliteServerStoreClients, FindsTheProtectionSetAfterAnEarlierFind) {
+  auto store = memory_store();
+  ASSERT_TRUE(store->add_client(client_id(1), "alice", public_key(1)));
+  ASSERT_FALSE((*store->find_client(client_id(1)))->is_protected);
+  ASSERT_TRUE(store->set_protected(client_id(1)));
+  EXPECT_TRUE((*store->find_client(client_id(1)))->is_protected);
+}
