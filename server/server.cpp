@@ -96,8 +96,14 @@ private:
     HandlerOptions options;
     options.require_auth = m_config.require_auth;
     options.classic_only = m_config.classic_only;
+    options.pending = {m_config.max_pending_messages, m_config.max_pending_bytes};
+    options.max_request_rate = m_config.max_request_rate;
     m_handler = std::make_unique<RequestHandler>(*m_store, options);
-    m_database = std::make_unique<Database>(*m_handler, m_logger);
+    // LastSeen times wait in the store's memory; an idle server writes them out.
+    m_database = std::make_unique<Database>(*m_handler, m_logger, [this] {
+      if (auto written = m_store->flush_touches(); !written)
+        m_logger.warn("cannot write LastSeen times: " + written.error().message);
+    });
     protocol::Limits limits;
     limits.max_content_size = static_cast<std::uint32_t>(m_config.max_message_size);
     m_context = std::make_unique<SessionContext>(

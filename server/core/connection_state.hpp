@@ -1,7 +1,10 @@
 // What the server remembers about one connection between its requests (PROTOCOL.md §10):
-// the id it is bound to after a successful AUTHENTICATE, and the one outstanding challenge.
+// the id it is bound to after a successful AUTHENTICATE, the one outstanding challenge, and
+// its request rate bucket (--max-request-rate).
 // Each session owns one; the request handler reads and changes it.
 #pragma once
+
+#include "core/request_rate.hpp"
 
 #include <messageu/protocol/header.hpp>
 #include <messageu/util/ids.hpp>
@@ -25,6 +28,7 @@ struct PendingChallenge {
 struct ConnectionState {
   std::optional<ClientId> bound_client;
   std::optional<PendingChallenge> challenge;
+  RequestBucket request_bucket;
 };
 
 } // namespace messageu::server

@@ -26,10 +26,41 @@ struct RawOptions {
   std::uint64_t max_message_size = k_max_message_size_ceiling;
   double idle_timeout_seconds = 60;
   std::size_t max_connections = k_default_max_connections;
+  std::uint64_t max_pending_messages = k_default_max_pending_messages;
+  std::uint64_t max_pending_bytes = k_default_max_pending_bytes;
+  std::uint32_t max_request_rate = 0;
   std::string log_level = "info";
   bool require_auth = false;
   int protocol = 3;
 };
+
+// A count or size: digits only. Unsigned options alone would take "-5" as 2^64 − 5.
+const CLI::Validator k_non_negative_integer(
+    [](std::string &text) -> std::string {
+      if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos)
+        return "not a non-negative integer: " + text;
+      return {};
+    },
+    "NONNEGATIVE");
+
+// The caps that protect the server from one recipient's backlog and one connection's flood.
+void declare_limit_options(CLI::App &app, RawOptions &raw) {
+  app.add_option("--max-pending-messages", raw.max_pending_messages,
+                 "Messages that may wait for one recipient; a send above it is refused "
+                 "(0: no cap)")
+      ->capture_default_str()
+      ->check(k_non_negative_integer);
+  app.add_option("--max-pending-bytes", raw.max_pending_bytes,
+                 "Bytes of content that may wait for one recipient; a send above it is "
+                 "refused (0: no cap)")
+      ->capture_default_str()
+      ->check(k_non_negative_integer);
+  app.add_option("--max-request-rate", raw.max_request_rate,
+                 "Requests per second one connection may send (bursts of one second's worth); "
+                 "excess requests are refused (0: no cap)")
+      ->capture_default_str()
+      ->check(k_non_negative_integer);
+}
 
 // Declares every option; returns --port's option, whose count says whether it was given.
 CLI::Option *declare_options(CLI::App &app, RawOptions &raw) {
@@ -53,6 +84,7 @@ CLI::Option *declare_options(CLI::App &app, RawOptions &raw) {
                  "Connections served at once; more are accepted and closed at once")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
+  declare_limit_options(app, raw);
   app.add_option("--log-level", raw.log_level, "error, warn, info or debug")
       ->capture_default_str()
       ->check(CLI::IsMember({"error", "warn", "info", "debug"}));
@@ -121,6 +153,9 @@ ParsedCommandLine parse_command_line(int argc, const char *const *argv) {
   config.max_message_size = raw.max_message_size;
   config.idle_timeout = to_milliseconds(raw.idle_timeout_seconds);
   config.max_connections = raw.max_connections;
+  config.max_pending_messages = raw.max_pending_messages;
+  config.max_pending_bytes = raw.max_pending_bytes;
+  config.max_request_rate = raw.max_request_rate;
   config.log_level = log_level_from_name(raw.log_level).value_or(LogLevel::info);
   config.require_auth = raw.require_auth;
   config.classic_only = raw.protocol == 2;

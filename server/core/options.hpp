@@ -4,6 +4,7 @@
 #pragma once
 
 #include "core/log.hpp"
+#include "core/pending_quota.hpp"
 
 #include <messageu/util/result.hpp>
 
@@ -28,6 +29,10 @@ struct ServerConfig {
   std::uint64_t max_message_size = k_max_message_size_ceiling;
   std::chrono::milliseconds idle_timeout = k_default_idle_timeout;
   std::size_t max_connections = k_default_max_connections;
+  // Caps on what waits for one recipient; 0: no cap.
+  std::uint64_t max_pending_messages = k_default_max_pending_messages;
+  std::uint64_t max_pending_bytes = k_default_max_pending_bytes;
+  std::uint32_t max_request_rate = 0; // requests per second per connection; 0: unlimited
   LogLevel log_level = LogLevel::info;
   bool require_auth = false;
   bool classic_only = false; // --protocol 2
@@ -51,8 +56,9 @@ inline constexpr int k_exit_config = 78;
 // Parses argv. Prints --help / --version text on stdout and usage errors on stderr. The port
 // comes from --port, else the --port-file (default myport.info; missing → a warning and
 // 1357; present but not a port → exit 78). --max-message-size above 4 GiB − 1, a
-// non-positive --idle-timeout, an unknown --log-level, --protocol other than 2 or 3, or
-// --require-auth with --protocol 2 → exit 64.
+// non-positive --idle-timeout, a negative or non-integer --max-pending-messages,
+// --max-pending-bytes or --max-request-rate (0 turns each off), an unknown --log-level,
+// --protocol other than 2 or 3, or --require-auth with --protocol 2 → exit 64.
 ParsedCommandLine parse_command_line(int argc, const char *const *argv);
 
 } // namespace messageu::server

@@ -44,10 +44,21 @@ Reply refusal(const Error &error) {
 }
 
 RequestHandler::RequestHandler(store::ServerStore &store, HandlerOptions options, SteadyClock clock)
-    : m_store(store), m_options(options), m_clock(std::move(clock)) {}
+    : m_store(store), m_options(options), m_clock(std::move(clock)),
+      m_quota(store, options.pending), m_rate(options.max_request_rate) {}
+
+std::optional<Reply> RequestHandler::check_rate(ConnectionState &connection) {
+  if (m_rate.admit(connection.request_bucket, m_clock()))
+    return std::nullopt;
+  // Refused at once rather than delayed: a delay would hold the database thread.
+  return Reply::error("request rate above --max-request-rate " +
+                      std::to_string(m_rate.per_second()) + " per second on this connection");
+}
 
 Reply RequestHandler::handle(const protocol::RequestFrame &frame, ByteView payload,
                              ConnectionState &connection) {
+  if (auto refused = check_rate(connection))
+    return std::move(*refused);
   if (frame.operation == Operation::register_client)
     return register_client(frame, payload);
   if (m_options.classic_only && is_extension(frame.operation))
@@ -185,6 +196,7 @@ Reply RequestHandler::ack(const protocol::RequestFrame &frame, const store::Clie
   if (!ids)
     return refusal(ids.error());
   auto deleted = m_store.delete_messages(sender.id, *ids);
+  m_quota.forget(sender.id);
   if (!deleted)
     return refusal(deleted.error());
   return Reply::success(frame.dialect, frame.operation,

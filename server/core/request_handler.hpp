@@ -13,8 +13,10 @@
 #pragma once
 
 #include "core/connection_state.hpp"
+#include "core/pending_quota.hpp"
 #include "core/pull_download.hpp"
 #include "core/reply.hpp"
+#include "core/request_rate.hpp"
 
 #include <messageu/protocol/header.hpp>
 #include <messageu/protocol/messages.hpp>
@@ -24,6 +26,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <span>
 #include <variant>
@@ -40,6 +43,10 @@ struct HandlerOptions {
   bool classic_only = false;
   // How long a CHALLENGE's nonce may be used.
   std::chrono::milliseconds challenge_lifetime{30'000};
+  // --max-pending-messages and --max-pending-bytes: caps on what waits for one recipient.
+  PendingLimits pending{};
+  // --max-request-rate: requests per second one connection may send (0: unlimited).
+  std::uint32_t max_request_rate = 0;
 };
 
 using SteadyClock = std::function<std::chrono::steady_clock::time_point()>;
@@ -55,11 +62,13 @@ public:
 
   // Answers a request whose payload is complete in `payload`: every operation but send. A
   // pull's reply names a download to stream. Never fails: refusals are 9000 replies (with
-  // close_after set for a failed AUTHENTICATE).
+  // close_after set for a failed AUTHENTICATE). A request above the connection's
+  // --max-request-rate is refused whatever it is.
   Reply handle(const protocol::RequestFrame &frame, ByteView payload, ConnectionState &connection);
 
   // A send whose prefix was read (its type and size already checked by the protocol layer):
-  // checks the sender, the recipient and the account's protection, and opens an upload for
+  // checks the request rate, the sender, the recipient, the account's protection and the
+  // recipient's pending caps (--max-pending-*), and opens an upload for
   // the content, writing `first_chunk` of it when the caller has it already. Refused → a 9000
   // reply (the caller skips the rest of the content and sends it).
   std::variant<Reply, UploadId> begin_send(const protocol::RequestFrame &frame,
@@ -94,12 +103,18 @@ private:
     ClientId sender{};
     ClientId recipient{};
     MessageType type = MessageType::text;
+    std::uint64_t size = 0; // declared, and reserved in the recipient's pending quota
     std::unique_ptr<store::ContentSink> content;
   };
   struct Download {
     PullDownload payload;
     bool delete_when_delivered;
   };
+
+  // The refusal of a request above the connection's rate; empty when it may go on.
+  std::optional<Reply> check_rate(ConnectionState &connection);
+  // Forgets an upload and gives back its reservation.
+  void drop_upload(std::map<UploadId, Upload>::iterator upload);
 
   Reply register_client(const protocol::RequestFrame &frame, ByteView payload);
   Reply list_users(const protocol::RequestFrame &frame, const store::ClientRecord &sender);
@@ -127,6 +142,8 @@ private:
   store::ServerStore &m_store;
   HandlerOptions m_options;
   SteadyClock m_clock;
+  PendingQuota m_quota;
+  RequestRateLimit m_rate;
   std::uint64_t m_next_transfer = 1;
   std::map<UploadId, Upload> m_uploads;
   std::map<DownloadId, Download> m_downloads;

@@ -10,6 +10,8 @@ std::variant<Reply, UploadId> RequestHandler::begin_send(const protocol::Request
                                                          const protocol::SendPrefix &prefix,
                                                          ConnectionState &connection,
                                                          ByteView first_chunk) {
+  if (auto refused = check_rate(connection))
+    return std::move(*refused);
   auto sender = identify_sender(frame.header, connection);
   if (!sender)
     return refusal(sender.error());
@@ -22,12 +24,20 @@ std::variant<Reply, UploadId> RequestHandler::begin_send(const protocol::Request
     return refusal(recipient.error());
   if (!*recipient)
     return refusal(make_error(Errc::unknown_user, "unknown recipient"));
+  if (auto reserved = m_quota.reserve(prefix.recipient, prefix.content_size); !reserved) {
+    if (reserved.error().code == Errc::storage)
+      return refusal(reserved.error());
+    return Reply::error("pending cap reached: " + reserved.error().message, LogLevel::warn);
+  }
   auto content = m_store.begin_content(prefix.content_size);
-  if (!content)
+  if (!content) {
+    m_quota.release(prefix.recipient, prefix.content_size);
     return refusal(content.error());
+  }
   auto id = m_next_transfer++;
   m_uploads.emplace(id, Upload{frame.dialect, sender->id, prefix.recipient,
-                               static_cast<MessageType>(prefix.type), std::move(*content)});
+                               static_cast<MessageType>(prefix.type), prefix.content_size,
+                               std::move(*content)});
   if (!first_chunk.empty())
     if (auto written = write_content(id, first_chunk); !written)
       return refusal(written.error());
@@ -40,11 +50,22 @@ Status RequestHandler::write_content(UploadId upload, ByteView chunk) {
     return make_error(Errc::invalid_argument, "unknown upload");
   auto written = found->second.content->write(chunk);
   if (!written)
-    m_uploads.erase(found); // its sink removes what it had stored
+    drop_upload(found); // its sink removes what it had stored
   return written;
 }
 
-bool RequestHandler::discard_upload(UploadId upload) { return m_uploads.erase(upload) > 0; }
+void RequestHandler::drop_upload(std::map<UploadId, Upload>::iterator upload) {
+  m_quota.release(upload->second.recipient, upload->second.size);
+  m_uploads.erase(upload);
+}
+
+bool RequestHandler::discard_upload(UploadId upload) {
+  auto found = m_uploads.find(upload);
+  if (found == m_uploads.end())
+    return false;
+  drop_upload(found);
+  return true;
+}
 
 std::vector<Reply> RequestHandler::commit_sends(std::span<const UploadId> uploads) {
   std::vector<Reply> replies(uploads.size());
@@ -60,6 +81,7 @@ std::vector<Reply> RequestHandler::commit_sends(std::span<const UploadId> upload
     m_uploads.erase(found);
     // Durable content first (a spool file is fsynced here), then the rows.
     if (auto done = upload.content->finish(); !done) {
+      m_quota.release(upload.recipient, upload.size);
       replies[index] = refusal(done.error());
       continue;
     }
@@ -82,9 +104,11 @@ void RequestHandler::store_messages(std::vector<Upload> &uploads,
   for (std::size_t index = 0; index < uploads.size(); ++index) {
     auto &reply = replies[positions[index]];
     if (!ids) {
+      m_quota.release(uploads[index].recipient, uploads[index].size);
       reply = refusal(ids.error());
       continue;
     }
+    m_quota.stored(uploads[index].recipient, uploads[index].size);
     reply = Reply::success(uploads[index].dialect, Operation::send_message,
                            protocol::encode_send_answer({uploads[index].recipient, (*ids)[index]}));
   }
@@ -134,6 +158,7 @@ Status RequestHandler::finish_download(DownloadId download, bool delivered) {
   if (!delivered || !finished.delete_when_delivered || !finished.payload.finished() || ids.empty())
     return {};
   auto deleted = m_store.delete_messages(finished.payload.recipient(), ids);
+  m_quota.forget(finished.payload.recipient());
   if (!deleted)
     return deleted.error();
   return {};

@@ -30,6 +30,9 @@ TEST(ServerOptions, UsesTheDocumentedDefaults) {
   EXPECT_EQ(config.idle_timeout, std::chrono::seconds(60));
   EXPECT_EQ(config.log_level, LogLevel::info);
   EXPECT_FALSE(config.require_auth);
+  EXPECT_EQ(config.max_pending_messages, 10'000u);
+  EXPECT_EQ(config.max_pending_bytes, 1'073'741'824u);
+  EXPECT_EQ(config.max_request_rate, 0u);
   EXPECT_TRUE(parsed.warnings.empty());
 }
 
@@ -47,6 +50,39 @@ TEST(ServerOptions, ReadsEveryOption) {
   EXPECT_EQ(config.max_connections, 12u);
   EXPECT_EQ(config.log_level, LogLevel::debug);
   EXPECT_TRUE(config.require_auth);
+}
+
+TEST(ServerOptions, ReadsTheLimitOptions) {
+  auto parsed = parse({"--port", "1", "--max-pending-messages", "50", "--max-pending-bytes",
+                       "8589934592", "--max-request-rate", "2000"});
+  ASSERT_TRUE(parsed.config);
+  EXPECT_EQ(parsed.config->max_pending_messages, 50u);
+  EXPECT_EQ(parsed.config->max_pending_bytes, 8'589'934'592u);
+  EXPECT_EQ(parsed.config->max_request_rate, 2000u);
+}
+
+TEST(ServerOptions, AcceptsZeroToTurnALimitOff) {
+  auto parsed = parse({"--port", "1", "--max-pending-messages", "0", "--max-pending-bytes", "0",
+                       "--max-request-rate", "0"});
+  ASSERT_TRUE(parsed.config);
+  EXPECT_EQ(parsed.config->max_pending_messages, 0u);
+  EXPECT_EQ(parsed.config->max_pending_bytes, 0u);
+  EXPECT_EQ(parsed.config->max_request_rate, 0u);
+}
+
+TEST(ServerOptions, RefusesANegativeOrNonIntegerLimit) {
+  for (const char *option : {"--max-pending-messages", "--max-pending-bytes", "--max-request-rate"})
+    for (const char *value : {"-1", "2.5", "many", ""}) {
+      auto parsed = parse({"--port", "1", option, value});
+      EXPECT_FALSE(parsed.config) << option << " " << value;
+      EXPECT_EQ(parsed.exit_code, k_exit_usage) << option << " " << value;
+    }
+}
+
+TEST(ServerOptions, RefusesARequestRateAboveItsRange) {
+  auto parsed = parse({"--port", "1", "--max-request-rate", "4294967296"});
+  EXPECT_FALSE(parsed.config);
+  EXPECT_EQ(parsed.exit_code, k_exit_usage);
 }
 
 TEST(ServerOptions, ReadsThePortFromThePortFile) {
