@@ -1,0 +1,290 @@
+#!/usr/bin/env python3
+"""Writes docs/BENCHMARKS.md from the raw figures bench/run.sh collected.
+
+Usage: write_report.py RESULTS_DIR > docs/BENCHMARKS.md
+
+RESULTS_DIR holds meta.env (machine, date, commit, load averages), loads.jsonl (one
+messageu-loadgen JSON line per load, with "target": "server" or "ceiling"), idle.json,
+files-SIZE.json (bench/files.sh --json) and cli.json. Missing parts are reported as missing.
+The targets are issue 8's (and, for files, issue 5's); each is judged met or not met here.
+"""
+import json
+import pathlib
+import sys
+
+OPS = ["list", "getkey", "send", "pull"]
+LOADS = [("per-request", 16), ("persistent", 1), ("persistent", 64), ("persistent", 512)]
+
+
+def read_meta(results):
+    meta = {}
+    path = results / "meta.env"
+    if path.exists():
+        for line in path.read_text().splitlines():
+            key, _, value = line.partition("=")
+            meta[key] = value
+    return meta
+
+
+def read_json(path):
+    try:
+        return json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def read_loads(results):
+    loads = {}
+    path = results / "loads.jsonl"
+    if path.exists():
+        for line in path.read_text().splitlines():
+            entry = json.loads(line)
+            loads[(entry["target"], entry["op"], entry["mode"], entry["connections"])] = entry
+    return loads
+
+
+def ratio(server, ceiling):
+    if not server or not ceiling or server.get("failed") or ceiling.get("failed"):
+        return None
+    return server["rps"] / ceiling["rps"] if ceiling["rps"] > 0 else None
+
+
+def rate_cell(entry):
+    if not entry:
+        return "missing"
+    if entry.get("failed"):
+        return "failed"
+    return f"{entry['rps']:,.0f}"
+
+
+def latency_cell(entry):
+    if not entry or entry.get("failed"):
+        return ""
+    return f"{entry['p50_us']:,.0f} / {entry['p99_us']:,.0f}"
+
+
+def cpu_cell(entry):
+    if not entry or "cpu_pct" not in entry:
+        return ""
+    return f"{entry['cpu_pct']}%"
+
+
+def errors_cell(entry):
+    if not entry or entry.get("failed"):
+        return ""
+    return str(entry["errors"])
+
+
+def verdict(ok):
+    return "n/a" if ok is None else ("**met**" if ok else "**not met**")
+
+
+def load_table(loads):
+    lines = [
+        "| op | mode | conns | server req/s | server p50 / p99 µs | server CPU | ceiling req/s "
+        "| ceiling p50 / p99 µs | ceiling CPU | ratio | errors (server, ceiling) |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for op in OPS:
+        for mode, connections in LOADS:
+            server = loads.get(("server", op, mode, connections))
+            ceiling = loads.get(("ceiling", op, mode, connections))
+            r = ratio(server, ceiling)
+            lines.append(
+                f"| {op} | {mode} | {connections} | {rate_cell(server)} | {latency_cell(server)} "
+                f"| {cpu_cell(server)} | {rate_cell(ceiling)} | {latency_cell(ceiling)} "
+                f"| {cpu_cell(ceiling)} "
+                f"| {'' if r is None else f'{r:.0%}'} "
+                f"| {errors_cell(server)}, {errors_cell(ceiling)} |")
+    return lines
+
+
+def worst_ratio(loads, op, mode):
+    """The lowest server/ceiling ratio of `op` over the loads of `mode`, with its connections."""
+    worst = None
+    for load_mode, connections in LOADS:
+        if load_mode != mode:
+            continue
+        r = ratio(loads.get(("server", op, mode, connections)),
+                  loads.get(("ceiling", op, mode, connections)))
+        if r is None:
+            return None, connections
+        if worst is None or r < worst[0]:
+            worst = (r, connections)
+    return worst if worst else (None, None)
+
+
+def load_targets(loads):
+    rows = []
+    for op in OPS:
+        floor = 0.25 if op == "send" else 0.50
+        r, connections = worst_ratio(loads, op, "persistent")
+        plural = "" if connections == 1 else "s"
+        measured = ("missing" if r is None else
+                    f"worst {r:.0%} (at {connections} connection{plural})")
+        rows.append((f"persistent {op}: ≥ {floor:.0%} of the ceiling at 1, 64 and 512 connections",
+                     measured, None if r is None else r >= floor))
+    for op in OPS:
+        r, _ = worst_ratio(loads, op, "per-request")
+        rows.append((f"per-request {op} (16 connections): ≥ 50% of the ceiling",
+                     "missing" if r is None else f"{r:.0%}", None if r is None else r >= 0.5))
+    small = [loads.get(("server", op, "persistent", 64)) for op in ("list", "getkey", "pull")]
+    if all(entry and not entry.get("failed") for entry in small):
+        lowest = min(entry["rps"] for entry in small)
+        rows.append(("≥ 20× a classic Python server (20,000 req/s): list, getkey, pull, "
+                     "persistent 64", f"lowest {lowest:,.0f} req/s", lowest >= 20000))
+    return rows
+
+
+def idle_section(idle):
+    if not idle:
+        return ["Not measured (idle.json missing).", ""], []
+    before, during = idle.get("before", {}), idle.get("during", {})
+    rss_idle = idle["rss_idle_kib"] / 1024
+    rss_after = idle["rss_after_kib"] / 1024
+    rss = max(rss_idle, rss_after)
+    lines = [
+        f"- idle connections held: {idle['idle_connections']:,} (server descriptors "
+        f"{idle['fds_before']:,} before, {idle['fds_idle']:,} while held, "
+        f"{idle['fds_after']:,} after the load)",
+        f"- server RSS: {idle['rss_before_kib'] / 1024:.1f} MiB before, {rss_idle:.1f} MiB "
+        f"holding them, {rss_after:.1f} MiB after the load beside them "
+        f"(peak {idle['peak_kib'] / 1024:.1f} MiB over the whole test)",
+    ]
+    rows = []
+    if before.get("failed") or during.get("failed") or not before or not during:
+        lines.append("- rate: a load failed")
+        rows.append(("10,000 idle connections: rate ≥ 80% of normal", "failed", None))
+    else:
+        share = during["rps"] / before["rps"] if before["rps"] else 0
+        lines.append(f"- getkey, persistent, 64 connections: {before['rps']:,.0f} req/s before, "
+                     f"{during['rps']:,.0f} req/s beside the idle connections ({share:.0%}); "
+                     f"p99 {before['p99_us']:,.0f} → {during['p99_us']:,.0f} µs")
+        rows.append(("10,000 idle connections: rate ≥ 80% of normal", f"{share:.0%}",
+                     share >= 0.8 and idle["idle_connections"] >= 10000))
+    rows.append(("10,000 idle connections: server RSS < 200 MiB", f"{rss:.1f} MiB",
+                 rss < 200 and idle["idle_connections"] >= 10000))
+    return lines + [""], rows
+
+
+def files_section(results):
+    lines = [
+        "| file | sendfile MiB/s | pull MiB/s | openssl aes-128-cbc MiB/s | peak RSS sendfile "
+        "/ pull / server MiB | identical |",
+        "|---:|---:|---:|---:|---:|---|",
+    ]
+    rows = []
+    found = sorted(results.glob("files-*.json"),
+                   key=lambda path: int(path.stem.split("-")[1]))
+    for path in found:
+        figures = read_json(path)
+        size = path.stem.split("-")[1]
+        if not figures:
+            lines.append(f"| {size} MiB | failed | | | | |")
+            continue
+        lines.append(
+            f"| {figures['size_mib']} MiB | {figures['sendfile_mib_s']:.0f} "
+            f"| {figures['pull_mib_s']:.0f} | {figures['openssl_mib_s']:.0f} "
+            f"| {figures['sendfile_rss_mib']:.1f} / {figures['pull_rss_mib']:.1f} / "
+            f"{figures['server_rss_mib']:.1f} | {'yes' if figures['identical'] else 'NO'} |")
+        floor = figures["openssl_mib_s"] / 2
+        label = f"{figures['size_mib']} MiB file"
+        if figures["size_mib"] < 1024:
+            label += " (the target is for 1 GiB)"
+        peak = max(figures["sendfile_rss_mib"], figures["pull_rss_mib"],
+                   figures["server_rss_mib"])
+        rows.append((f"{label}: peak RSS < 64 MiB for each process", f"{peak:.1f} MiB",
+                     peak < 64))
+        slowest = min(figures["sendfile_mib_s"], figures["pull_mib_s"])
+        rows.append((f"{label}: sendfile and pull ≥ half of openssl ({floor:.0f} MiB/s)",
+                     f"slowest {slowest:.0f} MiB/s", slowest >= floor))
+        rows.append((f"{label}: received file byte-identical",
+                     "yes" if figures["identical"] else "no", figures["identical"]))
+    if not found:
+        lines = ["Not measured."]
+    return lines + [""], rows
+
+
+def cli_section(cli):
+    if not cli:
+        return ["Not measured.", ""], [("CLI: `messageu send` median < 10 ms", "missing", None)]
+    def ms(key):
+        return "failed" if cli.get(key) is None else f"{cli[key]:.2f} ms"
+
+    lines = [
+        f"Median wall time over {cli['runs']} runs each ({cli['method']}), server on loopback:",
+        "",
+        f"- `messageu whoami` (no network: the process start floor): {ms('whoami_ms')}",
+        f"- `messageu list`: {ms('list_ms')}",
+        f"- `messageu send` with a known key: {ms('send_ms')}",
+        "",
+    ]
+    send = cli.get("send_ms")
+    return lines, [("CLI: `messageu send` with a known key, median < 10 ms", ms("send_ms"),
+                    None if send is None else send < 10)]
+
+
+def main():
+    if len(sys.argv) != 2:
+        print(__doc__, file=sys.stderr)
+        return 64
+    results = pathlib.Path(sys.argv[1])
+    meta = read_meta(results)
+    loads = read_loads(results)
+    idle_lines, idle_rows = idle_section(read_json(results / "idle.json"))
+    files_lines, files_rows = files_section(results)
+    cli_lines, cli_rows = cli_section(read_json(results / "cli.json"))
+    target_rows = load_targets(loads) + idle_rows + cli_rows + files_rows
+
+    out = [
+        "# Benchmarks",
+        "",
+        "Written by `bench/run.sh` (see `bench/README.md`); do not edit by hand, run it again.",
+        "Figures are from one run on one machine, load generator and server side by side, so",
+        "compare them as ratios within this page rather than with other machines.",
+        "",
+        "## Machine and run",
+        "",
+        f"- date: {meta.get('date', '?')}; commit: {meta.get('commit', '?')}",
+        f"- CPU: {meta.get('cpu', '?')}, {meta.get('nproc', '?')} cores; memory "
+        f"{meta.get('memory_mib', '?')} MiB; Linux {meta.get('kernel', '?')}",
+        f"- load average (1, 5, 15 min) at the start: {meta.get('load_start', '?')}; at the "
+        f"end: {meta.get('load_end', '?')} (other work on the machine makes every figure lower)",
+        f"- each load runs {meta.get('duration', '?')} s on a fresh server database; the server "
+        f"logs at `--log-level {meta.get('log_level', '?')}` to a file and runs with "
+        "`--max-connections 20000`; the load generator runs on one thread",
+        "",
+        "## Requests: messageu-server against the ceiling",
+        "",
+        "The ceiling (`messageu-ceiling`) answers each request at once with a fixed response, "
+        "with one io_context thread per core: the most this transport can do here. `ratio` is "
+        "the server's rate over the ceiling's. Latencies are per request as the load generator "
+        "sees them; in per-request mode they include the TCP connect. `send` carries 64 bytes "
+        "of content and is durable (fsynced) before the server answers. `CPU` is the target "
+        "process's CPU time during the load, in percent of one core (the machine has "
+        f"{meta.get('nproc', '?')}, shared with the load generator).",
+        "",
+        *load_table(loads),
+        "",
+        "## 10,000 idle connections",
+        "",
+        *idle_lines,
+        "## Large files (bench/files.sh)",
+        "",
+        *files_lines,
+        "## CLI latency",
+        "",
+        *cli_lines,
+        "## Targets (issue 8; files: issue 5)",
+        "",
+        "| target | measured | verdict |",
+        "|---|---|---|",
+        *[f"| {name} | {measured} | {verdict(ok)} |" for name, measured, ok in target_rows],
+        "",
+    ]
+    print("\n".join(out))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
