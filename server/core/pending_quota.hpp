@@ -22,7 +22,9 @@
 namespace messageu::server {
 
 inline constexpr std::uint64_t k_default_max_pending_messages = 10'000;
-inline constexpr std::uint64_t k_default_max_pending_bytes = 1ull << 30; // 1 GiB
+// 8 GiB: room for two messages of the largest size the protocol allows (4 GiB - 1 each), so
+// the default never refuses a file the protocol can carry.
+inline constexpr std::uint64_t k_default_max_pending_bytes = 8ull << 30;
 
 // 0 in either field: no cap on it.
 struct PendingLimits {

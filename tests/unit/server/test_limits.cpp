@@ -179,10 +179,10 @@ TEST_F(Limits, ZeroTurnsBothPendingCapsOff) {
   EXPECT_EQ(waiting_for(m_bob), 20u);
 }
 
-TEST_F(Limits, DefaultsToTenThousandMessagesAndOneGibibyte) {
+TEST_F(Limits, DefaultsToTenThousandMessagesAndEightGibibytes) {
   HandlerOptions options;
   EXPECT_EQ(options.pending.max_messages, 10'000u);
-  EXPECT_EQ(options.pending.max_bytes, 1'073'741'824u);
+  EXPECT_EQ(options.pending.max_bytes, 8'589'934'592u);
   EXPECT_EQ(options.max_request_rate, 0u);
 }
 

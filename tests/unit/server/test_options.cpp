@@ -1,6 +1,8 @@
 // The command line of messageu-server (CLI.md §7).
 #include "core/options.hpp"
 
+#include <messageu/protocol/header.hpp>
+
 #include "support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
@@ -31,7 +33,9 @@ TEST(ServerOptions, UsesTheDocumentedDefaults) {
   EXPECT_EQ(config.log_level, LogLevel::info);
   EXPECT_FALSE(config.require_auth);
   EXPECT_EQ(config.max_pending_messages, 10'000u);
-  EXPECT_EQ(config.max_pending_bytes, 1'073'741'824u);
+  EXPECT_EQ(config.max_pending_bytes, 8'589'934'592u);
+  // The default must admit a message of the largest content the protocol allows.
+  EXPECT_GE(config.max_pending_bytes, std::uint64_t{protocol::k_max_content_size});
   EXPECT_EQ(config.max_request_rate, 0u);
   EXPECT_TRUE(parsed.warnings.empty());
 }
@@ -54,10 +58,10 @@ TEST(ServerOptions, ReadsEveryOption) {
 
 TEST(ServerOptions, ReadsTheLimitOptions) {
   auto parsed = parse({"--port", "1", "--max-pending-messages", "50", "--max-pending-bytes",
-                       "8589934592", "--max-request-rate", "2000"});
+                       "17179869184", "--max-request-rate", "2000"});
   ASSERT_TRUE(parsed.config);
   EXPECT_EQ(parsed.config->max_pending_messages, 50u);
-  EXPECT_EQ(parsed.config->max_pending_bytes, 8'589'934'592u);
+  EXPECT_EQ(parsed.config->max_pending_bytes, 17'179'869'184u);
   EXPECT_EQ(parsed.config->max_request_rate, 2000u);
 }
 
