@@ -38,19 +38,6 @@ private:
   bool m_published = false;
 };
 
-Status write_all_fd(int fd, ByteView bytes) {
-  while (!bytes.empty()) {
-    auto written = ::write(fd, bytes.data(), bytes.size());
-    if (written < 0 && errno == EINTR)
-      continue;
-    if (written < 0)
-      return make_error(Errc::io_error,
-                        std::string("cannot write the received file: ") + std::strerror(errno));
-    bytes = bytes.subspan(static_cast<std::size_t>(written));
-  }
-  return {};
-}
-
 Status ensure_directory(const std::filesystem::path &directory) {
   std::error_code error;
   if (std::filesystem::is_directory(directory, error))
@@ -153,7 +140,7 @@ Result<SavedFile> save_received_file(SpooledContent &content, const crypto::AesK
   Bytes plaintext;
   std::uint64_t done = 0;
   auto keep = [&](ByteView bytes) -> Status {
-    MESSAGEU_TRY(write_all_fd(file->fd(), bytes));
+    MESSAGEU_TRY(write_all_to_fd(file->fd(), bytes, "the received file"));
     digest.update(bytes);
     saved.size += bytes.size();
     return {};

@@ -13,22 +13,6 @@
 #include <unistd.h>
 
 namespace messageu::client {
-namespace {
-
-Status write_all_fd(int fd, ByteView bytes) {
-  while (!bytes.empty()) {
-    auto written = ::write(fd, bytes.data(), bytes.size());
-    if (written < 0 && errno == EINTR)
-      continue;
-    if (written < 0)
-      return make_error(Errc::io_error,
-                        std::string("cannot write to the spool: ") + std::strerror(errno));
-    bytes = bytes.subspan(static_cast<std::size_t>(written));
-  }
-  return {};
-}
-
-} // namespace
 
 SpoolWriter::SpoolWriter(store::ClientState &state, std::filesystem::path spool_directory,
                          bool acknowledged)
@@ -104,7 +88,7 @@ Status SpoolWriter::on_content(ByteView chunk) {
     m_current->content.insert(m_current->content.end(), chunk.begin(), chunk.end());
     return {};
   }
-  return write_all_fd(m_fd, chunk);
+  return write_all_to_fd(m_fd, chunk, "to the spool");
 }
 
 Status SpoolWriter::on_message_end() {

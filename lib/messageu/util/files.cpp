@@ -39,19 +39,6 @@ private:
   int m_fd;
 };
 
-Status write_all(int fd, ByteView content, const std::filesystem::path &path) {
-  while (!content.empty()) {
-    auto written = ::write(fd, content.data(), content.size());
-    if (written < 0) {
-      if (errno == EINTR)
-        continue;
-      return make_error(Errc::io_error, "cannot write " + describe(path, errno));
-    }
-    content = content.subspan(static_cast<std::size_t>(written));
-  }
-  return {};
-}
-
 // A name beside `path` that no other writer picks: ".<name>.tmp-<pid>-<random>".
 std::filesystem::path temporary_name(const std::filesystem::path &path) {
   static thread_local std::mt19937_64 generator{std::random_device{}()};
@@ -78,7 +65,7 @@ Status write_temporary(const std::filesystem::path &temporary, ByteView content,
   // The umask may have narrowed `mode`; the caller asked for exactly this mode.
   if (::fchmod(fd.get(), mode) != 0)
     return make_error(Errc::io_error, "cannot set the mode of " + describe(temporary, errno));
-  MESSAGEU_TRY(write_all(fd.get(), content, temporary));
+  MESSAGEU_TRY(write_all_to_fd(fd.get(), content, temporary.string()));
   if (::fsync(fd.get()) != 0)
     return make_error(Errc::io_error, "cannot sync " + describe(temporary, errno));
   if (fd.close() != 0)
@@ -156,6 +143,20 @@ Status fsync_directory(const std::filesystem::path &path) {
     return make_error(Errc::io_error, "cannot open directory " + describe(path, errno));
   if (::fsync(fd.get()) != 0)
     return make_error(Errc::io_error, "cannot sync directory " + describe(path, errno));
+  return {};
+}
+
+Status write_all_to_fd(int fd, ByteView content, std::string_view what) {
+  while (!content.empty()) {
+    auto written = ::write(fd, content.data(), content.size());
+    if (written < 0) {
+      if (errno == EINTR)
+        continue;
+      return make_error(Errc::io_error,
+                        "cannot write " + std::string(what) + ": " + std::strerror(errno));
+    }
+    content = content.subspan(static_cast<std::size_t>(written));
+  }
   return {};
 }
 

@@ -35,6 +35,10 @@ Status create_file_atomically(const std::filesystem::path &path, ByteView conten
 Status create_file_atomically(const std::filesystem::path &path, std::string_view content,
                               mode_t mode);
 
+// Writes every byte of `content` to `fd`, going on after short writes and EINTR. A failed
+// write → Errc::io_error "cannot write <what>: <reason>".
+Status write_all_to_fd(int fd, ByteView content, std::string_view what);
+
 // Flushes a directory's entries (after a create, rename or unlink in it) to disk.
 // Cannot open or fsync it → Errc::io_error.
 Status fsync_directory(const std::filesystem::path &path);
