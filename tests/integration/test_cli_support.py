@@ -300,18 +300,13 @@ def block(sender, content):
 CLOSE = "close"  # a FakeServer handler's way to close the connection after its answer
 
 
-# --- a proxy between the CLI and the server ----------------------------------------------------
+# --- servers written in the test: a proxy in front of the real one, and a fake one ---------------
 
-class Proxy:
-    """Relays whole frames between clients and an upstream server. `intercept(code, payload)`
-    may return a response to send in the server's place; `rewrite(request_code, response_code,
-    payload)` may change an answer on its way back."""
+class LoopbackListener:
+    """Accepts connections on a free 127.0.0.1 port, each served by `_serve(client)` in a
+    thread of its own, until close()."""
 
-    def __init__(self, upstream_port):
-        self.upstream_port = upstream_port
-        self.intercept = lambda code, payload: None
-        self.rewrite = lambda request_code, code, payload: payload
-        self.requests = []
+    def listen(self):
         self.listener = socket.create_server(("127.0.0.1", 0))
         self.port = self.listener.getsockname()[1]
         self.running = True
@@ -330,6 +325,24 @@ class Proxy:
                     threading.Thread(target=self._serve, args=(client,), daemon=True).start()
             except (OSError, ValueError):  # closed by close()
                 return
+
+    def close(self):
+        self.running = False
+        self.listener.close()
+
+
+class Proxy(LoopbackListener):
+    """Relays whole frames between clients and an upstream server. `intercept(code, payload)`
+    may return a response to send in the server's place; `rewrite(request_code, response_code,
+    payload)` may change an answer on its way back."""
+
+    def __init__(self, upstream_port):
+        self.upstream_port = upstream_port
+        self.intercept = lambda code, payload: None
+        self.rewrite = lambda request_code, code, payload: payload
+        self.requests = []
+        self.listen()
+
 
     def _serve(self, client):
         upstream = socket.create_connection(("127.0.0.1", self.upstream_port), timeout=30)
@@ -351,35 +364,16 @@ class Proxy:
             client.close()
             upstream.close()
 
-    def close(self):
-        self.running = False
-        self.listener.close()
 
 
-class FakeServer:
+class FakeServer(LoopbackListener):
     """A minimal server written in the test: `handle(client_id, version, code, payload)`
     returns the bytes to answer, (bytes, CLOSE) to answer and close, or None to close."""
 
     def __init__(self, handle):
         self.handle = handle
-        self.listener = socket.create_server(("127.0.0.1", 0))
-        self.port = self.listener.getsockname()[1]
-        self.running = True
-        threading.Thread(target=self._accept, daemon=True).start()
+        self.listen()
 
-    @property
-    def address(self):
-        return "127.0.0.1:%d" % self.port
-
-    def _accept(self):
-        while self.running:
-            try:
-                readable, _, _ = select.select([self.listener], [], [], 0.1)
-                if readable:
-                    client, _ = self.listener.accept()
-                    threading.Thread(target=self._serve, args=(client,), daemon=True).start()
-            except (OSError, ValueError):  # closed by close()
-                return
 
     def _serve(self, client):
         try:
@@ -396,9 +390,6 @@ class FakeServer:
         finally:
             client.close()
 
-    def close(self):
-        self.running = False
-        self.listener.close()
 
 
 class IndependentCrypto(unittest.TestCase):

@@ -36,19 +36,29 @@ std::string describe(RequestReader &reader, RequestEvent event) {
   }
 }
 
+// Cuts `stream` into chunks whose sizes come from `chunk_size()` and hands each to `consume`,
+// which returns false to stop early.
+template <typename ChunkSize, typename Consume>
+void for_each_chunk(ByteView stream, ChunkSize chunk_size, Consume consume) {
+  while (!stream.empty()) {
+    auto size = std::min<std::size_t>(chunk_size(), stream.size());
+    ByteView chunk = stream.first(size);
+    stream = stream.subspan(size);
+    if (!consume(chunk))
+      return;
+  }
+}
+
 // Feeds `stream` in chunks whose sizes come from `chunk_size()`.
 template <typename ChunkSize>
 RequestLog feed_requests(ByteView stream, ChunkSize chunk_size, Limits limits = {}) {
   RequestReader reader(limits);
   RequestLog log;
-  while (!stream.empty()) {
-    auto size = std::min<std::size_t>(chunk_size(), stream.size());
-    ByteView chunk = stream.first(size);
-    stream = stream.subspan(size);
+  for_each_chunk(stream, chunk_size, [&](ByteView chunk) {
     for (;;) {
       auto event = reader.next(chunk);
       if (event == RequestEvent::need_more)
-        break;
+        return true;
       if (event == RequestEvent::content) {
         log.content.insert(log.content.end(), reader.content().begin(), reader.content().end());
         continue;
@@ -57,9 +67,9 @@ RequestLog feed_requests(ByteView stream, ChunkSize chunk_size, Limits limits = 
         log.payloads.emplace_back(reader.payload().begin(), reader.payload().end());
       log.events.push_back(describe(reader, event));
       if (event == RequestEvent::bad || event == RequestEvent::padding)
-        return log;
+        return false;
     }
-  }
+  });
   return log;
 }
 
@@ -213,14 +223,11 @@ template <typename ChunkSize>
 PullLog feed_pull(ByteView stream, ChunkSize chunk_size, Dialect dialect = Dialect::v2025a) {
   ResponseReader reader(dialect, Operation::pull_messages);
   PullLog log;
-  while (!stream.empty()) {
-    auto size = std::min<std::size_t>(chunk_size(), stream.size());
-    ByteView chunk = stream.first(size);
-    stream = stream.subspan(size);
+  for_each_chunk(stream, chunk_size, [&](ByteView chunk) {
     for (;;) {
       auto event = reader.next(chunk);
       if (event == ResponseEvent::need_more)
-        break;
+        return true;
       if (event == ResponseEvent::message_header) {
         log.headers.push_back(reader.message_header());
         log.contents.emplace_back();
@@ -230,10 +237,10 @@ PullLog feed_pull(ByteView stream, ChunkSize chunk_size, Dialect dialect = Diale
       } else if (event != ResponseEvent::message_end) {
         log.last = event;
         log.error = reader.error();
-        return log;
+        return false;
       }
     }
-  }
+  });
   return log;
 }
 
