@@ -1,6 +1,8 @@
 // Start-up, the event loop and the orderly shutdown.
 #include "server.hpp"
 
+#include "core/client_directory.hpp"
+#include "core/read_path.hpp"
 #include "core/request_handler.hpp"
 #include "database.hpp"
 #include "listener.hpp"
@@ -81,6 +83,7 @@ public:
     });
     m_io.run();
     m_database->stop();
+    m_handler->record_touches(); // the store writes them when it closes
     m_logger.info("stopped");
     return 0;
   }
@@ -98,16 +101,24 @@ private:
     options.classic_only = m_config.classic_only;
     options.pending = {m_config.max_pending_messages, m_config.max_pending_bytes};
     options.max_request_rate = m_config.max_request_rate;
-    m_handler = std::make_unique<RequestHandler>(*m_store, options);
-    // LastSeen times wait in the store's memory; an idle server writes them out.
+    if (auto loaded = m_directory.load(*m_store); !loaded)
+      return make_error(loaded.error().code,
+                        fmt::format("cannot read the clients of {}: {}", m_config.database_path,
+                                    loaded.error().message));
+    m_handler = std::make_unique<RequestHandler>(*m_store, options, &std::chrono::steady_clock::now,
+                                                 &m_directory);
+    m_read_path = std::make_unique<ReadPath>(m_directory, options);
+    // LastSeen times wait in memory (the directory's, then the store's); an idle server writes
+    // them out.
     m_database = std::make_unique<Database>(*m_handler, m_logger, [this] {
+      m_handler->record_touches();
       if (auto written = m_store->flush_touches(); !written)
         m_logger.warn("cannot write LastSeen times: " + written.error().message);
     });
     protocol::Limits limits;
     limits.max_content_size = static_cast<std::uint32_t>(m_config.max_message_size);
-    m_context = std::make_unique<SessionContext>(
-        SessionContext{*m_database, m_logger, m_registry, limits, m_config.idle_timeout});
+    m_context = std::make_unique<SessionContext>(SessionContext{
+        *m_database, *m_read_path, m_logger, m_registry, limits, m_config.idle_timeout});
     auto listener =
         Listener::open(m_io, m_config.bind_address, m_config.port, max_connections, *m_context);
     if (!listener) {
@@ -159,7 +170,9 @@ private:
   // Destroyed in reverse: the event loop (and every session with it) before the database
   // thread, the database thread before the handler and the store it uses.
   std::unique_ptr<store::SqliteServerStore> m_store;
+  ClientDirectory m_directory;
   std::unique_ptr<RequestHandler> m_handler;
+  std::unique_ptr<ReadPath> m_read_path;
   std::unique_ptr<Database> m_database;
   SessionRegistry m_registry;
   std::unique_ptr<SessionContext> m_context;

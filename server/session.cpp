@@ -263,6 +263,12 @@ asio::awaitable<void> Session::on_content(Request &request) {
 }
 
 asio::awaitable<Reply> Session::complete_request(Request &request) {
+  if (!request.upload) {
+    if (auto reply = m_context.read_path.try_answer(request.frame, m_reader.payload(), m_state)) {
+      hand_over_touches();
+      co_return std::move(*reply);
+    }
+  }
   set_waiting_for_database(true);
   Reply reply;
   if (request.upload) {
@@ -378,6 +384,11 @@ void Session::log_request(const Request &request, const Reply &reply, bool writt
     entry.note = m_timed_out ? "idle timeout while answering" : "connection lost while answering";
   entry.level = reply.level;
   m_context.logger.request(entry);
+}
+
+void Session::hand_over_touches() {
+  if (m_context.read_path.touches_due())
+    m_context.database.post([](RequestHandler &handler) { handler.record_touches(); });
 }
 
 void Session::release_transfers(Request &request) {

@@ -7,6 +7,7 @@
 
 #include "core/connection_state.hpp"
 #include "core/log.hpp"
+#include "core/read_path.hpp"
 #include "core/reply.hpp"
 
 #include <messageu/protocol/frame_reader.hpp>
@@ -31,6 +32,7 @@ class SessionRegistry;
 // What every session shares.
 struct SessionContext {
   Database &database;
+  ReadPath &read_path; // used on the network thread
   Logger &logger;
   SessionRegistry &registry;
   protocol::Limits limits;
@@ -81,6 +83,8 @@ private:
   void log_request(const Request &request, const Reply &reply, bool written,
                    std::uint64_t bytes_out);
   // Hands back to the handler the upload or download a broken request left open.
+  // Has the database thread take the LastSeen times of requests answered here, when due.
+  void hand_over_touches();
   void release_transfers(Request &request);
 
   // The watchdog's deadline: now + idle timeout before each read or write step; while the

@@ -43,16 +43,43 @@ Reply refusal(const Error &error) {
                       error.code == Errc::storage ? LogLevel::error : LogLevel::info);
 }
 
-RequestHandler::RequestHandler(store::ServerStore &store, HandlerOptions options, SteadyClock clock)
-    : m_store(store), m_options(options), m_clock(std::move(clock)),
+Reply rate_refusal(const RequestRateLimit &rate) {
+  // Refused at once rather than delayed: a delay would hold a thread.
+  return Reply::error("request rate above --max-request-rate " + std::to_string(rate.per_second()) +
+                      " per second on this connection");
+}
+
+bool may_act(const HandlerOptions &options, const ClientId &sender, bool is_protected,
+             const ConnectionState &connection) {
+  if (options.classic_only || (!options.require_auth && !is_protected))
+    return true;
+  return connection.bound_client == sender;
+}
+
+RequestHandler::RequestHandler(store::ServerStore &store, HandlerOptions options, SteadyClock clock,
+                               ClientDirectory *directory)
+    : m_store(store), m_options(options), m_clock(std::move(clock)), m_directory(directory),
       m_quota(store, options.pending), m_rate(options.max_request_rate) {}
 
 std::optional<Reply> RequestHandler::check_rate(ConnectionState &connection) {
   if (m_rate.admit(connection.request_bucket, m_clock()))
     return std::nullopt;
-  // Refused at once rather than delayed: a delay would hold the database thread.
-  return Reply::error("request rate above --max-request-rate " +
-                      std::to_string(m_rate.per_second()) + " per second on this connection");
+  return rate_refusal(m_rate);
+}
+
+void RequestHandler::record_touches() {
+  if (!m_directory)
+    return;
+  for (const auto &[id, when] : m_directory->take_touches())
+    (void)m_store.touch(id, when);
+}
+
+void RequestHandler::refresh_waiting(const ClientId &recipient) {
+  if (!m_directory)
+    return;
+  auto waiting = m_store.has_pending(recipient);
+  // When the store cannot say, messages may wait: the network thread then asks here.
+  m_directory->set_may_have_messages(recipient, !waiting || *waiting);
 }
 
 Reply RequestHandler::handle(const protocol::RequestFrame &frame, ByteView payload,
@@ -96,9 +123,7 @@ Result<store::ClientRecord> RequestHandler::identify_sender(const protocol::Requ
 
 Status RequestHandler::check_may_act(const store::ClientRecord &sender,
                                      const ConnectionState &connection) {
-  if (m_options.classic_only || (!m_options.require_auth && !sender.is_protected))
-    return {};
-  if (connection.bound_client == sender.id)
+  if (may_act(m_options, sender.id, sender.is_protected, connection))
     return {};
   return make_error(Errc::invalid_argument,
                     "protected account: send and pull need an authenticated connection");
@@ -113,8 +138,11 @@ Reply RequestHandler::register_client(const protocol::RequestFrame &frame, ByteV
   for (int attempt = 0; attempt < k_register_attempts; ++attempt) {
     auto id = random_uuid();
     auto added = m_store.add_client(id, request->name, request->public_key);
-    if (added)
+    if (added) {
+      if (m_directory)
+        m_directory->add(id, request->name, request->public_key);
       return Reply::success(frame.dialect, frame.operation, protocol::encode_register_answer(id));
+    }
     if (added.error().code != Errc::invalid_argument) // the id was taken: try another
       return refusal(added.error());
   }
@@ -184,6 +212,8 @@ Reply RequestHandler::authenticate(const protocol::RequestFrame &frame,
     reply.close_after = true;
     return reply;
   }
+  if (m_directory)
+    m_directory->mark_protected(sender.id);
   connection.bound_client = sender.id;
   return Reply::success(frame.dialect, frame.operation, {});
 }
@@ -197,6 +227,7 @@ Reply RequestHandler::ack(const protocol::RequestFrame &frame, const store::Clie
     return refusal(ids.error());
   auto deleted = m_store.delete_messages(sender.id, *ids);
   m_quota.forget(sender.id);
+  refresh_waiting(sender.id);
   if (!deleted)
     return refusal(deleted.error());
   return Reply::success(frame.dialect, frame.operation,

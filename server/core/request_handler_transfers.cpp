@@ -109,6 +109,8 @@ void RequestHandler::store_messages(std::vector<Upload> &uploads,
       continue;
     }
     m_quota.stored(uploads[index].recipient, uploads[index].size);
+    if (m_directory)
+      m_directory->set_may_have_messages(uploads[index].recipient, true);
     reply = Reply::success(uploads[index].dialect, Operation::send_message,
                            protocol::encode_send_answer({uploads[index].recipient, (*ids)[index]}));
   }
@@ -159,6 +161,7 @@ Status RequestHandler::finish_download(DownloadId download, bool delivered) {
     return {};
   auto deleted = m_store.delete_messages(finished.payload.recipient(), ids);
   m_quota.forget(finished.payload.recipient());
+  refresh_waiting(finished.payload.recipient());
   if (!deleted)
     return deleted.error();
   return {};

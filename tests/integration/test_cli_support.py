@@ -205,11 +205,12 @@ class PythonClient:
 # --- processes --------------------------------------------------------------------------------
 
 class Server:
-    """The real messageu-server on 127.0.0.1 with a free port and a temporary database."""
+    """The real messageu-server on 127.0.0.1 with a free port and a temporary database, or
+    the database `db` of an earlier one (a restart)."""
 
-    def __init__(self, *extra):
-        self.directory = tempfile.TemporaryDirectory()
-        self.db = os.path.join(self.directory.name, "defensive.db")
+    def __init__(self, *extra, db=None):
+        self.directory = None if db else tempfile.TemporaryDirectory()
+        self.db = db or os.path.join(self.directory.name, "defensive.db")
         self.process = subprocess.Popen(
             [SERVER_BIN, "--port", "0", "--bind", "127.0.0.1", "--db", self.db, *extra],
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -236,7 +237,8 @@ class Server:
     def address(self):
         return "127.0.0.1:%d" % self.port
 
-    def stop(self):
+    def halt(self):
+        """Stops the server (SIGTERM) and returns its exit code; the database stays."""
         if self.process.poll() is None:
             self.process.terminate()
             try:
@@ -244,10 +246,15 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        return self.process.returncode
+
+    def stop(self):
+        self.halt()
         if hasattr(self, "drain"):
             self.drain.join(timeout=5)
         self.process.stderr.close()
-        self.directory.cleanup()
+        if self.directory:
+            self.directory.cleanup()
 
 
 def cli_environment(extra=None):

@@ -12,6 +12,7 @@
 #include <messageu/util/ids.hpp>
 #include <messageu/util/result.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -86,9 +87,12 @@ public:
   virtual Result<std::optional<ClientRecord>> find_client(const ClientId &id) = 0;
   // Every client, id and name, in registration order.
   virtual Result<std::vector<ClientSummary>> list_clients() = 0;
-  // Sets the client's LastSeen to now. Unknown id → Errc::unknown_user. Not worth a sync of
-  // its own: a crash may lose the last touches (never anything else).
-  virtual Status touch(const ClientId &id) = 0;
+  // Sets the client's LastSeen to `when` (unless a later time was set already). Unknown id →
+  // Errc::unknown_user. Not worth a sync of its own: a crash may lose the last touches (never
+  // anything else).
+  virtual Status touch(const ClientId &id, std::chrono::system_clock::time_point when) = 0;
+  // Sets the client's LastSeen to now.
+  Status touch(const ClientId &id) { return touch(id, std::chrono::system_clock::now()); }
   // Marks the client protected (PROTOCOL.md §10), for good. Unknown id → Errc::unknown_user.
   virtual Status set_protected(const ClientId &id) = 0;
 

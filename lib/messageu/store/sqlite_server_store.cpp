@@ -298,7 +298,7 @@ Result<bool> SqliteServerStore::Impl::client_exists(const ClientId &id) {
   return statement.step();
 }
 
-Status SqliteServerStore::touch(const ClientId &id) {
+Status SqliteServerStore::touch(const ClientId &id, std::chrono::system_clock::time_point when) {
   auto &impl = *m_impl;
   auto touched = impl.touches.find(id);
   if (touched == impl.touches.end()) {
@@ -306,7 +306,7 @@ Status SqliteServerStore::touch(const ClientId &id) {
       return make_error(Errc::unknown_user, "no client with id " + client_id_to_hex(id));
     touched = impl.touches.emplace(id, std::chrono::system_clock::time_point{}).first;
   }
-  touched->second = std::chrono::system_clock::now();
+  touched->second = std::max(touched->second, when);
   if (std::chrono::steady_clock::now() - impl.touches_written >= k_touch_write_interval)
     return flush_touches();
   return {};

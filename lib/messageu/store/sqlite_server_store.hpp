@@ -44,7 +44,8 @@ public:
                     const PublicKeyBytes &public_key) override;
   Result<std::optional<ClientRecord>> find_client(const ClientId &id) override;
   Result<std::vector<ClientSummary>> list_clients() override;
-  Status touch(const ClientId &id) override;
+  using ServerStore::touch;
+  Status touch(const ClientId &id, std::chrono::system_clock::time_point when) override;
   Status set_protected(const ClientId &id) override;
 
   Result<std::unique_ptr<ContentSink>> begin_content(std::uint64_t size) override;

@@ -102,6 +102,18 @@ TEST(SqliteServerStoreClients, TouchSetsLastSeenToNow) {
   EXPECT_GT((*store->find_client(client_id(1)))->last_seen, "2020");
 }
 
+TEST(SqliteServerStoreClients, TouchNeverMovesLastSeenBack) {
+  auto store = memory_store();
+  ASSERT_TRUE(store->add_client(client_id(1), "alice", public_key(1)));
+  auto now = std::chrono::system_clock::now();
+  ASSERT_TRUE(store->touch(client_id(1), now));
+  auto seen = (*store->find_client(client_id(1)))->last_seen;
+  ASSERT_TRUE(store->touch(client_id(1), now - std::chrono::hours(24)));
+  EXPECT_EQ((*store->find_client(client_id(1)))->last_seen, seen);
+  ASSERT_TRUE(store->flush_touches());
+  EXPECT_EQ((*store->find_client(client_id(1)))->last_seen, seen);
+}
+
 TEST(SqliteServerStoreClients, TouchOfAnUnknownIdIsAnUnknownUser) {
   auto store = memory_store();
   auto status = store->touch(client_id(4));
