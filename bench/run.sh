@@ -3,7 +3,8 @@
 # then, on this machine and in this one run so that the figures are comparable:
 #   1. the same loads against messageu-server and against messageu-ceiling (the transport's
 #      ceiling): list, getkey, send, pull; per-request at 16 connections, persistent at 1, 64
-#      and 512; each on a fresh server database;
+#      and 512; each on a fresh server database; and the latency of one durable write on the
+#      disk holding the databases (bench/sync_latency.py), the floor under a send's answer;
 #   2. 10,000 idle connections held on the server: its RSS and its rate meanwhile, against
 #      its rate just before;
 #   3. bench/files.sh 256 (and 1024 with --long);
@@ -166,6 +167,12 @@ fi
 log "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # --- 1. the loads, server and ceiling side by side ---------------------------------------------
+# The disk's floor under a durable answer (one fdatasync), where the server's databases live.
+if ! "$python" "$root/bench/sync_latency.py" "$work" >"$results/sync.json"; then
+  log "sync_latency.py failed"
+  echo '{}' >"$results/sync.json"
+fi
+log "durable write: $(cat "$results/sync.json")"
 "$bin/messageu-ceiling" --port 0 2>"$work/ceiling.log" &
 ceiling_pid=$!
 ceiling_port=$(wait_for_port "$work/ceiling.log")

@@ -114,7 +114,33 @@ def worst_ratio(loads, op, mode):
     return worst if worst else (None, None)
 
 
-def load_targets(loads):
+def durable_bound(loads, sync):
+    """The highest ratio a durable send can reach on one persistent connection: each answer
+    waits for the ceiling's round trip plus at least one fdatasync of this disk."""
+    ceiling = loads.get(("ceiling", "send", "persistent", 1))
+    if not sync.get("p50_us") or not ceiling or ceiling.get("failed") or not ceiling["rps"]:
+        return None
+    round_trip_us = 1e6 / ceiling["rps"]
+    return round_trip_us / (round_trip_us + sync["p50_us"])
+
+
+def sync_lines(loads, sync):
+    if not sync.get("p50_us"):
+        return ["Not measured.", ""]
+    lines = [f"One 4 KiB overwrite + fdatasync on the disk holding the databases "
+             f"(`bench/sync_latency.py`, {sync['samples']} samples): p50 {sync['p50_us']:,.0f} µs, "
+             f"p99 {sync['p99_us']:,.0f} µs. A send is answered only once it is on disk, so on "
+             "one persistent connection each send costs at least the ceiling's round trip plus "
+             "this."]
+    bound = durable_bound(loads, sync)
+    if bound is not None:
+        lines[0] += (f" That caps send at 1 connection at {bound:.0%} of the ceiling here, "
+                     "whatever the server does; with more connections, group commit shares "
+                     "each fdatasync.")
+    return lines + [""]
+
+
+def load_targets(loads, sync):
     rows = []
     for op in OPS:
         floor = 0.25 if op == "send" else 0.50
@@ -122,6 +148,9 @@ def load_targets(loads):
         plural = "" if connections == 1 else "s"
         measured = ("missing" if r is None else
                     f"worst {r:.0%} (at {connections} connection{plural})")
+        bound = durable_bound(loads, sync) if op == "send" and connections == 1 else None
+        if bound is not None:
+            measured += f"; the disk's bound at 1 connection: {bound:.0%}"
         rows.append((f"persistent {op}: ≥ {floor:.0%} of the ceiling at 1, 64 and 512 connections",
                      measured, None if r is None else r >= floor))
     for op in OPS:
@@ -234,7 +263,8 @@ def main():
     idle_lines, idle_rows = idle_section(read_json(results / "idle.json"))
     files_lines, files_rows = files_section(results)
     cli_lines, cli_rows = cli_section(read_json(results / "cli.json"))
-    target_rows = load_targets(loads) + idle_rows + cli_rows + files_rows
+    sync = read_json(results / "sync.json") or {}
+    target_rows = load_targets(loads, sync) + idle_rows + cli_rows + files_rows
 
     out = [
         "# Benchmarks",
@@ -266,6 +296,9 @@ def main():
         "",
         *load_table(loads),
         "",
+        "## The disk's floor under a durable answer",
+        "",
+        *sync_lines(loads, sync),
         "## 10,000 idle connections",
         "",
         *idle_lines,
