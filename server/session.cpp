@@ -294,7 +294,9 @@ asio::awaitable<bool> Session::answer(Request &request, Reply reply) {
     if (written)
       bytes_out += header.size();
     request.download = reply.download; // released by release_transfers if this throws
-    written = written && co_await write_download(reply, bytes_out);
+    // (co_await stays out of conditions: g++ 12 miscompiles some of those in coroutines.)
+    if (written)
+      written = co_await write_download(reply, bytes_out);
     request.download.reset();
     co_await finish_download(reply, written);
   } else {
@@ -325,7 +327,8 @@ asio::awaitable<bool> Session::write_download(Reply &reply, std::uint64_t &bytes
                                          chunk ? "no more data" : chunk.error().message));
       co_return false;
     }
-    if (!co_await write_bytes(ByteView(buffer.data(), *chunk)))
+    bool sent = co_await write_bytes(ByteView(buffer.data(), *chunk));
+    if (!sent)
       co_return false;
     streamed += *chunk;
     bytes_out += *chunk;

@@ -71,6 +71,24 @@ Error not_open(const std::string &what) {
   return make_error(Errc::connection_closed, what + ": the connection is closed");
 }
 
+// Starts one asynchronous read or write with `start(handler)`, runs it until it ends or the
+// timeout passes, and maps its outcome to Connection's errors. Returns the bytes moved.
+template <typename Start>
+Result<std::size_t> transfer(asio::io_context &io, tcp::socket &socket,
+                             std::chrono::milliseconds timeout, const std::string &what,
+                             Start start) {
+  Outcome outcome;
+  start([&outcome](const error_code &error, std::size_t count) {
+    outcome.error = error;
+    outcome.transferred = count;
+  });
+  if (!run_until_done(io, socket, outcome, timeout))
+    return timed_out(what, timeout);
+  if (*outcome.error)
+    return transfer_error(what, *outcome.error);
+  return outcome.transferred;
+}
+
 } // namespace
 
 Connection::Connection(std::unique_ptr<State> state) : m_state(std::move(state)) {}
@@ -141,15 +159,11 @@ Status Connection::write_all(std::span<const ByteView> buffers) {
   sequence.reserve(buffers.size());
   for (auto buffer : buffers)
     sequence.emplace_back(buffer.data(), buffer.size());
-  Outcome written;
-  asio::async_write(m_state->socket, sequence, [&](const error_code &error, std::size_t count) {
-    written.error = error;
-    written.transferred = count;
-  });
-  if (!run_until_done(m_state->io, m_state->socket, written, m_state->timeout))
-    return timed_out(what, m_state->timeout);
-  if (*written.error)
-    return transfer_error(what, *written.error);
+  auto &socket = m_state->socket;
+  auto written = transfer(m_state->io, socket, m_state->timeout, what,
+                          [&](auto handler) { asio::async_write(socket, sequence, handler); });
+  if (!written)
+    return written.error();
   return {};
 }
 
@@ -157,16 +171,12 @@ Status Connection::read_exact(MutableByteView buffer) {
   auto what = "reading from " + (m_state ? m_state->peer : std::string("server"));
   if (!is_open())
     return not_open(what);
-  Outcome read;
-  asio::async_read(m_state->socket, asio::buffer(buffer.data(), buffer.size()),
-                   [&](const error_code &error, std::size_t count) {
-                     read.error = error;
-                     read.transferred = count;
-                   });
-  if (!run_until_done(m_state->io, m_state->socket, read, m_state->timeout))
-    return timed_out(what, m_state->timeout);
-  if (*read.error)
-    return transfer_error(what, *read.error);
+  auto &socket = m_state->socket;
+  auto read = transfer(m_state->io, socket, m_state->timeout, what, [&](auto handler) {
+    asio::async_read(socket, asio::buffer(buffer.data(), buffer.size()), handler);
+  });
+  if (!read)
+    return read.error();
   return {};
 }
 
@@ -176,17 +186,10 @@ Result<std::size_t> Connection::read_some(MutableByteView buffer) {
     return not_open(what);
   if (buffer.empty())
     return std::size_t{0};
-  Outcome read;
-  m_state->socket.async_read_some(asio::buffer(buffer.data(), buffer.size()),
-                                  [&](const error_code &error, std::size_t count) {
-                                    read.error = error;
-                                    read.transferred = count;
-                                  });
-  if (!run_until_done(m_state->io, m_state->socket, read, m_state->timeout))
-    return timed_out(what, m_state->timeout);
-  if (*read.error)
-    return transfer_error(what, *read.error);
-  return read.transferred;
+  auto &socket = m_state->socket;
+  return transfer(m_state->io, socket, m_state->timeout, what, [&](auto handler) {
+    socket.async_read_some(asio::buffer(buffer.data(), buffer.size()), handler);
+  });
 }
 
 void Connection::close() {
