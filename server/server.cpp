@@ -77,6 +77,7 @@ public:
                               : m_config.classic_only ? ", classic protocol only"
                                                       : ""));
     wait_for_signal();
+    schedule_log_flush();
     asio::co_spawn(m_io, m_listener->accept_loop(), [this](std::exception_ptr error) {
       if (error)
         m_logger.error("the listener stopped by an error");
@@ -85,6 +86,7 @@ public:
     m_database->stop();
     m_handler->record_touches(); // the store writes them when it closes
     m_logger.info("stopped");
+    m_logger.flush();
     return 0;
   }
 
@@ -127,6 +129,17 @@ private:
     }
     m_listener = std::move(*listener);
     return {};
+  }
+
+  // Request lines gather in the logger's memory; they reach the log this often.
+  void schedule_log_flush() {
+    m_log_flush.expires_after(k_log_flush_interval);
+    m_log_flush.async_wait([this](const boost::system::error_code &error) {
+      if (error)
+        return;
+      m_logger.flush();
+      schedule_log_flush();
+    });
   }
 
   void wait_for_signal() {
@@ -180,6 +193,7 @@ private:
   std::unique_ptr<Listener> m_listener;
   asio::signal_set m_signals{m_io, SIGINT, SIGTERM};
   asio::steady_timer m_grace{m_io};
+  asio::steady_timer m_log_flush{m_io};
   bool m_stopping = false;
 };
 

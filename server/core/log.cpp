@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include <array>
+#include <ctime>
 
 namespace messageu::server {
 
@@ -14,13 +15,23 @@ namespace {
 
 constexpr std::array<std::string_view, 4> k_level_names = {"error", "warn", "info", "debug"};
 
-// "2025-11-26T15:40:01.123Z"
+// Lines gathered beyond this size are written without waiting for flush().
+constexpr std::size_t k_pending_limit = 64 * 1024;
+
+// "2025-11-26T15:40:01.123Z". The date and time of day change once a second: each thread
+// keeps the last second's text.
 std::string utc_timestamp() {
+  thread_local std::time_t cached_second = -1;
+  thread_local std::string cached_text;
   auto now = std::chrono::system_clock::now();
   auto seconds = std::chrono::floor<std::chrono::seconds>(now);
   auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(now - seconds).count();
-  return fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:03}Z",
-                     fmt::gmtime(std::chrono::system_clock::to_time_t(seconds)), millis);
+  auto second = std::chrono::system_clock::to_time_t(seconds);
+  if (second != cached_second) {
+    cached_second = second;
+    cached_text = fmt::format("{:%Y-%m-%dT%H:%M:%S}", fmt::gmtime(second));
+  }
+  return fmt::format("{}.{:03}Z", cached_text, millis);
 }
 
 } // namespace
@@ -51,13 +62,29 @@ std::string format_request_entry(const RequestLogEntry &entry) {
 
 Logger::Logger(LogLevel level, std::FILE *sink) : m_level(level), m_sink(sink) {}
 
+Logger::~Logger() { flush(); }
+
 void Logger::write(LogLevel level, std::string_view message) {
   if (!enabled(level))
     return;
   auto line = fmt::format("{} {} {}\n", utc_timestamp(), log_level_name(level), message);
   std::lock_guard lock(m_mutex);
-  std::fwrite(line.data(), 1, line.size(), m_sink);
+  m_pending += line;
+  if (level <= LogLevel::warn || m_pending.size() >= k_pending_limit)
+    flush_locked();
+}
+
+void Logger::flush() {
+  std::lock_guard lock(m_mutex);
+  flush_locked();
+}
+
+void Logger::flush_locked() {
+  if (m_pending.empty())
+    return;
+  std::fwrite(m_pending.data(), 1, m_pending.size(), m_sink);
   std::fflush(m_sink);
+  m_pending.clear();
 }
 
 void Logger::request(const RequestLogEntry &entry) {

@@ -88,5 +88,41 @@ TEST(Logger, WritesRequestLinesAtTheirOwnLevel) {
   EXPECT_NE(text.find("request=authenticate"), std::string::npos);
 }
 
+TEST(Logger, GathersInfoLinesUntilFlushedAndWritesWarningsAtOnce) {
+  std::FILE *sink = std::tmpfile();
+  ASSERT_NE(sink, nullptr);
+  Logger logger(LogLevel::info, sink);
+  logger.info("first routine line");
+  EXPECT_EQ(read_all(sink), "");
+  logger.flush();
+  EXPECT_NE(read_all(sink).find(" info first routine line\n"), std::string::npos);
+  logger.info("second routine line");
+  logger.warn("a warning");
+  auto text = read_all(sink);
+  // The warning takes the gathered line with it, in order.
+  auto second = text.find("second routine line");
+  auto warning = text.find(" warn a warning\n");
+  ASSERT_NE(second, std::string::npos);
+  ASSERT_NE(warning, std::string::npos);
+  EXPECT_LT(second, warning);
+  std::fclose(sink);
+}
+
+TEST(Logger, WritesWhatItGatheredWhenDestroyedOrPastItsLimit) {
+  std::FILE *sink = std::tmpfile();
+  ASSERT_NE(sink, nullptr);
+  {
+    Logger logger(LogLevel::debug, sink);
+    std::string line(1000, 'x');
+    for (int i = 0; i < 100; ++i) // 100 KB: past the 64 KiB kept in memory
+      logger.debug(line);
+    EXPECT_GE(read_all(sink).size(), 64u * 1024);
+    logger.debug("last line");
+    EXPECT_EQ(read_all(sink).find("last line"), std::string::npos);
+  }
+  EXPECT_NE(read_all(sink).find(" debug last line\n"), std::string::npos);
+  std::fclose(sink);
+}
+
 } // namespace
 } // namespace messageu::server
