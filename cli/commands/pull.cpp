@@ -1,8 +1,10 @@
 // `messageu pull`: fetches and handles every waiting message, losing none (CLI.md §3-§4):
-//   1. the raw messages go into the spool in state.db (one synced transaction), and only then,
+//   1. the messages go into the spool in state.db (one synced transaction), and only then,
 //      on an authenticated session, are they acknowledged so that the server deletes them;
-//   2. each spooled message is handled (keys kept, texts and files decrypted), printed, and
-//      only then dropped from the spool.
+//      large files from senders with a key are decrypted on the way into temporary files of
+//      the save directory, so that their bytes are written once;
+//   2. each spooled message is handled (keys kept, texts and files decrypted, files decrypted
+//      on arrival given their names), printed, and only then dropped from the spool.
 // A pull that dies or cannot print leaves the rest in the spool for the next one, which
 // prints them first. The profile lock makes parallel pulls take turns.
 #include "commands.hpp"
@@ -54,9 +56,12 @@ client::ProgressCallback progress_for(ProgressBar &bar, std::string label) {
   };
 }
 
-Status fetch_into_spool(Context &context, store::ClientState &state, client::ServerLink &link) {
-  MESSAGEU_TRY(client::SpoolWriter::remove_orphans(state, context.profile().spool_directory()));
-  client::SpoolWriter writer(state, context.profile().spool_directory(), link.authenticated());
+Status fetch_into_spool(Context &context, store::ClientState &state, client::ServerLink &link,
+                        const std::filesystem::path &save_directory) {
+  auto spool_directory = context.profile().spool_directory();
+  MESSAGEU_TRY(client::SpoolWriter::remove_orphans(state, spool_directory, save_directory));
+  client::SpoolWriter writer(state, spool_directory, link.authenticated());
+  writer.decrypt_files_into(save_directory);
   ProgressBar bar(context.output(), "receiving file");
   writer.set_progress(progress_for(bar, "receiving file"));
   MESSAGEU_TRY(client::pull_messages(link, writer));
@@ -185,9 +190,10 @@ Status run_pull(Context &context, const PullOptions &options) {
   auto *link = MESSAGEU_TRY(context.user_link());
   auto *directory = MESSAGEU_TRY(context.directory());
   auto *state = MESSAGEU_TRY(context.state());
-  MESSAGEU_TRY(fetch_into_spool(context, *state, *link));
+  auto save_to = save_directory(context, options);
+  MESSAGEU_TRY(fetch_into_spool(context, *state, *link, save_to));
   client::Outbox outbox(*link, *state, *directory);
-  client::MessageProcessor processor(*state, me->private_key, save_directory(context, options));
+  client::MessageProcessor processor(*state, me->private_key, save_to);
   ProgressBar bar(context.output(), "saving file");
   processor.set_progress(progress_for(bar, "saving file"));
   Inbox inbox{context, *state,      *directory, outbox, processor, options.reply_key_requests,

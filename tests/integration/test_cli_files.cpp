@@ -139,6 +139,23 @@ TEST_F(CliFiles, KeepsAFileMessageItCannotSaveAndExits73) {
   EXPECT_EQ(read_text_file((m_work.path() / "ok" / ("alice-" + id)).string()), content);
 }
 
+TEST_F(CliFiles, KeepsALargeFileMessageItCannotSaveAndSavesItElsewhereNextTime) {
+  send_file("the first file carries the key");
+  ASSERT_EQ(m_bob({"pull", "--save-dir", (m_work.path() / "first").string()}).exit_code, 0);
+  // Large enough to be decrypted on arrival, which needs the save directory: spooled raw.
+  auto content = random_bytes(400000, 5);
+  auto id = send_file(content);
+  auto blocked = m_work.path() / "not-a-directory";
+  write_file(blocked, "a file where the save directory should be");
+  auto failed = m_bob({"pull", "--save-dir", (blocked / "sub").string()});
+  EXPECT_EQ(failed.exit_code, 73) << describe(failed);
+  auto save_dir = m_work.path() / "ok";
+  auto retried = m_bob({"pull", "--save-dir", save_dir.string()});
+  ASSERT_EQ(retried.exit_code, 0) << describe(retried);
+  EXPECT_EQ(read_text_file((save_dir / ("alice-" + id)).string()), content);
+  EXPECT_EQ(names_in(save_dir), (std::vector<std::string>{"alice-" + id}));
+}
+
 TEST_F(CliFiles, LeavesNoFileBehindForAFileItCannotDecrypt) {
   send_file("first file");
   ASSERT_EQ(m_bob({"pull"}).exit_code, 0);

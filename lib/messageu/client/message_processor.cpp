@@ -62,6 +62,8 @@ Status MessageProcessor::receive_text(const store::SpooledMessage &message,
 
 Status MessageProcessor::receive_file(const store::SpooledMessage &message,
                                       std::string_view sender_label, ReceivedMessage &received) {
+  if (message.decrypted && message.content_path)
+    return receive_decrypted_file(message, sender_label, received);
   auto keys = MESSAGEU_TRY(m_state.symmetric_keys(message.sender));
   auto content = MESSAGEU_TRY(SpooledContent::open(message));
   auto key = MESSAGEU_TRY(find_file_key(content, keys));
@@ -69,8 +71,36 @@ Status MessageProcessor::receive_file(const store::SpooledMessage &message,
     received.decrypted = false;
     return {};
   }
-  auto saved = save_received_file(content, *key, m_save_directory,
-                                  received_file_name(sender_label, message.message_id), m_progress);
+  return save(content, *key, received_file_name(sender_label, message.message_id), received);
+}
+
+Status MessageProcessor::receive_decrypted_file(const store::SpooledMessage &message,
+                                                std::string_view sender_label,
+                                                ReceivedMessage &received) {
+  const auto &decrypted = *message.decrypted;
+  auto keys = MESSAGEU_TRY(m_state.symmetric_keys(message.sender));
+  auto key = find_key_for_tail(decrypted.ciphertext_tail, keys);
+  if (!key) {
+    received.decrypted = false;
+    return {};
+  }
+  auto name = received_file_name(sender_label, message.message_id);
+  if (*key == decrypted.key) {
+    received.file = MESSAGEU_TRY(publish_decrypted_file(message, m_save_directory, name));
+    return {};
+  }
+  // Another key is the one to use now (a newer key arrived in the same pull, say): encrypting
+  // the plaintext again under the key it was decrypted with gives back the ciphertext.
+  auto ciphertext = EncryptedFileContent::open(*message.content_path, decrypted.key);
+  if (!ciphertext || ciphertext->size() != message.content_size)
+    return make_error(Errc::io_error, "the received file " + message.content_path->string() +
+                                          " is missing or not the size recorded");
+  return save(*ciphertext, *key, name, received);
+}
+
+Status MessageProcessor::save(ContentSource &content, const crypto::AesKey &key,
+                              std::string_view base_name, ReceivedMessage &received) {
+  auto saved = save_received_file(content, key, m_save_directory, base_name, m_progress);
   if (!saved && saved.error().code == Errc::decrypt_failed) {
     received.decrypted = false;
     return {};

@@ -1,7 +1,8 @@
 // The second step of pull (CLI.md §4): what a spooled message means. A key (type 2) is
 // RSA-decrypted and kept for its sender; a text (type 3) is decrypted with the newest key kept
 // for the sender, then the earlier ones (keys crossing in flight); a file (type 4) is
-// decrypted the same way into the save directory. A message that cannot be decrypted is a
+// decrypted the same way into the save directory, or, when it was decrypted as it arrived
+// under the key that choice gives, just named there. A message that cannot be decrypted is a
 // normal outcome ("can't decrypt message"), not an error.
 #pragma once
 
@@ -44,6 +45,11 @@ private:
   Status receive_text(const store::SpooledMessage &message, ReceivedMessage &received);
   Status receive_file(const store::SpooledMessage &message, std::string_view sender_label,
                       ReceivedMessage &received);
+  Status receive_decrypted_file(const store::SpooledMessage &message, std::string_view sender_label,
+                                ReceivedMessage &received);
+  // Decrypts `content` under `key` into the save directory.
+  Status save(ContentSource &content, const crypto::AesKey &key, std::string_view base_name,
+              ReceivedMessage &received);
 
   store::ClientState &m_state;
   const crypto::RsaPrivateKey &m_private_key;

@@ -1,5 +1,5 @@
 // Received files: key selection, streamed decryption into a temporary file, and publication
-// under a name that never replaces an existing file.
+// under a name that never replaces an existing file (by rename, hard link or copy).
 #include <messageu/client/received_file.hpp>
 
 #include <messageu/util/files.hpp>
@@ -14,6 +14,8 @@
 
 namespace messageu::client {
 namespace {
+
+constexpr std::size_t k_copy_buffer_size = std::size_t{1} << 20;
 
 // An open temporary file, removed unless it was published.
 class TemporaryFile {
@@ -38,30 +40,26 @@ private:
   bool m_published = false;
 };
 
-Status ensure_directory(const std::filesystem::path &directory) {
-  std::error_code error;
-  if (std::filesystem::is_directory(directory, error))
-    return {};
-  std::filesystem::create_directories(directory, error);
-  if (error)
-    return make_error(Errc::cannot_create,
-                      "cannot create the directory " + directory.string() + ": " + error.message());
-  ::chmod(directory.c_str(), 0700);
-  return {};
+// The mode open(..., 0666) would give a new file under the current umask.
+mode_t new_file_mode() {
+  mode_t mask = ::umask(0);
+  ::umask(mask);
+  return 0666 & ~mask;
 }
 
 Result<std::unique_ptr<TemporaryFile>> create_temporary(const std::filesystem::path &directory,
                                                         std::string_view base_name) {
-  std::string path = (directory / ("." + std::string(base_name) + ".partial-XXXXXX")).string();
+  // Built by appending: `"." + std::string(...)` trips a false -Wrestrict in g++ 12 at -O3.
+  std::string name(1, '.');
+  name.append(base_name).append(".partial-XXXXXX");
+  std::string path = (directory / name).string();
   int fd = ::mkostemp(path.data(), O_CLOEXEC);
   if (fd < 0)
     return make_error(Errc::cannot_create, "cannot create a file in " + directory.string() + ": " +
                                                std::strerror(errno));
   auto file = std::make_unique<TemporaryFile>(fd, path);
   // mkostemp makes 0600; a saved file gets the permissions any new file would (the umask's).
-  mode_t mask = ::umask(0);
-  ::umask(mask);
-  ::fchmod(fd, 0666 & ~mask);
+  ::fchmod(fd, new_file_mode());
   return file;
 }
 
@@ -85,18 +83,88 @@ Result<bool> rename_without_replacing(const std::string &from, const std::string
   return true;
 }
 
+// The candidate names of a received file, in order: `base_name`, `base_name`.1, ...
+std::filesystem::path candidate_name(const std::filesystem::path &directory,
+                                     std::string_view base_name, int suffix) {
+  std::string name(base_name);
+  if (suffix > 0)
+    name.append(1, '.').append(std::to_string(suffix));
+  return directory / name;
+}
+
 Result<std::filesystem::path> publish(TemporaryFile &file, const std::filesystem::path &directory,
                                       std::string_view base_name) {
   for (int suffix = 0;; ++suffix) {
-    std::string name(base_name);
-    if (suffix > 0)
-      name += "." + std::to_string(suffix);
-    auto target = directory / name;
+    auto target = candidate_name(directory, base_name, suffix);
     if (MESSAGEU_TRY(rename_without_replacing(file.path(), target.string()))) {
       file.mark_published();
       return target;
     }
   }
+}
+
+// Links `source` under the first free name of `base_name`, `base_name`.1, ... in
+// `directory`; nullopt when the file system cannot link it there (another file system, or
+// one without hard links).
+Result<std::optional<std::filesystem::path>>
+link_without_replacing(const std::filesystem::path &source, const std::filesystem::path &directory,
+                       std::string_view base_name) {
+  for (int suffix = 0;; ++suffix) {
+    auto target = candidate_name(directory, base_name, suffix);
+    if (::link(source.c_str(), target.c_str()) == 0)
+      return std::optional<std::filesystem::path>(target);
+    if (errno == EEXIST)
+      continue;
+    if (errno == EXDEV || errno == EPERM || errno == EMLINK || errno == EOPNOTSUPP)
+      return std::optional<std::filesystem::path>();
+    return make_error(Errc::io_error, "cannot link " + source.string() + " to " + target.string() +
+                                          ": " + std::strerror(errno));
+  }
+}
+
+// Copies `source` into a new temporary file of `directory`, synced, for publish().
+Result<std::unique_ptr<TemporaryFile>> copy_to_temporary(const std::filesystem::path &source,
+                                                         const std::filesystem::path &directory,
+                                                         std::string_view base_name) {
+  auto file = MESSAGEU_TRY(create_temporary(directory, base_name));
+  int input = ::open(source.c_str(), O_RDONLY | O_CLOEXEC);
+  if (input < 0)
+    return make_error(Errc::io_error,
+                      "cannot open " + source.string() + ": " + std::strerror(errno));
+  Bytes buffer(k_copy_buffer_size);
+  Status copied;
+  while (copied) {
+    auto count = ::read(input, buffer.data(), buffer.size());
+    if (count < 0 && errno == EINTR)
+      continue;
+    if (count <= 0) {
+      if (count < 0)
+        copied = make_error(Errc::io_error,
+                            "cannot read " + source.string() + ": " + std::strerror(errno));
+      break;
+    }
+    copied = write_all_to_fd(file->fd(), ByteView(buffer).first(static_cast<std::size_t>(count)),
+                             "the received file");
+  }
+  ::close(input);
+  MESSAGEU_TRY(std::move(copied));
+  if (::fsync(file->fd()) != 0)
+    return make_error(Errc::io_error,
+                      std::string("cannot sync the received file: ") + std::strerror(errno));
+  return file;
+}
+
+// The decrypted file of a spooled message, checked to be all there.
+Status check_decrypted_file(const store::SpooledMessage &message) {
+  struct stat status {};
+  if (::stat(message.content_path->c_str(), &status) != 0)
+    return make_error(Errc::io_error, "cannot find the received file " +
+                                          message.content_path->string() + ": " +
+                                          std::strerror(errno));
+  if (static_cast<std::uint64_t>(status.st_size) != message.decrypted->plaintext_size)
+    return make_error(Errc::io_error, "the received file " + message.content_path->string() +
+                                          " is not the size recorded");
+  return {};
 }
 
 } // namespace
@@ -111,29 +179,35 @@ std::string received_file_name(std::string_view sender, MessageId id) {
   return name + "-" + std::to_string(id);
 }
 
-Result<std::optional<crypto::AesKey>> find_file_key(SpooledContent &content,
-                                                    std::span<const store::AesKeyBytes> keys) {
-  auto size = content.size();
-  if (size == 0 || size % crypto::k_aes_block_size != 0)
-    return std::optional<crypto::AesKey>{};
-  // In CBC the last block decrypts from itself and the block before it alone.
-  auto tail = MESSAGEU_TRY(content.read_tail(2 * crypto::k_aes_block_size));
+std::optional<crypto::AesKey> find_key_for_tail(ByteView tail,
+                                                std::span<const store::AesKeyBytes> keys) {
+  if (tail.empty() || tail.size() % crypto::k_aes_block_size != 0)
+    return std::nullopt;
+  tail = tail.last(std::min(tail.size(), 2 * crypto::k_aes_block_size));
   for (const auto &key : keys) {
     crypto::AesCbcDecryptor decryptor(key);
     Bytes plaintext;
     decryptor.update(tail, plaintext);
     if (decryptor.finish(plaintext))
-      return std::optional<crypto::AesKey>{key};
+      return key;
   }
-  return std::optional<crypto::AesKey>{};
+  return std::nullopt;
 }
 
-Result<SavedFile> save_received_file(SpooledContent &content, const crypto::AesKey &key,
+Result<std::optional<crypto::AesKey>> find_file_key(SpooledContent &content,
+                                                    std::span<const store::AesKeyBytes> keys) {
+  auto size = content.size();
+  if (size == 0 || size % crypto::k_aes_block_size != 0)
+    return std::optional<crypto::AesKey>{};
+  auto tail = MESSAGEU_TRY(content.read_tail(2 * crypto::k_aes_block_size));
+  return find_key_for_tail(tail, keys);
+}
+
+Result<SavedFile> save_received_file(ContentSource &content, const crypto::AesKey &key,
                                      const std::filesystem::path &directory,
                                      std::string_view base_name, const ProgressCallback &progress) {
-  MESSAGEU_TRY(ensure_directory(directory));
+  MESSAGEU_TRY(ensure_private_directory(directory, "directory"));
   auto file = MESSAGEU_TRY(create_temporary(directory, base_name));
-  MESSAGEU_TRY(content.rewind());
   crypto::AesCbcDecryptor decryptor(key);
   crypto::Sha256 digest;
   SavedFile saved;
@@ -165,6 +239,28 @@ Result<SavedFile> save_received_file(SpooledContent &content, const crypto::AesK
   saved.path = MESSAGEU_TRY(publish(*file, directory, base_name));
   MESSAGEU_TRY(fsync_directory(directory));
   saved.sha256 = digest.finish();
+  return saved;
+}
+
+Result<SavedFile> publish_decrypted_file(const store::SpooledMessage &message,
+                                         const std::filesystem::path &directory,
+                                         std::string_view base_name) {
+  MESSAGEU_TRY(ensure_private_directory(directory, "directory"));
+  MESSAGEU_TRY(check_decrypted_file(message));
+  const auto &source = *message.content_path;
+  // Made private (0600) for the time it was being written; now as any new file would be.
+  ::chmod(source.c_str(), new_file_mode());
+  SavedFile saved;
+  saved.size = message.decrypted->plaintext_size;
+  saved.sha256 = message.decrypted->sha256;
+  auto linked = MESSAGEU_TRY(link_without_replacing(source, directory, base_name));
+  if (linked) {
+    saved.path = std::move(*linked);
+  } else {
+    auto copy = MESSAGEU_TRY(copy_to_temporary(source, directory, base_name));
+    saved.path = MESSAGEU_TRY(publish(*copy, directory, base_name));
+  }
+  MESSAGEU_TRY(fsync_directory(directory));
   return saved;
 }
 

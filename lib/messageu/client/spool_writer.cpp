@@ -1,4 +1,5 @@
-// Spooling a pull response: inline contents, spool files, and the one synced commit.
+// Spooling a pull response: inline contents, spool files, files decrypted on arrival, and
+// the one synced commit.
 #include <messageu/client/spool_writer.hpp>
 
 #include <messageu/util/files.hpp>
@@ -21,8 +22,13 @@ SpoolWriter::SpoolWriter(store::ClientState &state, std::filesystem::path spool_
 SpoolWriter::~SpoolWriter() {
   if (m_fd >= 0)
     ::close(m_fd);
+  m_incoming.reset(); // removes a file being decrypted
   if (!m_committed)
     discard_files();
+}
+
+void SpoolWriter::decrypt_files_into(std::filesystem::path save_directory) {
+  m_save_directory = std::move(save_directory);
 }
 
 void SpoolWriter::discard_files() {
@@ -35,12 +41,7 @@ void SpoolWriter::discard_files() {
 }
 
 Status SpoolWriter::open_spool_file() {
-  std::error_code error;
-  std::filesystem::create_directories(m_spool_directory, error);
-  if (error)
-    return make_error(Errc::cannot_create, "cannot create the spool directory " +
-                                               m_spool_directory.string() + ": " + error.message());
-  ::chmod(m_spool_directory.c_str(), 0700);
+  MESSAGEU_TRY(ensure_private_directory(m_spool_directory, "spool directory"));
   std::string path = (m_spool_directory / "incoming-XXXXXX").string();
   m_fd = ::mkostemp(path.data(), O_CLOEXEC);
   if (m_fd < 0)
@@ -75,7 +76,62 @@ Status SpoolWriter::on_message(const protocol::PulledMessageHeader &header) {
     m_inline_bytes += header.content_size;
     return {};
   }
+  if (m_current->type == MessageType::file && MESSAGEU_TRY(start_decrypting()))
+    return {};
   return open_spool_file();
+}
+
+// True when the current (large, file) message is to be decrypted as it arrives: its size is
+// whole blocks and its sender has a key, the newest of which is the likely one.
+Result<bool> SpoolWriter::start_decrypting() {
+  if (!m_save_directory || m_current->content_size % crypto::k_aes_block_size != 0)
+    return false;
+  auto keys = MESSAGEU_TRY(m_state.symmetric_keys(m_current->sender));
+  if (keys.empty())
+    return false;
+  auto incoming =
+      IncomingFile::create(*m_save_directory, temporary_file_prefix(m_spool_directory), keys[0]);
+  if (!incoming) // the save directory is not writable: spooled raw, handled as before
+    return false;
+  m_incoming.emplace(std::move(*incoming));
+  return true;
+}
+
+// Ends the current decrypted file: recorded as such when its padding checks, else turned
+// back into its exact ciphertext in a spool file.
+Status SpoolWriter::finish_decrypting() {
+  IncomingFile incoming(std::move(*m_incoming));
+  m_incoming.reset();
+  auto decrypted = MESSAGEU_TRY(incoming.finish());
+  if (decrypted) {
+    incoming.release();
+    m_current->content_path = incoming.path();
+    m_current->decrypted = std::move(*decrypted);
+    return {};
+  }
+  MESSAGEU_TRY(open_spool_file());
+  auto written = incoming.write_ciphertext(m_fd);
+  if (!written) {
+    ::close(m_fd);
+    m_fd = -1;
+    return written;
+  }
+  return close_spool_file();
+}
+
+// Syncs and closes the current spool file, if any.
+Status SpoolWriter::close_spool_file() {
+  if (m_fd < 0)
+    return {};
+  int fd = m_fd;
+  m_fd = -1;
+  bool synced = ::fsync(fd) == 0;
+  int error = errno;
+  ::close(fd);
+  if (!synced)
+    return make_error(Errc::io_error,
+                      std::string("cannot sync a spool file: ") + std::strerror(error));
+  return {};
 }
 
 Status SpoolWriter::on_content(ByteView chunk) {
@@ -84,6 +140,8 @@ Status SpoolWriter::on_content(ByteView chunk) {
     m_progress(m_received, m_current->content_size);
   if (m_skip_current)
     return {};
+  if (m_incoming)
+    return m_incoming->update(chunk);
   if (m_fd < 0) {
     m_current->content.insert(m_current->content.end(), chunk.begin(), chunk.end());
     return {};
@@ -94,49 +152,60 @@ Status SpoolWriter::on_content(ByteView chunk) {
 Status SpoolWriter::on_message_end() {
   if (m_current->type == MessageType::file && m_progress && m_received == 0)
     m_progress(0, 0);
-  if (!m_skip_current && m_fd >= 0) {
-    int fd = m_fd;
-    m_fd = -1;
-    bool synced = ::fsync(fd) == 0;
-    int error = errno;
-    ::close(fd);
-    if (!synced) {
-      m_messages.push_back(std::move(*m_current)); // so that its file is discarded
-      m_current.reset();
-      return make_error(Errc::io_error,
-                        std::string("cannot sync a spool file: ") + std::strerror(error));
-    }
+  if (m_skip_current) {
+    m_current.reset();
+    return {};
   }
-  if (!m_skip_current)
-    m_messages.push_back(std::move(*m_current));
+  auto finished = m_incoming ? finish_decrypting() : close_spool_file();
+  // Listed even when it failed, so that its file is discarded with the others.
+  m_messages.push_back(std::move(*m_current));
   m_current.reset();
-  return {};
+  return finished;
 }
 
 Status SpoolWriter::commit() {
-  bool has_files = false;
-  for (const auto &message : m_messages)
-    has_files = has_files || message.content_path.has_value();
+  bool spool_files = false;
+  bool decrypted_files = false;
+  for (const auto &message : m_messages) {
+    spool_files = spool_files || (message.content_path && !message.decrypted);
+    decrypted_files = decrypted_files || message.decrypted.has_value();
+  }
   // The files' directory entries must be durable before the rows that name them.
-  if (has_files)
+  if (spool_files)
     MESSAGEU_TRY(fsync_directory(m_spool_directory));
+  if (decrypted_files)
+    MESSAGEU_TRY(fsync_directory(*m_save_directory));
   MESSAGEU_TRY(m_state.spool_messages(m_messages));
   m_committed = true;
   return {};
 }
 
 Status SpoolWriter::remove_orphans(store::ClientState &state,
-                                   const std::filesystem::path &spool_directory) {
-  std::error_code error;
-  if (!std::filesystem::is_directory(spool_directory, error))
-    return {};
+                                   const std::filesystem::path &spool_directory,
+                                   const std::optional<std::filesystem::path> &save_directory) {
   std::set<std::filesystem::path> referenced;
+  // Temporary files are known by name alone: the save directory may be spelt differently
+  // from the pull that made them (a relative path, a symbolic link), and a file a spooled
+  // message still needs must never be taken for an orphan.
+  std::set<std::string> referenced_names;
   for (const auto &message : MESSAGEU_TRY(state.spooled_messages()))
-    if (message.content_path)
+    if (message.content_path) {
       referenced.insert(*message.content_path);
-  for (const auto &entry : std::filesystem::directory_iterator(spool_directory, error)) {
-    bool incoming = entry.path().filename().string().rfind("incoming-", 0) == 0;
-    if (incoming && !referenced.contains(entry.path()))
+      referenced_names.insert(message.content_path->filename().string());
+    }
+  std::error_code error;
+  if (std::filesystem::is_directory(spool_directory, error))
+    for (const auto &entry : std::filesystem::directory_iterator(spool_directory, error)) {
+      bool incoming = entry.path().filename().string().rfind("incoming-", 0) == 0;
+      if (incoming && !referenced.contains(entry.path()))
+        std::filesystem::remove(entry.path(), error);
+    }
+  if (!save_directory || !std::filesystem::is_directory(*save_directory, error))
+    return {};
+  auto prefix = temporary_file_prefix(spool_directory);
+  for (const auto &entry : std::filesystem::directory_iterator(*save_directory, error)) {
+    auto name = entry.path().filename().string();
+    if (is_temporary_file_name(name, prefix) && !referenced_names.contains(name))
       std::filesystem::remove(entry.path(), error);
   }
   return {};

@@ -1,11 +1,14 @@
-// The first step of pull (CLI.md §4): the raw messages of a pull response go into the
-// profile's spool before anything else happens to them, so that nothing the server handed
-// over is lost if the client dies afterwards. Small contents are held in memory until the
-// commit; large ones stream into files under the spool directory, so memory stays bounded
-// whatever the response holds.
+// The first step of pull (CLI.md §4): the messages of a pull response go into the profile's
+// spool before anything else happens to them, so that nothing the server handed over is lost
+// if the client dies afterwards. Small contents are held in memory until the commit; large
+// ones stream into files, so memory stays bounded whatever the response holds. A large file
+// message from a sender with a known key is decrypted on the way into a temporary file of the
+// save directory (IncomingFile), so that its bytes are written and synced once; any other
+// large content goes raw into a file under the spool directory.
 #pragma once
 
 #include <messageu/client/content_source.hpp>
+#include <messageu/client/incoming_file.hpp>
 #include <messageu/client/server_link.hpp>
 #include <messageu/store/client_state.hpp>
 
@@ -32,6 +35,10 @@ public:
 
   // Called as file messages (type 4) arrive: bytes received of the content, and its size.
   void set_progress(ProgressCallback progress) { m_progress = std::move(progress); }
+  // Large file messages are decrypted as they arrive into temporary files of
+  // `save_directory` (created when needed) rather than spooled raw. Without this call, or
+  // when the directory cannot be written, every content is spooled raw.
+  void decrypt_files_into(std::filesystem::path save_directory);
 
   // Errors: the spool directory or a spool file cannot be created → Errc::cannot_create; a
   // write or fsync fails → Errc::io_error; the database fails → Errc::storage.
@@ -39,15 +46,17 @@ public:
   Status on_content(ByteView chunk) override;
   Status on_message_end() override;
 
-  // Stores every received message in the spool in one transaction, synced to disk (spool
-  // files and their directory first). Messages already spooled by an earlier pull are not
+  // Stores every received message in the spool in one transaction, synced to disk (the
+  // files and their directories first). Messages already spooled by an earlier pull are not
   // stored twice.
   Status commit();
 
-  // Removes the files of `spool_directory` that no spooled message names: what a pull killed
-  // before its commit left behind. Only safe under the profile lock.
+  // Removes the files of `spool_directory`, and this profile's temporary files of
+  // `save_directory` when given, that no spooled message names: what a pull killed before
+  // its commit left behind. Only safe under the profile lock.
   static Status remove_orphans(store::ClientState &state,
-                               const std::filesystem::path &spool_directory);
+                               const std::filesystem::path &spool_directory,
+                               const std::optional<std::filesystem::path> &save_directory = {});
 
   // The ids of every message of the response, spooled now or before: what to acknowledge.
   const std::vector<MessageId> &pulled_ids() const { return m_pulled_ids; }
@@ -56,12 +65,17 @@ public:
 
 private:
   Status open_spool_file();
+  Status close_spool_file();
+  Result<bool> start_decrypting();
+  Status finish_decrypting();
   void discard_files();
 
   store::ClientState &m_state;
   std::filesystem::path m_spool_directory;
   bool m_acknowledged = false;
   ProgressCallback m_progress;
+  std::optional<std::filesystem::path> m_save_directory;
+  std::optional<IncomingFile> m_incoming;
   std::vector<store::SpooledMessage> m_messages;
   std::vector<MessageId> m_pulled_ids;
   std::optional<store::SpooledMessage> m_current;

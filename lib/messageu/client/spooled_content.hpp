@@ -2,6 +2,7 @@
 // from the start again as often as needed (a file is decrypted once per candidate key).
 #pragma once
 
+#include <messageu/client/content_source.hpp>
 #include <messageu/store/client_state.hpp>
 #include <messageu/util/bytes.hpp>
 
@@ -9,7 +10,7 @@
 
 namespace messageu::client {
 
-class SpooledContent {
+class SpooledContent : public ContentSource {
 public:
   static constexpr std::size_t k_chunk_size = 256 * 1024;
 
@@ -21,12 +22,12 @@ public:
   SpooledContent &operator=(SpooledContent &&other) noexcept;
   SpooledContent(const SpooledContent &) = delete;
   SpooledContent &operator=(const SpooledContent &) = delete;
-  ~SpooledContent();
+  ~SpooledContent() override;
 
-  std::uint64_t size() const { return m_size; }
+  std::uint64_t size() const override { return m_size; }
   // The next chunk, valid until the next call; empty at the end. A spool file shorter than
   // the recorded size → Errc::io_error.
-  Result<ByteView> next_chunk();
+  Result<ByteView> next_chunk() override;
   // Starts over from the first byte.
   Status rewind();
   // The whole content in memory (texts).

@@ -10,6 +10,7 @@
 #include <cryptopp/modes.h>
 
 #include <algorithm>
+#include <cassert>
 #include <string>
 
 namespace messageu::crypto {
@@ -164,9 +165,18 @@ AesCbcDecryptor &AesCbcDecryptor::operator=(AesCbcDecryptor &&other) noexcept = 
 AesCbcDecryptor::~AesCbcDecryptor() = default;
 
 void AesCbcDecryptor::update(ByteView ciphertext, Bytes &out) {
+  auto offset = out.size();
+  out.resize(offset + ciphertext.size() + k_aes_block_size);
+  auto written = update_into(ciphertext, std::span<Byte>(out).subspan(offset));
+  out.resize(offset + written);
+}
+
+std::size_t AesCbcDecryptor::update_into(ByteView ciphertext, std::span<Byte> out) {
   auto &impl = *m_impl;
+  assert(out.size() >= ciphertext.size() + k_aes_block_size);
   if (ciphertext.empty())
-    return;
+    return 0;
+  std::size_t written = 0;
   if (impl.pending_size > 0) {
     // Fill the held block; decrypt it only if more input follows, since it could be last.
     auto take = std::min(k_aes_block_size - impl.pending_size, ciphertext.size());
@@ -174,8 +184,9 @@ void AesCbcDecryptor::update(ByteView ciphertext, Bytes &out) {
     impl.pending_size += take;
     ciphertext = ciphertext.subspan(take);
     if (ciphertext.empty())
-      return;
-    process_blocks(impl.mode, impl.pending, out);
+      return 0;
+    impl.mode.ProcessData(out.data(), impl.pending.data(), k_aes_block_size);
+    written = k_aes_block_size;
     impl.pending_size = 0;
   }
   // Hold back the tail: the partial block, or the last full block when there is none.
@@ -183,10 +194,13 @@ void AesCbcDecryptor::update(ByteView ciphertext, Bytes &out) {
   if (held == 0)
     held = k_aes_block_size;
   auto whole = ciphertext.size() - held;
-  process_blocks(impl.mode, ciphertext.first(whole), out);
+  if (whole > 0)
+    impl.mode.ProcessData(out.data() + written, ciphertext.data(), whole);
+  written += whole;
   auto tail = ciphertext.subspan(whole);
   std::copy(tail.begin(), tail.end(), impl.pending.begin());
   impl.pending_size = tail.size();
+  return written;
 }
 
 Status AesCbcDecryptor::finish(Bytes &out) {

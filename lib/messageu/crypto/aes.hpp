@@ -14,6 +14,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <span>
 
 namespace messageu::crypto {
 
@@ -78,6 +79,10 @@ public:
 
   // Appends the plaintext of every block that is certainly not the last one to `out`.
   void update(ByteView ciphertext, Bytes &out);
+  // The same, written to the front of `out` rather than appended to a vector, so that the
+  // caller chooses the memory (aligned for direct I/O, say). `out` must have room for
+  // ciphertext.size() + 16 bytes. Returns how many bytes were written.
+  std::size_t update_into(ByteView ciphertext, std::span<Byte> out);
   // Checks and strips the padding of the last block and appends the rest of it to `out`.
   // Errc::decrypt_failed if the total ciphertext was empty or not a multiple of 16 bytes, or
   // the padding is invalid; what update() already appended is then not to be trusted.

@@ -16,7 +16,8 @@
 namespace messageu::store {
 namespace {
 
-constexpr std::int64_t k_schema_version = 1;
+// 1: the first schema. 2: spool rows may name a decrypted file (the plaintext_* columns).
+constexpr std::int64_t k_schema_version = 2;
 
 constexpr std::string_view k_schema = R"sql(
 CREATE TABLE IF NOT EXISTS users (
@@ -42,7 +43,11 @@ CREATE TABLE IF NOT EXISTS spool (
   type         INTEGER NOT NULL,
   content      BLOB,
   content_path TEXT,
-  content_size INTEGER NOT NULL
+  content_size INTEGER NOT NULL,
+  plaintext_key    BLOB CHECK (plaintext_key IS NULL OR length(plaintext_key) = 16),
+  plaintext_tail   BLOB,
+  plaintext_size   INTEGER,
+  plaintext_sha256 BLOB CHECK (plaintext_sha256 IS NULL OR length(plaintext_sha256) = 32)
 );
 CREATE INDEX IF NOT EXISTS spool_by_message ON spool (sender, message_id);
 CREATE TABLE IF NOT EXISTS servers (
@@ -50,6 +55,17 @@ CREATE TABLE IF NOT EXISTS servers (
   protocol INTEGER NOT NULL,
   updated  INTEGER NOT NULL
 );
+)sql";
+
+// From schema 1: the columns of a decrypted spool file. A NULL plaintext_key is a raw
+// content, which is what every schema 1 row is.
+constexpr std::string_view k_upgrade_to_2 = R"sql(
+ALTER TABLE spool ADD COLUMN plaintext_key BLOB
+  CHECK (plaintext_key IS NULL OR length(plaintext_key) = 16);
+ALTER TABLE spool ADD COLUMN plaintext_tail BLOB;
+ALTER TABLE spool ADD COLUMN plaintext_size INTEGER;
+ALTER TABLE spool ADD COLUMN plaintext_sha256 BLOB
+  CHECK (plaintext_sha256 IS NULL OR length(plaintext_sha256) = 32);
 )sql";
 
 constexpr std::string_view k_user_columns =
@@ -113,6 +129,14 @@ SpooledMessage read_spooled(Statement &row) {
   if (!row.column_is_null(5))
     message.content_path = std::filesystem::path(row.column_text(5));
   message.content_size = static_cast<std::uint64_t>(row.column_int64(6));
+  if (!row.column_is_null(7)) {
+    DecryptedContent decrypted;
+    decrypted.key = to_array<k_symmetric_key_size>(row.column_blob_view(7));
+    decrypted.ciphertext_tail = row.column_blob(8);
+    decrypted.plaintext_size = static_cast<std::uint64_t>(row.column_int64(9));
+    decrypted.sha256 = to_array<32>(row.column_blob_view(10));
+    message.decrypted = std::move(decrypted);
+  }
   return message;
 }
 
@@ -162,10 +186,12 @@ Result<Statements> prepare_statements(Database &database) {
                                                     "WHERE sender = ?1 AND message_id = ?2"));
   auto insert_spooled = MESSAGEU_TRY(
       database.prepare("INSERT INTO spool (message_id, sender, type, content, content_path, "
-                       "content_size) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"));
-  auto list_spooled = MESSAGEU_TRY(
-      database.prepare("SELECT sequence, message_id, sender, type, content, content_path, "
-                       "content_size FROM spool ORDER BY sequence"));
+                       "content_size, plaintext_key, plaintext_tail, plaintext_size, "
+                       "plaintext_sha256) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"));
+  auto list_spooled = MESSAGEU_TRY(database.prepare(
+      "SELECT sequence, message_id, sender, type, content, content_path, content_size, "
+      "plaintext_key, plaintext_tail, plaintext_size, plaintext_sha256 FROM spool "
+      "ORDER BY sequence"));
   auto delete_spooled = MESSAGEU_TRY(database.prepare("DELETE FROM spool WHERE sequence = ?1"));
   auto find_server =
       MESSAGEU_TRY(database.prepare("SELECT protocol FROM servers WHERE endpoint = ?1"));
@@ -192,7 +218,22 @@ struct ClientState::Impl {
 
   Result<std::optional<KnownUser>> single_user(Statement &statement);
   Result<bool> spool_holds(const SpooledMessage &message, bool compare_content);
+  Status bind_decrypted(Statement &insert, const SpooledMessage &message);
 };
+
+// Binds ?7 to ?10 of insert_spooled: the decrypted file's columns, or NULLs.
+Status ClientState::Impl::bind_decrypted(Statement &insert, const SpooledMessage &message) {
+  const auto &decrypted = message.decrypted;
+  if (!decrypted || !message.content_path) {
+    for (int column = 7; column <= 10; ++column)
+      MESSAGEU_TRY(insert.bind_null(column));
+    return {};
+  }
+  MESSAGEU_TRY(insert.bind_blob(7, decrypted->key));
+  MESSAGEU_TRY(insert.bind_blob(8, decrypted->ciphertext_tail));
+  MESSAGEU_TRY(insert.bind_int64(9, static_cast<std::int64_t>(decrypted->plaintext_size)));
+  return insert.bind_blob(10, decrypted->sha256);
+}
 
 Result<std::optional<KnownUser>> ClientState::Impl::single_user(Statement &statement) {
   StatementReset reset(statement);
@@ -238,7 +279,8 @@ Result<ClientState> ClientState::open(const std::filesystem::path &path) {
       return storage_error(path.string() + " was written by a newer messageu (schema " +
                            std::to_string(version) + ")");
     if (version < k_schema_version) {
-      MESSAGEU_TRY(database.exec(k_schema));
+      // A fresh database gets the whole schema; one of schema 1 gets the columns it lacks.
+      MESSAGEU_TRY(database.exec(version == 1 ? k_upgrade_to_2 : k_schema));
       MESSAGEU_TRY(database.set_user_version(k_schema_version));
     }
     MESSAGEU_TRY(transaction.commit());
@@ -367,6 +409,7 @@ Status ClientState::spool_messages(std::span<const SpooledMessage> messages) {
     MESSAGEU_TRY(inline_content ? insert.bind_null(5)
                                 : insert.bind_text(5, message.content_path->string()));
     MESSAGEU_TRY(insert.bind_int64(6, static_cast<std::int64_t>(message.content_size)));
+    MESSAGEU_TRY(m_impl->bind_decrypted(insert, message));
     MESSAGEU_TRY(insert.run());
   }
   // synchronous=FULL: the commit returns once the WAL is synced.

@@ -45,9 +45,24 @@ struct KnownUser {
   friend bool operator==(const KnownUser &, const KnownUser &) = default;
 };
 
+// A file content (type 4) decrypted as it arrived: the spooled message's file then holds the
+// plaintext rather than the ciphertext. What is kept lets the handling of the message check
+// that `key` is still the key it would choose (the tail decides, as for a ciphertext), and
+// lets the ciphertext be rebuilt if not (CBC encryption under `key` reverses the decryption).
+struct DecryptedContent {
+  AesKeyBytes key{};     // the key the content was decrypted with
+  Bytes ciphertext_tail; // the last two blocks of the ciphertext (32 bytes)
+  std::uint64_t plaintext_size = 0;
+  std::array<Byte, 32> sha256{}; // SHA-256 of the plaintext
+
+  friend bool operator==(const DecryptedContent &, const DecryptedContent &) = default;
+};
+
 // A message received from the server and not yet handled. Its content is held either inline
-// (`content`) or, for large contents, in a file under <home>/spool/ named by `content_path`
-// (then `content` is empty). `content_size` is the size of the content either way.
+// (`content`) or, for large contents, in a file named by `content_path` (then `content` is
+// empty): the raw ciphertext under <home>/spool/, or, when `decrypted` is set, the plaintext
+// in a temporary file of the save directory. `content_size` is the size of the ciphertext
+// either way.
 struct SpooledMessage {
   std::int64_t row_id = 0; // set by spooled_messages(); ignored by spool_messages()
   MessageId message_id = 0;
@@ -56,6 +71,7 @@ struct SpooledMessage {
   Bytes content;
   std::optional<std::filesystem::path> content_path;
   std::uint64_t content_size = 0;
+  std::optional<DecryptedContent> decrypted; // only with content_path
 
   friend bool operator==(const SpooledMessage &, const SpooledMessage &) = default;
 };
@@ -73,7 +89,8 @@ enum class ServerProtocol {
 class ClientState {
 public:
   // Opens `path`, creating it (mode 0600) with its tables when missing, in WAL mode with
-  // synchronous=FULL. The directory must exist. Cannot create or open → Errc::storage.
+  // synchronous=FULL; a database of an earlier schema is upgraded in place. The directory must
+  // exist. Cannot create or open → Errc::storage.
   static Result<ClientState> open(const std::filesystem::path &path);
 
   ClientState(ClientState &&other) noexcept;

@@ -146,6 +146,18 @@ Status fsync_directory(const std::filesystem::path &path) {
   return {};
 }
 
+Status ensure_private_directory(const std::filesystem::path &path, std::string_view what) {
+  std::error_code error;
+  if (std::filesystem::is_directory(path, error))
+    return {};
+  std::filesystem::create_directories(path, error);
+  if (error)
+    return make_error(Errc::cannot_create, "cannot create the " + std::string(what) + " " +
+                                               path.string() + ": " + error.message());
+  ::chmod(path.c_str(), 0700);
+  return {};
+}
+
 Status write_all_to_fd(int fd, ByteView content, std::string_view what) {
   while (!content.empty()) {
     auto written = ::write(fd, content.data(), content.size());

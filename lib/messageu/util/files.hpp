@@ -39,6 +39,11 @@ Status create_file_atomically(const std::filesystem::path &path, std::string_vie
 // write → Errc::io_error "cannot write <what>: <reason>".
 Status write_all_to_fd(int fd, ByteView content, std::string_view what);
 
+// Creates `path` with its missing parents; `path` itself, when it was missing, gets mode 0700
+// (it holds private files). Failure → Errc::cannot_create "cannot create the <what> <path>:
+// <reason>".
+Status ensure_private_directory(const std::filesystem::path &path, std::string_view what);
+
 // Flushes a directory's entries (after a create, rename or unlink in it) to disk.
 // Cannot open or fsync it → Errc::io_error.
 Status fsync_directory(const std::filesystem::path &path);

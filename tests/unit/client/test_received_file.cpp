@@ -7,19 +7,17 @@
 
 #include <messageu/crypto/hash.hpp>
 
+#include "client_test_data.hpp"
+
 #include <gtest/gtest.h>
 
 using namespace messageu;
 using namespace messageu::client;
+using messageu::client::test::key_of;
+using messageu::client::test::plaintext_of;
 using messageu::test::TempDir;
 
 namespace {
-
-crypto::AesKey key_of(Byte value) {
-  crypto::AesKey key{};
-  key.fill(value);
-  return key;
-}
 
 store::SpooledMessage message_with(const Bytes &ciphertext) {
   store::SpooledMessage message;
@@ -27,13 +25,6 @@ store::SpooledMessage message_with(const Bytes &ciphertext) {
   message.content = ciphertext;
   message.content_size = ciphertext.size();
   return message;
-}
-
-Bytes plaintext_of(std::size_t size) {
-  Bytes bytes(size);
-  for (std::size_t index = 0; index < size; ++index)
-    bytes[index] = static_cast<Byte>(index % 251);
-  return bytes;
 }
 
 } // namespace
@@ -83,9 +74,11 @@ TEST(SaveReceivedFile, WritesThePlaintextAndItsDigestUnderANewName) {
   EXPECT_EQ(last_progress, message.content.size());
   EXPECT_EQ(messageu::test::read_text_file(saved->path.string()), std::string(as_chars(plaintext)));
 
+  ASSERT_TRUE(content->rewind());
   auto again = save_received_file(*content, key_of(1), target, "bob-4");
   ASSERT_TRUE(again);
   EXPECT_EQ(again->path, target / "bob-4.1");
+  ASSERT_TRUE(content->rewind());
   auto third = save_received_file(*content, key_of(1), target, "bob-4");
   EXPECT_EQ(third->path, target / "bob-4.2");
 }

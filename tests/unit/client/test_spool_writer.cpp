@@ -4,11 +4,20 @@
 #include <messageu/client/spool_writer.hpp>
 
 #include "support/temp_dir.hpp"
+#include "support/vectors.hpp"
+
+#include "client_test_data.hpp"
+
+#include <messageu/crypto/hash.hpp>
 
 #include <gtest/gtest.h>
 
 using namespace messageu;
+using messageu::client::is_temporary_file_name;
 using messageu::client::SpoolWriter;
+using messageu::client::temporary_file_prefix;
+using messageu::client::test::key_of;
+using messageu::client::test::plaintext_of;
 using messageu::test::TempDir;
 
 namespace {
@@ -45,12 +54,43 @@ protected:
   }
 
   std::filesystem::path spool_directory() const { return m_directory / "spool"; }
+  std::filesystem::path save_directory() const { return m_directory / "downloads"; }
+
+  static ClientId sender() {
+    ClientId id{};
+    id.fill(0x11);
+    return id;
+  }
+
+  std::vector<std::filesystem::path> saved_files() const {
+    std::vector<std::filesystem::path> files;
+    if (std::filesystem::exists(save_directory()))
+      for (const auto &entry : std::filesystem::directory_iterator(save_directory()))
+        files.push_back(entry.path());
+    std::sort(files.begin(), files.end());
+    return files;
+  }
+
+  // Spools one file message of `ciphertext` with decryption into the save directory on.
+  store::SpooledMessage spool_file(const Bytes &ciphertext, MessageId id = 1) {
+    SpoolWriter writer(*m_state, spool_directory(), false);
+    writer.decrypt_files_into(save_directory());
+    feed(writer, id, MessageType::file, ciphertext, 70'000);
+    EXPECT_TRUE(writer.commit());
+    auto spooled = *m_state->spooled_messages();
+    EXPECT_FALSE(spooled.empty());
+    return spooled.empty() ? store::SpooledMessage{} : spooled.back();
+  }
 
   TempDir m_directory;
   std::optional<store::ClientState> m_state;
 };
 
 Bytes filled(std::size_t size, Byte value) { return Bytes(size, value); }
+
+std::string contents_of(const std::filesystem::path &path) {
+  return messageu::test::read_text_file(path.string());
+}
 
 } // namespace
 
@@ -112,4 +152,82 @@ TEST_F(SpoolWriterTest, RemovesOrphanedSpoolFilesButKeepsSpooledOnes) {
   auto files = spool_files();
   std::sort(files.begin(), files.end());
   EXPECT_EQ(files, (std::vector<std::filesystem::path>{kept[0], spool_directory() / "unrelated"}));
+}
+
+TEST_F(SpoolWriterTest, DecryptsALargeFileIntoTheSaveDirectoryWhenTheSenderHasAKey) {
+  ASSERT_TRUE(m_state->add_symmetric_key(sender(), key_of(1)));
+  auto plaintext = plaintext_of(3 * SpoolWriter::k_inline_limit + 5);
+  auto ciphertext = crypto::aes_encrypt(key_of(1), plaintext);
+  auto spooled = spool_file(ciphertext, 8);
+  ASSERT_TRUE(spooled.decrypted);
+  ASSERT_TRUE(spooled.content_path);
+  EXPECT_EQ(spooled.content_size, ciphertext.size());
+  EXPECT_EQ(spooled.decrypted->plaintext_size, plaintext.size());
+  EXPECT_EQ(spooled.decrypted->sha256, crypto::sha256(plaintext));
+  EXPECT_EQ(spooled.content_path->parent_path(), save_directory());
+  EXPECT_TRUE(is_temporary_file_name(spooled.content_path->filename().string(),
+                                     temporary_file_prefix(spool_directory())));
+  EXPECT_EQ(contents_of(*spooled.content_path), std::string(as_chars(plaintext)));
+  EXPECT_TRUE(spool_files().empty()); // written once, in the save directory only
+}
+
+TEST_F(SpoolWriterTest, SpoolsTheExactCiphertextWhenTheNewestKeyIsNotTheFilesOne) {
+  ASSERT_TRUE(m_state->add_symmetric_key(sender(), key_of(1)));
+  ASSERT_TRUE(m_state->add_symmetric_key(sender(), key_of(2)));
+  auto ciphertext = crypto::aes_encrypt(key_of(1), plaintext_of(200'000));
+  auto spooled = spool_file(ciphertext);
+  EXPECT_FALSE(spooled.decrypted);
+  ASSERT_TRUE(spooled.content_path);
+  EXPECT_EQ(spooled.content_path->parent_path(), spool_directory());
+  EXPECT_EQ(contents_of(*spooled.content_path), std::string(as_chars(ciphertext)));
+  EXPECT_TRUE(saved_files().empty()); // the temporary file is gone
+}
+
+TEST_F(SpoolWriterTest, SpoolsTheCiphertextRawWhenTheSenderHasNoKey) {
+  auto ciphertext = crypto::aes_encrypt(key_of(1), plaintext_of(200'000));
+  auto spooled = spool_file(ciphertext);
+  EXPECT_FALSE(spooled.decrypted);
+  ASSERT_TRUE(spooled.content_path);
+  EXPECT_EQ(contents_of(*spooled.content_path), std::string(as_chars(ciphertext)));
+  EXPECT_FALSE(std::filesystem::exists(save_directory()));
+}
+
+TEST_F(SpoolWriterTest, SpoolsRawWhenTheSaveDirectoryCannotBeCreated) {
+  ASSERT_TRUE(m_state->add_symmetric_key(sender(), key_of(1)));
+  messageu::test::write_file(save_directory(), "a file where the directory should be");
+  auto ciphertext = crypto::aes_encrypt(key_of(1), plaintext_of(200'000));
+  auto spooled = spool_file(ciphertext);
+  EXPECT_FALSE(spooled.decrypted);
+  ASSERT_TRUE(spooled.content_path);
+  EXPECT_EQ(contents_of(*spooled.content_path), std::string(as_chars(ciphertext)));
+}
+
+TEST_F(SpoolWriterTest, RemovesTheDecryptedFileWhenNeverCommitted) {
+  ASSERT_TRUE(m_state->add_symmetric_key(sender(), key_of(1)));
+  auto ciphertext = crypto::aes_encrypt(key_of(1), plaintext_of(200'000));
+  {
+    SpoolWriter writer(*m_state, spool_directory(), false);
+    writer.decrypt_files_into(save_directory());
+    feed(writer, 1, MessageType::file, ciphertext);
+    EXPECT_EQ(saved_files().size(), 1u);
+  }
+  EXPECT_TRUE(saved_files().empty());
+  EXPECT_TRUE(m_state->spooled_messages()->empty());
+}
+
+TEST_F(SpoolWriterTest, RemovesOnlyThisProfilesOrphanedTemporaryFiles) {
+  ASSERT_TRUE(m_state->add_symmetric_key(sender(), key_of(1)));
+  auto spooled = spool_file(crypto::aes_encrypt(key_of(1), plaintext_of(200'000)));
+  ASSERT_TRUE(spooled.decrypted);
+  auto mine = temporary_file_prefix(spool_directory());
+  auto theirs = temporary_file_prefix(m_directory / "other-profile" / "spool");
+  messageu::test::write_file(save_directory() / (mine + "Killed.part"), "x");
+  messageu::test::write_file(save_directory() / (theirs + "Pulling.part"), "y");
+  messageu::test::write_file(save_directory() / "alice-3", "z");
+  ASSERT_TRUE(SpoolWriter::remove_orphans(*m_state, spool_directory(), save_directory()));
+  auto expected = std::vector<std::filesystem::path>{*spooled.content_path,
+                                                     save_directory() / (theirs + "Pulling.part"),
+                                                     save_directory() / "alice-3"};
+  std::sort(expected.begin(), expected.end());
+  EXPECT_EQ(saved_files(), expected);
 }

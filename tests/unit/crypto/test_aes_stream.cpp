@@ -60,6 +60,27 @@ TEST(AesStream, DecryptsEveryVectorCaseInRandomChunks) {
   }
 }
 
+TEST(AesStream, DecryptsEveryVectorCaseIntoCallerMemoryInRandomChunks) {
+  auto vectors = load_vectors("aes128_cbc_zero_iv.json");
+  for (const auto &[unused, item] : vectors.get_child("cases")) {
+    auto key = *aes_key_from_bytes(hex_field(item, "key_hex"));
+    auto ciphertext = hex_field(item, "ciphertext_hex");
+    for (unsigned seed = 1; seed <= 5; ++seed) {
+      SCOPED_TRACE(std::to_string(ciphertext.size()) + " bytes, seed " + std::to_string(seed));
+      AesCbcDecryptor decryptor(key);
+      Bytes plaintext(ciphertext.size() + k_aes_block_size);
+      std::size_t written = 0;
+      for (auto chunk : random_chunks(ciphertext, seed))
+        written += decryptor.update_into(chunk, std::span<Byte>(plaintext).subspan(written));
+      // Everything but the last block, which finish() checks and strips.
+      EXPECT_EQ(written, ciphertext.size() - k_aes_block_size);
+      plaintext.resize(written);
+      ASSERT_TRUE(decryptor.finish(plaintext));
+      EXPECT_EQ(plaintext, hex_field(item, "plaintext_hex"));
+    }
+  }
+}
+
 TEST(AesStream, DecryptsOneByteAtATime) {
   auto plaintext = test::seeded_bytes(100, 21);
   auto ciphertext = aes_encrypt(k_test_key, plaintext);

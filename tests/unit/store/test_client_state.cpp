@@ -376,3 +376,73 @@ TEST_F(ClientStateTest, TwoConnectionsSeeEachOthersWrites) {
   ASSERT_TRUE(state().add_symmetric_key(make_id(1), make_aes_key(1)));
   EXPECT_EQ(second->symmetric_keys(make_id(1))->size(), 1u);
 }
+
+TEST_F(ClientStateTest, SpoolKeepsWhatADecryptedFileNeedsAcrossReopen) {
+  auto message = make_message(2, 90, MessageType::file, {});
+  message.content_path = m_dir / "downloads" / ".messageu-0-abc.part";
+  message.content_size = 1'048'592;
+  DecryptedContent decrypted;
+  decrypted.key = make_aes_key(7);
+  decrypted.ciphertext_tail = Bytes(32, 0x5a);
+  decrypted.plaintext_size = 1'048'580;
+  decrypted.sha256.fill(0xc3);
+  message.decrypted = decrypted;
+  auto raw = make_message(2, 91, MessageType::file, {});
+  raw.content_path = m_dir / "spool" / "incoming-1";
+  raw.content_size = 100'000;
+  std::vector<SpooledMessage> messages{message, raw};
+  ASSERT_TRUE(state().spool_messages(messages));
+  reopen();
+  auto spooled = *state().spooled_messages();
+  ASSERT_EQ(spooled.size(), 2u);
+  ASSERT_TRUE(spooled[0].decrypted);
+  EXPECT_EQ(*spooled[0].decrypted, decrypted);
+  EXPECT_EQ(spooled[0].content_path, message.content_path);
+  EXPECT_EQ(spooled[0].content_size, 1'048'592u);
+  EXPECT_FALSE(spooled[1].decrypted);
+  EXPECT_TRUE(*state().is_spooled(message.sender, 90, MessageType::file, 1'048'592));
+}
+
+TEST(ClientStateFile, UpgradesASchema1DatabaseKeepingItsSpool) {
+  TempDir dir;
+  {
+    // The tables as the first schema made them, with one spooled raw file.
+    auto database = Database::open(dir / "state.db");
+    ASSERT_TRUE(database);
+    ASSERT_TRUE(database->exec(R"sql(
+      CREATE TABLE users (id BLOB PRIMARY KEY NOT NULL, name TEXT NOT NULL DEFAULT '',
+        pinned_key BLOB, offered_key BLOB, first_seen INTEGER NOT NULL,
+        last_seen INTEGER NOT NULL);
+      CREATE TABLE symmetric_keys (sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+        peer BLOB NOT NULL, key BLOB NOT NULL, added INTEGER NOT NULL);
+      CREATE TABLE spool (sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+        message_id INTEGER NOT NULL, sender BLOB NOT NULL, type INTEGER NOT NULL,
+        content BLOB, content_path TEXT, content_size INTEGER NOT NULL);
+      CREATE TABLE servers (endpoint TEXT PRIMARY KEY NOT NULL, protocol INTEGER NOT NULL,
+        updated INTEGER NOT NULL);
+      INSERT INTO spool (message_id, sender, type, content, content_path, content_size)
+        VALUES (5, zeroblob(16), 4, NULL, '/spool/incoming-old', 70000);
+    )sql"));
+    ASSERT_TRUE(database->set_user_version(1));
+  }
+  auto state = ClientState::open(dir / "state.db");
+  ASSERT_TRUE(state) << state.error().message;
+  auto spooled = *state->spooled_messages();
+  ASSERT_EQ(spooled.size(), 1u);
+  EXPECT_EQ(spooled[0].message_id, 5u);
+  EXPECT_EQ(spooled[0].content_path, std::filesystem::path("/spool/incoming-old"));
+  EXPECT_FALSE(spooled[0].decrypted);
+
+  auto message = make_message(3, 6, MessageType::file, {});
+  message.content_path = dir / ".messageu-0-x.part";
+  message.content_size = 80'000;
+  message.decrypted = DecryptedContent{make_aes_key(1), Bytes(32, 1), 79'990, {}};
+  std::vector<SpooledMessage> messages{message};
+  ASSERT_TRUE(state->spool_messages(messages));
+  state = ClientState::open(dir / "state.db"); // opens as is the second time
+  ASSERT_TRUE(state) << state.error().message;
+  spooled = *state->spooled_messages();
+  ASSERT_EQ(spooled.size(), 2u);
+  ASSERT_TRUE(spooled[1].decrypted);
+  EXPECT_EQ(spooled[1].decrypted->plaintext_size, 79'990u);
+}

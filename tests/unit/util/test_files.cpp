@@ -108,3 +108,20 @@ TEST(FsyncDirectory, SyncsExistingDirectoryAndReportsMissingOne) {
   EXPECT_TRUE(fsync_directory(dir.path()));
   EXPECT_EQ(fsync_directory(dir / "missing").error().code, Errc::io_error);
 }
+
+TEST(EnsurePrivateDirectory, CreatesMissingParentsAndClosesTheLastToOthers) {
+  TempDir dir;
+  auto target = dir / "a" / "b" / "files";
+  ASSERT_TRUE(ensure_private_directory(target, "save directory"));
+  EXPECT_EQ(mode_of(target), 0700u);
+  EXPECT_TRUE(ensure_private_directory(target, "save directory")); // already there
+}
+
+TEST(EnsurePrivateDirectory, ReportsAFileInTheWayAsCannotCreate) {
+  TempDir dir;
+  messageu::test::write_file(dir / "taken", "");
+  auto made = ensure_private_directory(dir / "taken" / "files", "save directory");
+  ASSERT_FALSE(made);
+  EXPECT_EQ(made.error().code, Errc::cannot_create);
+  EXPECT_NE(made.error().message.find("cannot create the save directory"), std::string::npos);
+}
