@@ -1,7 +1,22 @@
-// Shared reporting of sent messages.
+// Addressing a user, and reporting sent messages.
 #include "common.hpp"
 
 namespace messageu::cli {
+
+Result<Recipient> open_recipient(Context &context, const std::string &user) {
+  auto *link = MESSAGEU_TRY(context.user_link());
+  auto *directory = MESSAGEU_TRY(context.directory());
+  auto *state = MESSAGEU_TRY(context.state());
+  auto peer = MESSAGEU_TRY(directory->resolve(user));
+  return Recipient{client::Outbox(*link, *state, *directory), std::move(peer)};
+}
+
+Result<crypto::AesKey> shared_key(Context &context, Recipient &recipient) {
+  auto shared = MESSAGEU_TRY(recipient.outbox.ensure_shared_key(recipient.peer));
+  if (shared.key_message)
+    note_key_sent(context, recipient.peer, *shared.key_message);
+  return shared.key;
+}
 
 void add_peer_fields(JsonObject &record, const client::Peer &peer, std::string_view name_key,
                      std::string_view id_key) {

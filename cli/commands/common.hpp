@@ -1,16 +1,30 @@
-// Small pieces several commands share: how a sent message is reported, and the fields that
-// name a user in JSON.
+// Small pieces several commands share: addressing a user, how a sent message is reported,
+// and the fields that name a user in JSON.
 #pragma once
 
 #include "../context.hpp"
 #include "../json.hpp"
 
+#include <messageu/client/outbox.hpp>
 #include <messageu/client/requests.hpp>
 #include <messageu/client/user_directory.hpp>
 
+#include <string>
 #include <string_view>
 
 namespace messageu::cli {
+
+// What sending to one user needs: an outbox over the profile's link, state and directory,
+// and the user (a name or a 32-hex-digit id) resolved to a peer.
+struct Recipient {
+  client::Outbox outbox;
+  client::Peer peer;
+};
+Result<Recipient> open_recipient(Context &context, const std::string &user);
+
+// The key shared with the recipient; a fresh one is sent first (and the user told) when
+// there is none.
+Result<crypto::AesKey> shared_key(Context &context, Recipient &recipient);
 
 // {"id":..., "name":...} fields for a peer, under `id_key` and `name_key`.
 void add_peer_fields(JsonObject &record, const client::Peer &peer, std::string_view name_key,

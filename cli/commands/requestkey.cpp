@@ -15,13 +15,9 @@ struct RequestkeyOptions {
 };
 
 Status run_requestkey(Context &context, const RequestkeyOptions &options) {
-  auto *link = MESSAGEU_TRY(context.user_link());
-  auto *directory = MESSAGEU_TRY(context.directory());
-  auto *state = MESSAGEU_TRY(context.state());
-  auto peer = MESSAGEU_TRY(directory->resolve(options.user));
-  client::Outbox outbox(*link, *state, *directory);
-  auto sent = MESSAGEU_TRY(outbox.send_key_request(peer));
-  return print_sent(context, peer, sent, MessageType::key_request);
+  auto recipient = MESSAGEU_TRY(open_recipient(context, options.user));
+  auto sent = MESSAGEU_TRY(recipient.outbox.send_key_request(recipient.peer));
+  return print_sent(context, recipient.peer, sent, MessageType::key_request);
 }
 
 } // namespace

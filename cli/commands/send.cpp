@@ -50,16 +50,10 @@ Result<Bytes> read_text(const SendOptions &options) {
 Status run_send(Context &context, const SendOptions &options) {
   auto text = MESSAGEU_TRY(read_text(options));
   MESSAGEU_TRY(context.lock_profile()); // a first key changes the profile
-  auto *link = MESSAGEU_TRY(context.user_link());
-  auto *directory = MESSAGEU_TRY(context.directory());
-  auto *state = MESSAGEU_TRY(context.state());
-  auto peer = MESSAGEU_TRY(directory->resolve(options.user));
-  client::Outbox outbox(*link, *state, *directory);
-  auto shared = MESSAGEU_TRY(outbox.ensure_shared_key(peer));
-  if (shared.key_message)
-    note_key_sent(context, peer, *shared.key_message);
-  auto sent = MESSAGEU_TRY(outbox.send_text(peer, shared.key, text));
-  return print_sent(context, peer, sent, MessageType::text);
+  auto recipient = MESSAGEU_TRY(open_recipient(context, options.user));
+  auto key = MESSAGEU_TRY(shared_key(context, recipient));
+  auto sent = MESSAGEU_TRY(recipient.outbox.send_text(recipient.peer, key, text));
+  return print_sent(context, recipient.peer, sent, MessageType::text);
 }
 
 } // namespace

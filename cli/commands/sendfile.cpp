@@ -112,16 +112,15 @@ Status prepare_input(Context &context, const std::string &argument, InputFile &i
   return check_size(input.size);
 }
 
-Result<client::SentMessage> send_with_progress(Context &context, client::Outbox &outbox,
-                                               const client::Peer &peer, const InputFile &input,
-                                               const crypto::AesKey &key) {
+Result<client::SentMessage> send_with_progress(Context &context, Recipient &recipient,
+                                               const InputFile &input, const crypto::AesKey &key) {
   auto file = MESSAGEU_TRY(client::EncryptedFileContent::open(input.path, key));
   MESSAGEU_TRY(check_size(file.plaintext_size())); // it may have grown since the first look
   auto label =
       input.fd >= 0 ? std::string("sending stdin") : "sending " + input.path.filename().string();
   ProgressBar bar(context.output(), label);
   file.set_progress([&bar](std::uint64_t done, std::uint64_t total) { bar.update(done, total); });
-  auto sent = MESSAGEU_TRY(outbox.send_file(peer, file));
+  auto sent = MESSAGEU_TRY(recipient.outbox.send_file(recipient.peer, file));
   bar.finish();
   return sent;
 }
@@ -130,16 +129,10 @@ Status run_sendfile(Context &context, const SendfileOptions &options) {
   InputFile input;
   MESSAGEU_TRY(prepare_input(context, options.path, input));
   MESSAGEU_TRY(context.lock_profile()); // a first key changes the profile
-  auto *link = MESSAGEU_TRY(context.user_link());
-  auto *directory = MESSAGEU_TRY(context.directory());
-  auto *state = MESSAGEU_TRY(context.state());
-  auto peer = MESSAGEU_TRY(directory->resolve(options.user));
-  client::Outbox outbox(*link, *state, *directory);
-  auto shared = MESSAGEU_TRY(outbox.ensure_shared_key(peer));
-  if (shared.key_message)
-    note_key_sent(context, peer, *shared.key_message);
-  auto sent = MESSAGEU_TRY(send_with_progress(context, outbox, peer, input, shared.key));
-  return print_sent(context, peer, sent, MessageType::file);
+  auto recipient = MESSAGEU_TRY(open_recipient(context, options.user));
+  auto key = MESSAGEU_TRY(shared_key(context, recipient));
+  auto sent = MESSAGEU_TRY(send_with_progress(context, recipient, input, key));
+  return print_sent(context, recipient.peer, sent, MessageType::file);
 }
 
 } // namespace

@@ -17,13 +17,9 @@ struct SendkeyOptions {
 
 Status run_sendkey(Context &context, const SendkeyOptions &options) {
   MESSAGEU_TRY(context.lock_profile()); // the new key changes the profile
-  auto *link = MESSAGEU_TRY(context.user_link());
-  auto *directory = MESSAGEU_TRY(context.directory());
-  auto *state = MESSAGEU_TRY(context.state());
-  auto peer = MESSAGEU_TRY(directory->resolve(options.user));
-  client::Outbox outbox(*link, *state, *directory);
-  auto shared = MESSAGEU_TRY(outbox.send_fresh_key(peer));
-  return print_sent(context, peer, *shared.key_message, MessageType::symmetric_key);
+  auto recipient = MESSAGEU_TRY(open_recipient(context, options.user));
+  auto shared = MESSAGEU_TRY(recipient.outbox.send_fresh_key(recipient.peer));
+  return print_sent(context, recipient.peer, *shared.key_message, MessageType::symmetric_key);
 }
 
 } // namespace
