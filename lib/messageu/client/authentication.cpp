@@ -1,6 +1,7 @@
 // CHALLENGE / AUTHENTICATE and the fallback rule for classic servers.
 #include <messageu/client/authentication.hpp>
 
+#include <messageu/crypto/authentication_proof.hpp>
 #include <messageu/protocol/header.hpp>
 
 namespace messageu::client {
@@ -45,7 +46,7 @@ Result<Bytes> decrypt_nonce(const crypto::RsaPrivateKey &private_key, ByteView c
 
 Status prove(ServerLink &link, const crypto::RsaPrivateKey &private_key, ByteView challenge) {
   auto nonce = MESSAGEU_TRY(decrypt_nonce(private_key, challenge));
-  auto proof = authentication_proof(nonce, link.sender(), challenge);
+  auto proof = crypto::authentication_proof(nonce, link.sender(), challenge);
   auto answer = link.exchange(Operation::authenticate, proof);
   if (!answer && answer.error().code == Errc::server_error)
     return make_error(Errc::server_error,
@@ -56,15 +57,6 @@ Status prove(ServerLink &link, const crypto::RsaPrivateKey &private_key, ByteVie
 }
 
 } // namespace
-
-crypto::HmacSha256Digest authentication_proof(ByteView nonce, const ClientId &id,
-                                              ByteView challenge) {
-  crypto::HmacSha256 hmac(nonce);
-  hmac.update(as_bytes(k_authentication_label));
-  hmac.update(id);
-  hmac.update(challenge);
-  return hmac.finish();
-}
 
 Result<SessionKind> start_session(ServerLink &link, const crypto::RsaPrivateKey &private_key,
                                   store::ClientState &state, ProtocolChoice choice) {

@@ -6,20 +6,12 @@
 #pragma once
 
 #include <messageu/client/server_link.hpp>
-#include <messageu/crypto/hmac.hpp>
 #include <messageu/crypto/rsa.hpp>
 #include <messageu/store/client_state.hpp>
 
 #include <string_view>
 
 namespace messageu::client {
-
-inline constexpr std::string_view k_authentication_label = "messageu-v3-auth";
-
-// HMAC-SHA256 keyed with `nonce` over the label, `id` and `challenge` (the ciphertext of the
-// nonce as the server sent it).
-crypto::HmacSha256Digest authentication_proof(ByteView nonce, const ClientId &id,
-                                              ByteView challenge);
 
 // What to ask for: --protocol 3 (authenticate when the server offers it) or 2 (classic only).
 enum class ProtocolChoice { classic_only, authenticate_if_offered };

@@ -8,6 +8,7 @@
 
 #include "support/vectors.hpp"
 
+#include <messageu/crypto/authentication_proof.hpp>
 #include <messageu/crypto/rsa.hpp>
 #include <messageu/protocol/messages.hpp>
 #include <messageu/store/sqlite_server_store.hpp>
@@ -162,7 +163,7 @@ protected:
     EXPECT_TRUE(nonce) << nonce.error().message;
     Nonce nonce_bytes{};
     std::copy_n(nonce->begin(), std::min(nonce->size(), nonce_bytes.size()), nonce_bytes.begin());
-    auto proof = expected_proof(nonce_bytes, client, challenge.payload);
+    auto proof = crypto::authentication_proof(nonce_bytes, client, challenge.payload);
     return call(Operation::authenticate, client, proof, connection, Dialect::v2025a, 3);
   }
 

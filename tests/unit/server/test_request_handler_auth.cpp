@@ -78,7 +78,8 @@ TEST_F(RequestHandlerAuth, TheProofIsAnHmacOfLabelIdAndChallengeKeyedWithTheNonc
   Bytes challenge(128, 0xc3);
   ByteWriter message;
   message.bytes(as_bytes("messageu-v3-auth")).bytes(id).bytes(challenge);
-  EXPECT_EQ(expected_proof(nonce, id, challenge), crypto::hmac_sha256(nonce, message.buffer()));
+  EXPECT_EQ(crypto::authentication_proof(nonce, id, challenge),
+            crypto::hmac_sha256(nonce, message.buffer()));
 }
 
 TEST_F(RequestHandlerAuth, BindsTheConnectionAndProtectsTheAccountOnTheRightProof) {
@@ -95,7 +96,7 @@ TEST_F(RequestHandlerAuth, BindsTheConnectionAndProtectsTheAccountOnTheRightProo
 TEST_F(RequestHandlerAuth, RefusesAWrongProofAndClosesTheConnection) {
   ConnectionState connection;
   auto nonce = decrypt_nonce(challenge(m_alice, connection), m_alice_key);
-  auto proof = expected_proof(nonce, m_alice, connection.challenge->challenge);
+  auto proof = crypto::authentication_proof(nonce, m_alice, connection.challenge->challenge);
   proof[31] ^= 1;
   auto reply = prove(m_alice, proof, connection);
   EXPECT_TRUE(has_code(reply, 9000));
@@ -108,7 +109,8 @@ TEST_F(RequestHandlerAuth, RefusesAWrongProofAndClosesTheConnection) {
 TEST_F(RequestHandlerAuth, RefusesAReplayedNonce) {
   ConnectionState connection;
   auto reply = challenge(m_alice, connection);
-  auto proof = expected_proof(decrypt_nonce(reply, m_alice_key), m_alice, reply.payload);
+  auto proof =
+      crypto::authentication_proof(decrypt_nonce(reply, m_alice_key), m_alice, reply.payload);
   ASSERT_TRUE(has_code(prove(m_alice, proof, connection), 2106));
   auto again = prove(m_alice, proof, connection);
   EXPECT_TRUE(has_code(again, 9000));
@@ -118,7 +120,8 @@ TEST_F(RequestHandlerAuth, RefusesAReplayedNonce) {
 TEST_F(RequestHandlerAuth, RefusesANonceFromAnotherConnection) {
   ConnectionState first;
   auto reply = challenge(m_alice, first);
-  auto proof = expected_proof(decrypt_nonce(reply, m_alice_key), m_alice, reply.payload);
+  auto proof =
+      crypto::authentication_proof(decrypt_nonce(reply, m_alice_key), m_alice, reply.payload);
   ConnectionState second;
   auto stolen = prove(m_alice, proof, second);
   EXPECT_TRUE(has_code(stolen, 9000));
@@ -137,7 +140,8 @@ TEST_F(RequestHandlerAuth, RefusesAuthenticateWithoutChallenge) {
 TEST_F(RequestHandlerAuth, RefusesAnExpiredNonce) {
   ConnectionState connection;
   auto reply = challenge(m_alice, connection);
-  auto proof = expected_proof(decrypt_nonce(reply, m_alice_key), m_alice, reply.payload);
+  auto proof =
+      crypto::authentication_proof(decrypt_nonce(reply, m_alice_key), m_alice, reply.payload);
   m_now += std::chrono::seconds(31);
   auto late = prove(m_alice, proof, connection);
   EXPECT_TRUE(has_code(late, 9000));
@@ -147,7 +151,8 @@ TEST_F(RequestHandlerAuth, RefusesAnExpiredNonce) {
 TEST_F(RequestHandlerAuth, AcceptsANonceJustBeforeItExpires) {
   ConnectionState connection;
   auto reply = challenge(m_alice, connection);
-  auto proof = expected_proof(decrypt_nonce(reply, m_alice_key), m_alice, reply.payload);
+  auto proof =
+      crypto::authentication_proof(decrypt_nonce(reply, m_alice_key), m_alice, reply.payload);
   m_now += std::chrono::seconds(29);
   EXPECT_TRUE(has_code(prove(m_alice, proof, connection), 2106));
 }
@@ -155,7 +160,8 @@ TEST_F(RequestHandlerAuth, AcceptsANonceJustBeforeItExpires) {
 TEST_F(RequestHandlerAuth, RefusesAProofForAnotherIdThanChallenged) {
   ConnectionState connection;
   auto reply = challenge(m_alice, connection);
-  auto proof = expected_proof(decrypt_nonce(reply, m_alice_key), m_bob, reply.payload);
+  auto proof =
+      crypto::authentication_proof(decrypt_nonce(reply, m_alice_key), m_bob, reply.payload);
   auto wrong = prove(m_bob, proof, connection);
   EXPECT_TRUE(has_code(wrong, 9000));
   EXPECT_TRUE(wrong.close_after);
@@ -165,7 +171,8 @@ TEST_F(RequestHandlerAuth, RefusesAProofForAnotherIdThanChallenged) {
 TEST_F(RequestHandlerAuth, OnlyTheLatestChallengeOfAConnectionCounts) {
   ConnectionState connection;
   auto first = challenge(m_alice, connection);
-  auto old_proof = expected_proof(decrypt_nonce(first, m_alice_key), m_alice, first.payload);
+  auto old_proof =
+      crypto::authentication_proof(decrypt_nonce(first, m_alice_key), m_alice, first.payload);
   challenge(m_alice, connection);
   EXPECT_TRUE(has_code(prove(m_alice, old_proof, connection), 9000));
 }

@@ -1,5 +1,5 @@
 // The version-3 proof (PROTOCOL.md §10) against a value computed by Python's hmac module.
-#include <messageu/client/authentication.hpp>
+#include <messageu/crypto/authentication_proof.hpp>
 #include <messageu/util/hex.hpp>
 
 #include <gtest/gtest.h>
@@ -15,7 +15,7 @@ TEST(AuthenticationProof, MatchesAnIndependentHmacOfLabelIdAndChallenge) {
     id[index] = static_cast<Byte>(0x10 + index);
   Bytes challenge(128, 0xaa);
   // hmac.new(bytes(range(32)), b"messageu-v3-auth" + id + challenge, sha256) in Python.
-  EXPECT_EQ(to_hex(client::authentication_proof(nonce, id, challenge)),
+  EXPECT_EQ(to_hex(crypto::authentication_proof(nonce, id, challenge)),
             "8c12a3e0a7fa0e3fecbecf62510aa50414c518c2b4d511283549ed4c0ff88cba");
 }
 
@@ -23,12 +23,12 @@ TEST(AuthenticationProof, DependsOnEveryInput) {
   Bytes nonce(32, 1);
   ClientId id{};
   Bytes challenge(128, 2);
-  auto proof = client::authentication_proof(nonce, id, challenge);
+  auto proof = crypto::authentication_proof(nonce, id, challenge);
   Bytes other_nonce(32, 3);
   ClientId other_id{};
   other_id[15] = 1;
   Bytes other_challenge(128, 4);
-  EXPECT_NE(client::authentication_proof(other_nonce, id, challenge), proof);
-  EXPECT_NE(client::authentication_proof(nonce, other_id, challenge), proof);
-  EXPECT_NE(client::authentication_proof(nonce, id, other_challenge), proof);
+  EXPECT_NE(crypto::authentication_proof(other_nonce, id, challenge), proof);
+  EXPECT_NE(crypto::authentication_proof(nonce, other_id, challenge), proof);
+  EXPECT_NE(crypto::authentication_proof(nonce, id, other_challenge), proof);
 }
