@@ -7,9 +7,9 @@
 
 #include <messageu/client/outbox.hpp>
 #include <messageu/protocol/header.hpp>
+#include <messageu/util/files.hpp>
 
-#include <cerrno>
-#include <cstring>
+#include <array>
 #include <memory>
 #include <unistd.h>
 
@@ -25,16 +25,11 @@ struct SendOptions {
 Result<Bytes> read_stdin() {
   Bytes all;
   std::array<Byte, 64 * 1024> buffer{};
-  while (true) {
-    auto count = ::read(STDIN_FILENO, buffer.data(), buffer.size());
-    if (count < 0 && errno == EINTR)
-      continue;
-    if (count < 0)
-      return make_error(Errc::io_error,
-                        std::string("cannot read standard input: ") + std::strerror(errno));
-    if (count == 0)
+  for (;;) {
+    auto count = MESSAGEU_TRY(read_full_from_fd(STDIN_FILENO, buffer, "standard input"));
+    all.insert(all.end(), buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(count));
+    if (count < buffer.size())
       return all;
-    all.insert(all.end(), buffer.begin(), buffer.begin() + count);
   }
 }
 

@@ -8,6 +8,7 @@
 
 #include <messageu/client/outbox.hpp>
 #include <messageu/protocol/header.hpp>
+#include <messageu/util/files.hpp>
 
 #include <cerrno>
 #include <cstdlib>
@@ -55,29 +56,6 @@ Result<std::uint64_t> readable_file_size(const std::filesystem::path &path) {
   return static_cast<std::uint64_t>(status.st_size);
 }
 
-Status copy_stdin_to(int fd) {
-  std::vector<Byte> buffer(256 * 1024);
-  while (true) {
-    auto count = ::read(STDIN_FILENO, buffer.data(), buffer.size());
-    if (count < 0 && errno == EINTR)
-      continue;
-    if (count < 0)
-      return make_error(Errc::io_error,
-                        std::string("cannot read standard input: ") + std::strerror(errno));
-    if (count == 0)
-      return {};
-    for (ssize_t done = 0; done < count;) {
-      auto written = ::write(fd, buffer.data() + done, static_cast<std::size_t>(count - done));
-      if (written < 0 && errno == EINTR)
-        continue;
-      if (written < 0)
-        return make_error(Errc::io_error,
-                          std::string("cannot copy standard input: ") + std::strerror(errno));
-      done += written;
-    }
-  }
-}
-
 // Copies stdin into the profile (not /tmp, often a small memory file system).
 Status spool_stdin(Context &context, InputFile &input) {
   auto directory = context.profile().spool_directory();
@@ -90,7 +68,8 @@ Status spool_stdin(Context &context, InputFile &input) {
                                                directory.string() + ": " + std::strerror(errno));
   ::unlink(path.c_str());
   input.path = "/proc/self/fd/" + std::to_string(input.fd);
-  return copy_stdin_to(input.fd);
+  Bytes buffer(256 * 1024);
+  return copy_fd(STDIN_FILENO, input.fd, buffer, "standard input", "the copy of standard input");
 }
 
 Status check_size(std::uint64_t size) {

@@ -1,6 +1,8 @@
 // Message contents produced chunk by chunk: from memory, or a file encrypted as it is read.
 #include <messageu/client/content_source.hpp>
 
+#include <messageu/util/files.hpp>
+
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -70,18 +72,9 @@ Result<ByteView> EncryptedFileContent::next_chunk() {
   m_ciphertext.clear();
   auto wanted = std::min<std::uint64_t>(k_file_chunk_size, m_plaintext_size - m_read);
   m_plaintext.resize(static_cast<std::size_t>(wanted));
-  std::size_t filled = 0;
-  while (filled < m_plaintext.size()) {
-    auto count = ::read(m_fd, m_plaintext.data() + filled, m_plaintext.size() - filled);
-    if (count < 0 && errno == EINTR)
-      continue;
-    if (count < 0)
-      return make_error(Errc::io_error,
-                        std::string("cannot read the file: ") + std::strerror(errno));
-    if (count == 0)
-      return make_error(Errc::io_error, "the file shrank while it was being sent");
-    filled += static_cast<std::size_t>(count);
-  }
+  auto filled = MESSAGEU_TRY(read_full_from_fd(m_fd, m_plaintext, "the file"));
+  if (filled < m_plaintext.size())
+    return make_error(Errc::io_error, "the file shrank while it was being sent");
   m_read += filled;
   m_encryptor.update(m_plaintext, m_ciphertext);
   if (m_read == m_plaintext_size) {

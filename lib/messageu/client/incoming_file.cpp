@@ -36,24 +36,6 @@ bool set_direct(int fd, bool direct) {
   return ::fcntl(fd, F_SETFL, flags) == 0;
 }
 
-// Reads up to `buffer.size()` bytes, going on after short reads and EINTR; fewer only at the
-// end of the file.
-Result<std::size_t> read_full(int fd, std::span<Byte> buffer) {
-  std::size_t filled = 0;
-  while (filled < buffer.size()) {
-    auto count = ::read(fd, buffer.data() + filled, buffer.size() - filled);
-    if (count < 0 && errno == EINTR)
-      continue;
-    if (count < 0)
-      return make_error(Errc::io_error,
-                        std::string("cannot read a received file: ") + std::strerror(errno));
-    if (count == 0)
-      break;
-    filled += static_cast<std::size_t>(count);
-  }
-  return filled;
-}
-
 } // namespace
 
 std::string temporary_file_prefix(const std::filesystem::path &spool_directory) {
@@ -225,7 +207,7 @@ Status IncomingFile::write_ciphertext(int fd) {
   Bytes ciphertext;
   ciphertext.reserve(k_write_size);
   while (true) {
-    auto count = MESSAGEU_TRY(read_full(m_fd, plaintext));
+    auto count = MESSAGEU_TRY(read_full_from_fd(m_fd, plaintext, "a received file"));
     if (count == 0)
       break;
     ciphertext.clear();

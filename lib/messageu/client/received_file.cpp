@@ -132,20 +132,7 @@ Result<std::unique_ptr<TemporaryFile>> copy_to_temporary(const std::filesystem::
     return make_error(Errc::io_error,
                       "cannot open " + source.string() + ": " + std::strerror(errno));
   Bytes buffer(k_copy_buffer_size);
-  Status copied;
-  while (copied) {
-    auto count = ::read(input, buffer.data(), buffer.size());
-    if (count < 0 && errno == EINTR)
-      continue;
-    if (count <= 0) {
-      if (count < 0)
-        copied = make_error(Errc::io_error,
-                            "cannot read " + source.string() + ": " + std::strerror(errno));
-      break;
-    }
-    copied = write_all_to_fd(file->fd(), ByteView(buffer).first(static_cast<std::size_t>(count)),
-                             "the received file");
-  }
+  auto copied = copy_fd(input, file->fd(), buffer, source.string(), "the received file");
   ::close(input);
   MESSAGEU_TRY(std::move(copied));
   if (::fsync(file->fd()) != 0)

@@ -1,6 +1,8 @@
 // Chunked, rewindable reads of spooled message contents.
 #include <messageu/client/spooled_content.hpp>
 
+#include <messageu/util/files.hpp>
+
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -56,18 +58,10 @@ Result<ByteView> SpooledContent::next_chunk() {
     return chunk;
   }
   m_buffer.resize(wanted);
-  std::size_t filled = 0;
-  while (filled < wanted) {
-    auto count = ::read(m_fd, m_buffer.data() + filled, wanted - filled);
-    if (count < 0 && errno == EINTR)
-      continue;
-    if (count <= 0)
-      return make_error(Errc::io_error,
-                        "cannot read the spool file " + m_message->content_path->string() +
-                            (count == 0 ? ": it is shorter than recorded"
-                                        : ": " + std::string(std::strerror(errno))));
-    filled += static_cast<std::size_t>(count);
-  }
+  auto what = "the spool file " + m_message->content_path->string();
+  auto filled = MESSAGEU_TRY(read_full_from_fd(m_fd, m_buffer, what));
+  if (filled < wanted)
+    return make_error(Errc::io_error, "cannot read " + what + ": it is shorter than recorded");
   m_offset += filled;
   return ByteView(m_buffer.data(), filled);
 }

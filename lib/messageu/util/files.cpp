@@ -146,6 +146,32 @@ Status fsync_directory(const std::filesystem::path &path) {
   return {};
 }
 
+Result<std::size_t> read_full_from_fd(int fd, MutableByteView buffer, std::string_view what) {
+  std::size_t filled = 0;
+  while (filled < buffer.size()) {
+    auto count = ::read(fd, buffer.data() + filled, buffer.size() - filled);
+    if (count < 0 && errno == EINTR)
+      continue;
+    if (count < 0)
+      return make_error(Errc::io_error,
+                        "cannot read " + std::string(what) + ": " + std::strerror(errno));
+    if (count == 0)
+      break;
+    filled += static_cast<std::size_t>(count);
+  }
+  return filled;
+}
+
+Status copy_fd(int from, int to, MutableByteView buffer, std::string_view from_what,
+               std::string_view to_what) {
+  for (;;) {
+    auto count = MESSAGEU_TRY(read_full_from_fd(from, buffer, from_what));
+    MESSAGEU_TRY(write_all_to_fd(to, ByteView(buffer.data(), count), to_what));
+    if (count < buffer.size())
+      return {};
+  }
+}
+
 Status ensure_private_directory(const std::filesystem::path &path, std::string_view what) {
   std::error_code error;
   if (std::filesystem::is_directory(path, error))

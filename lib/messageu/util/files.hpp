@@ -39,6 +39,16 @@ Status create_file_atomically(const std::filesystem::path &path, std::string_vie
 // write → Errc::io_error "cannot write <what>: <reason>".
 Status write_all_to_fd(int fd, ByteView content, std::string_view what);
 
+// Reads until `buffer` is full or the file ends, going on after short reads and EINTR: fewer
+// bytes than asked only at the end. A failed read → Errc::io_error "cannot read <what>:
+// <reason>".
+Result<std::size_t> read_full_from_fd(int fd, MutableByteView buffer, std::string_view what);
+
+// Copies what is left to read from `from` into `to`, through `buffer`. Failures as
+// read_full_from_fd (`from_what`) and write_all_to_fd (`to_what`) say.
+Status copy_fd(int from, int to, MutableByteView buffer, std::string_view from_what,
+               std::string_view to_what);
+
 // Creates `path` with its missing parents; `path` itself, when it was missing, gets mode 0700
 // (it holds private files). Failure → Errc::cannot_create "cannot create the <what> <path>:
 // <reason>".

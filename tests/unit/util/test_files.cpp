@@ -6,7 +6,9 @@
 
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 using namespace messageu;
 using messageu::test::TempDir;
@@ -124,4 +126,48 @@ TEST(EnsurePrivateDirectory, ReportsAFileInTheWayAsCannotCreate) {
   ASSERT_FALSE(made);
   EXPECT_EQ(made.error().code, Errc::cannot_create);
   EXPECT_NE(made.error().message.find("cannot create the save directory"), std::string::npos);
+}
+
+TEST(ReadFullFromFd, FillsTheBufferAcrossShortReadsAndStopsShortOnlyAtTheEnd) {
+  int pipe_ends[2];
+  ASSERT_EQ(::pipe(pipe_ends), 0);
+  // Two writes: a pipe read returns the first alone, the helper must go on.
+  ASSERT_EQ(::write(pipe_ends[1], "abc", 3), 3);
+  ASSERT_EQ(::write(pipe_ends[1], "defgh", 5), 5);
+  ::close(pipe_ends[1]);
+  Bytes buffer(6);
+  auto first = read_full_from_fd(pipe_ends[0], buffer, "the pipe");
+  ASSERT_TRUE(first);
+  EXPECT_EQ(*first, 6u);
+  EXPECT_EQ(std::string(buffer.begin(), buffer.end()), "abcdef");
+  auto rest = read_full_from_fd(pipe_ends[0], buffer, "the pipe");
+  ASSERT_TRUE(rest);
+  EXPECT_EQ(*rest, 2u);
+  EXPECT_EQ(*read_full_from_fd(pipe_ends[0], buffer, "the pipe"), 0u);
+  ::close(pipe_ends[0]);
+}
+
+TEST(ReadFullFromFd, ReportsAFailedReadAsAnIoErrorNamingWhat) {
+  Bytes buffer(4);
+  auto read = read_full_from_fd(-1, buffer, "the pipe");
+  ASSERT_FALSE(read);
+  EXPECT_EQ(read.error().code, Errc::io_error);
+  EXPECT_EQ(read.error().message.rfind("cannot read the pipe: ", 0), 0u);
+}
+
+TEST(CopyFd, CopiesEverythingLeftThroughASmallerBuffer) {
+  TempDir dir;
+  std::string content(10'000, 'x');
+  for (std::size_t index = 0; index < content.size(); ++index)
+    content[index] = static_cast<char>('a' + index % 26);
+  messageu::test::write_file(dir / "from", content);
+  int from = ::open((dir / "from").c_str(), O_RDONLY | O_CLOEXEC);
+  int to = ::open((dir / "to").c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+  ASSERT_GE(from, 0);
+  ASSERT_GE(to, 0);
+  Bytes buffer(4096);
+  EXPECT_TRUE(copy_fd(from, to, buffer, "from", "to"));
+  ::close(from);
+  ::close(to);
+  EXPECT_EQ(messageu::test::read_text_file((dir / "to").string()), content);
 }
