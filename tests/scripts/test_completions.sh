@@ -25,14 +25,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-failures=0
-checks=0
-pass() { checks=$((checks + 1)); }
-fail() {
-  checks=$((checks + 1))
-  failures=$((failures + 1))
-  echo "FAIL: $*" >&2
-}
+# shellcheck source=checks.sh
+source "$root/tests/scripts/checks.sh"
 
 # expect_words DESCRIPTION EXPECTED ACTUAL: both are newline-separated word lists, compared
 # as sets.
@@ -321,5 +315,4 @@ expect_words "zsh: options of pull" \
   "$(printf '%s\n' $global_options_after $global_short_options ${command_options[pull]})" \
   "$(zsh_complete "messageu pull -")"
 
-echo "test_completions: $checks checks, $failures failed"
-[ "$failures" -eq 0 ]
+report test_completions

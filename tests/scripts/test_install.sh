@@ -15,14 +15,8 @@ build=${MESSAGEU_BUILD_DIR:?MESSAGEU_BUILD_DIR must name the build directory}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-failures=0
-checks=0
-pass() { checks=$((checks + 1)); }
-fail() {
-  checks=$((checks + 1))
-  failures=$((failures + 1))
-  echo "FAIL: $*" >&2
-}
+# shellcheck source=checks.sh
+source "$root/tests/scripts/checks.sh"
 
 # The installed files, relative to the prefix, and the source each one is a copy of ("" for
 # the programs and the units, which are built or configured).
@@ -158,5 +152,4 @@ else
     fail "the packaged messageu-server.service does not run /usr/bin/messageu-server"
 fi
 
-echo "test_install: $checks checks, $failures failed"
-[ "$failures" -eq 0 ]
+report test_install

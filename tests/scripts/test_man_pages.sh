@@ -18,14 +18,8 @@ server_page=$root/man/messageu-server.1
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-failures=0
-checks=0
-pass() { checks=$((checks + 1)); }
-fail() {
-  checks=$((checks + 1))
-  failures=$((failures + 1))
-  echo "FAIL: $*" >&2
-}
+# shellcheck source=checks.sh
+source "$root/tests/scripts/checks.sh"
 
 command -v groff >/dev/null || { echo "groff is not installed" >&2; exit 1; }
 
@@ -163,5 +157,4 @@ else
   fail "messageu.1 EXAMPLES has no crontab line running messageu without flock"
 fi
 
-echo "test_man_pages: $checks checks, $failures failed"
-[ "$failures" -eq 0 ]
+report test_man_pages
