@@ -64,26 +64,9 @@ public:
   explicit Reading(const Options &options) : m_options(options), m_reader(options.limits) {}
 
   const Bytes &read(ByteView stream, ChunkPlan plan) {
-    std::size_t offset = 0;
-    // A generous bound: each event but content needs a header's worth of bytes or follows one.
-    std::size_t budget = 8 * stream.size() + 16;
-    while (!stream.empty()) {
-      auto chunk = plan.take(stream);
-      for (;;) {
-        MESSAGEU_FUZZ_CHECK(budget-- > 0);
-        auto before = chunk;
-        auto event = m_reader.next(chunk);
-        offset += before.size() - chunk.size();
-        if (event == Event::need_more) {
-          MESSAGEU_FUZZ_CHECK(chunk.empty());
-          break;
-        }
-        if (event == Event::content)
-          MESSAGEU_FUZZ_CHECK(m_reader.content().data() == before.data());
-        if (!record(event, offset))
-          return m_transcript.finish();
-      }
-    }
+    feed_reader(m_reader, stream, plan, [this](Event event, std::size_t offset, ByteView) {
+      return record(event, offset);
+    });
     return m_transcript.finish();
   }
 

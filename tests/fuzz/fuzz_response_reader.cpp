@@ -81,27 +81,18 @@ public:
 
   const Bytes &read(ByteView stream, ChunkPlan plan) {
     m_stream = stream;
-    std::size_t budget = 8 * stream.size() + 16;
-    while (!stream.empty()) {
-      auto chunk = plan.take(stream);
-      for (;;) {
-        MESSAGEU_FUZZ_CHECK(budget-- > 0);
-        auto before = chunk;
-        auto event = m_reader.next(chunk);
-        m_offset += before.size() - chunk.size();
-        if (event == Event::need_more) {
-          MESSAGEU_FUZZ_CHECK(chunk.empty());
-          break;
-        }
-        if (event == Event::content)
-          MESSAGEU_FUZZ_CHECK(m_reader.content().data() == before.data());
-        if (!record(event)) {
-          check_finished(chunk);
-          return m_transcript.finish();
-        }
-      }
+    auto end =
+        feed_reader(m_reader, stream, plan, [this](Event event, std::size_t offset, ByteView rest) {
+          m_offset = offset;
+          if (record(event))
+            return true;
+          check_finished(rest);
+          return false;
+        });
+    if (end) {
+      m_offset = *end;
+      check_unfinished();
     }
-    check_unfinished();
     return m_transcript.finish();
   }
 

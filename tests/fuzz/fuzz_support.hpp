@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 
 // Runs one input; defined once by every fuzz target. Returns 0 (libFuzzer's convention).
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size);
@@ -86,5 +87,37 @@ private:
   std::array<std::uint8_t, 4> m_sizes{};
   std::size_t m_next = 0;
 };
+
+// Feeds `stream` to an incremental reader (RequestReader or ResponseReader) in the plan's
+// chunks, checking what every such reader owes: progress within a bound, need_more only once
+// the chunk is used up, content pointing into the input. Every other event goes to
+// `on_event(event, offset, rest)`, with the stream offset after it and what is left of the
+// chunk; reading stops when it returns false. The offset at the end when the stream ran out;
+// nullopt when `on_event` stopped the reading.
+template <typename Reader, typename OnEvent>
+std::optional<std::size_t> feed_reader(Reader &reader, ByteView stream, ChunkPlan plan,
+                                       OnEvent on_event) {
+  std::size_t offset = 0;
+  // A generous bound: each event but content needs a header's worth of bytes or follows one.
+  std::size_t budget = 8 * stream.size() + 16;
+  while (!stream.empty()) {
+    auto chunk = plan.take(stream);
+    for (;;) {
+      MESSAGEU_FUZZ_CHECK(budget-- > 0);
+      auto before = chunk;
+      auto event = reader.next(chunk);
+      offset += before.size() - chunk.size();
+      if (event == Reader::Event::need_more) {
+        MESSAGEU_FUZZ_CHECK(chunk.empty());
+        break;
+      }
+      if (event == Reader::Event::content)
+        MESSAGEU_FUZZ_CHECK(reader.content().data() == before.data());
+      if (!on_event(event, offset, chunk))
+        return std::nullopt;
+    }
+  }
+  return offset;
+}
 
 } // namespace messageu::fuzz
