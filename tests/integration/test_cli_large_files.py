@@ -11,7 +11,7 @@ import unittest
 
 sys.dont_write_bytecode = True  # keep the source tree free of __pycache__
 
-from test_cli_support import CLI, SERVER_BIN, Profile, Server
+from test_cli_support import CLI, SERVER_BIN, Server, registered_profile
 
 MIB = 1 << 20
 RSS_LIMIT_KIB = 64 * 1024
@@ -62,11 +62,8 @@ class LargeFiles(unittest.TestCase):
     def setUp(self):
         self.server = Server()
         self.addCleanup(self.server.stop)
-        self.alice = Profile(self.server.address)
-        self.bob = Profile(self.server.address)
-        for profile, name in ((self.alice, "alice"), (self.bob, "bob")):
-            self.addCleanup(profile.cleanup)
-            profile.ok("register", name)
+        self.alice = registered_profile(self, "alice", self.server.address)
+        self.bob = registered_profile(self, "bob", self.server.address)
         self.alice.ok("sendkey", "bob")
         self.bob.ok("pull")
         self.source = os.path.join(self.alice.directory.name, "large.bin")

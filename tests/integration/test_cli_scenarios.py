@@ -18,7 +18,7 @@ sys.dont_write_bytecode = True  # keep the source tree free of __pycache__
 
 from test_cli_support import (CHALLENGE, CLOSE, ERROR, PUBLIC_KEY, FakeServer, Profile, Proxy,
                               Server, block, cli_environment, e3_private_key, fingerprint,
-                              name_field, public_der, response_bytes)
+                              name_field, public_der, registered_profile, response_bytes)
 
 DIALECTS = {"2025a": (600, 2100), "2022": (1100, 2100), "2021c": (1000, 2000),
             "2026": (700, 2100)}
@@ -108,14 +108,8 @@ class WithServer(unittest.TestCase):
         self.addCleanup(self.server.stop)
         self.proxy = Proxy(self.server.port)
         self.addCleanup(self.proxy.close)
-        self.alice = self.profile("alice", self.proxy.address)
-        self.bob = self.profile("bob", self.server.address)
-
-    def profile(self, name, address):
-        profile = Profile(address)
-        self.addCleanup(profile.cleanup)
-        profile.ok("register", name)
-        return profile
+        self.alice = registered_profile(self, "alice", self.proxy.address)
+        self.bob = registered_profile(self, "bob", self.server.address)
 
     def refuse_challenges(self):
         self.proxy.intercept = lambda code, payload: (
@@ -241,11 +235,8 @@ class NothingLost(unittest.TestCase):
     def setUp(self):
         self.server = Server()
         self.addCleanup(self.server.stop)
-        self.alice = Profile(self.server.address)
-        self.bob = Profile(self.server.address)
-        for profile, name in ((self.alice, "alice"), (self.bob, "bob")):
-            self.addCleanup(profile.cleanup)
-            profile.ok("register", name)
+        self.alice = registered_profile(self, "alice", self.server.address)
+        self.bob = registered_profile(self, "bob", self.server.address)
         self.texts = ["message %d" % index for index in range(5)]
         for text in self.texts:
             self.alice.ok("send", "bob", text)

@@ -300,6 +300,14 @@ class Profile:
         self.directory.cleanup()
 
 
+def registered_profile(test, name, server_address):
+    """A new profile registered on the server as `name`, removed when `test` ends."""
+    profile = Profile(server_address)
+    test.addCleanup(profile.cleanup)
+    profile.ok("register", name)
+    return profile
+
+
 def block(sender, content):
     return "From: %s\nContent:\n%s\n-----<EOM>-----\n\n" % (sender, content)
 
