@@ -12,9 +12,7 @@ namespace {
 // Turns direct I/O off; false when it was not on (or cannot be turned off).
 bool leave_direct_io(int fd) {
   int flags = ::fcntl(fd, F_GETFL);
-  if (flags < 0 || (flags & O_DIRECT) == 0)
-    return false;
-  return ::fcntl(fd, F_SETFL, flags & ~O_DIRECT) == 0;
+  return flags >= 0 && (flags & O_DIRECT) != 0 && set_direct_io(fd, false);
 }
 
 // Some file systems take O_DIRECT when a file is opened and then refuse direct writes (or a
@@ -33,6 +31,14 @@ Status write_with_fallback(int fd, ByteView bytes) {
 }
 
 } // namespace
+
+bool set_direct_io(int fd, bool direct) {
+  int flags = ::fcntl(fd, F_GETFL);
+  if (flags < 0)
+    return false;
+  flags = direct ? (flags | O_DIRECT) : (flags & ~O_DIRECT);
+  return ::fcntl(fd, F_SETFL, flags) == 0;
+}
 
 BackgroundWriter::BackgroundWriter(int fd) : m_fd(fd), m_thread([this] { run(); }) {}
 

@@ -13,6 +13,9 @@
 
 namespace messageu::client {
 
+// Turns direct I/O (O_DIRECT) on or off for `fd`; false when the file system refuses.
+bool set_direct_io(int fd, bool direct);
+
 class BackgroundWriter {
 public:
   // Writes go to `fd`, which must stay open until wait() returned or this is destroyed.

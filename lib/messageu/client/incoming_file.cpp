@@ -27,15 +27,6 @@ constexpr std::size_t k_direct_alignment = 4096;
 constexpr std::size_t k_output_capacity =
     IncomingFile::k_write_size + IncomingFile::k_piece_size + k_direct_alignment;
 
-// Turns direct I/O on or off for `fd`; false when the file system does not support it.
-bool set_direct(int fd, bool direct) {
-  int flags = ::fcntl(fd, F_GETFL);
-  if (flags < 0)
-    return false;
-  flags = direct ? (flags | O_DIRECT) : (flags & ~O_DIRECT);
-  return ::fcntl(fd, F_SETFL, flags) == 0;
-}
-
 } // namespace
 
 std::string temporary_file_prefix(const std::filesystem::path &spool_directory) {
@@ -81,7 +72,7 @@ IncomingFile::IncomingFile(int fd, std::filesystem::path path, const crypto::Aes
     if (!buffer)
       throw std::bad_alloc();
   }
-  m_direct = set_direct(m_fd, true);
+  m_direct = set_direct_io(m_fd, true);
   m_writer = std::make_unique<BackgroundWriter>(m_fd);
 }
 
@@ -143,7 +134,7 @@ Status IncomingFile::flush(bool all) {
   if (m_output_size == 0)
     return {};
   // The end of the file is not a whole block: written through the page cache.
-  if (m_direct && !set_direct(m_fd, false))
+  if (m_direct && !set_direct_io(m_fd, false))
     return make_error(Errc::io_error,
                       std::string("cannot write the received file: ") + std::strerror(errno));
   m_direct = false;
@@ -198,7 +189,7 @@ Status IncomingFile::write_ciphertext(int fd) {
   if (m_fd < 0 || m_tail_size < crypto::k_aes_block_size)
     return make_error(Errc::internal, "no decrypted blocks to encrypt again");
   MESSAGEU_TRY(m_writer->wait());
-  if ((m_direct && !set_direct(m_fd, false)) || ::lseek(m_fd, 0, SEEK_SET) != 0)
+  if ((m_direct && !set_direct_io(m_fd, false)) || ::lseek(m_fd, 0, SEEK_SET) != 0)
     return make_error(Errc::io_error,
                       std::string("cannot rewind a received file: ") + std::strerror(errno));
   // No padding: the file holds whole blocks, and the last ciphertext block is appended as is.
