@@ -59,8 +59,7 @@ Result<std::uint64_t> readable_file_size(const std::filesystem::path &path) {
 // Copies stdin into the profile (not /tmp, often a small memory file system).
 Status spool_stdin(Context &context, InputFile &input) {
   auto directory = context.profile().spool_directory();
-  std::error_code error;
-  std::filesystem::create_directories(directory, error);
+  MESSAGEU_TRY(ensure_private_directory(directory, "spool directory"));
   std::string path = (directory / "outgoing-XXXXXX").string();
   input.fd = ::mkostemp(path.data(), O_CLOEXEC);
   if (input.fd < 0)
