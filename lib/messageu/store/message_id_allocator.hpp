@@ -18,6 +18,12 @@ inline constexpr MessageId k_last_message_id = 0xFFFF'FFFFu;
 // The id after `id` in the cycle 1, 2, ..., 2^32 − 1, 1, ...
 MessageId following_message_id(MessageId id);
 
+// How many steps of the cycle lead from `from` to `to` (0 when they are equal).
+std::uint64_t message_id_distance(MessageId from, MessageId to);
+
+// The id `steps` after `id` in the cycle.
+MessageId advance_message_id(MessageId id, std::uint64_t steps);
+
 // The first id after `last` (in cycle order) for which `in_use` answers false, trying at most
 // `max_candidates` ids. With `max_candidates` = (ids held) + 1 one is always free. None free
 // among those tried → Errc::storage; an error from `in_use` is returned as it is.

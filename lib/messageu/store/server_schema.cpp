@@ -26,7 +26,6 @@ CREATE TABLE messages (
   SpoolFile TEXT,
   Seq INTEGER NOT NULL
 );
-CREATE INDEX messages_by_recipient ON messages (ToClient, Seq);
 CREATE TABLE store_state (
   Name TEXT NOT NULL PRIMARY KEY,
   Value INTEGER NOT NULL
@@ -37,6 +36,17 @@ INSERT INTO store_state (Name, Value) VALUES ('last_message_id', 0);
 Result<bool> has_tables(Database &database) {
   auto statement = MESSAGEU_TRY(database.prepare("SELECT 1 FROM sqlite_master LIMIT 1"));
   return statement.step();
+}
+
+// Version 1 indexed messages by recipient. The store now keeps that index in memory: on disk
+// it scattered every commit over as many index pages as the batch had recipients.
+constexpr std::string_view k_upgrade_from_1_sql = "DROP INDEX IF EXISTS messages_by_recipient";
+
+Status upgrade_from_1(Database &database) {
+  auto transaction = MESSAGEU_TRY(Transaction::begin(database));
+  MESSAGEU_TRY(database.exec(k_upgrade_from_1_sql));
+  MESSAGEU_TRY(database.set_user_version(k_server_schema_version));
+  return transaction.commit();
 }
 
 Status create_schema(Database &database) {
@@ -55,6 +65,8 @@ Status ensure_server_schema(Database &database) {
   auto version = MESSAGEU_TRY(database.user_version());
   if (version == k_server_schema_version)
     return {};
+  if (version == 1)
+    return upgrade_from_1(database);
   if (version != 0)
     return storage_error("database schema version " + std::to_string(version) +
                          " is not the supported version " +

@@ -7,8 +7,12 @@
 //   messages(ID u32 primary key, ToClient blob 16, FromClient blob 16, Type 1..4,
 //            Content blob (inline contents; NULL when spooled), ContentSize,
 //            SpoolFile (file name in the spool; NULL when inline), Seq (stored order))
-//     Seq, not ID, orders a recipient's messages, because ids wrap around.
-//   store_state(Name text primary key, Value integer): 'last_message_id', the id counter.
+//     Seq, not ID, orders a recipient's messages, because ids wrap around. No index by
+//     recipient: the store reads the table once at open and keeps that index in memory.
+//   store_state(Name text primary key, Value integer): 'last_message_id', the id counter:
+//     ids are handed out after it (it may run ahead of the last one given, see the store).
+//
+// Version 1 had an index messages_by_recipient; opening such a database drops it.
 #pragma once
 
 #include <messageu/store/sqlite.hpp>
@@ -17,11 +21,12 @@
 
 namespace messageu::store {
 
-inline constexpr std::int64_t k_server_schema_version = 1;
+inline constexpr std::int64_t k_server_schema_version = 2;
 
 // Creates the tables in a database that has none, or checks that an existing database has
-// this schema. A database with other tables and no version, or a version this code does not
-// know → Errc::storage. Must run before the first table is created for auto_vacuum to apply.
+// this schema (upgrading a version 1 database). A database with other tables and no version, or a
+// version this code does not know → Errc::storage. Must run before the first table is created for
+// auto_vacuum to apply.
 Status ensure_server_schema(Database &database);
 
 } // namespace messageu::store

@@ -24,11 +24,6 @@ Result<ServerStatements> ServerStatements::prepare(Database &db) {
       "Seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"));
   auto save_last_message_id =
       MESSAGEU_TRY(db.prepare("UPDATE store_state SET Value = ?1 WHERE Name = 'last_message_id'"));
-  auto pending_messages = MESSAGEU_TRY(db.prepare(
-      "SELECT ID, FromClient, Type, ContentSize FROM messages WHERE ToClient = ?1 ORDER BY Seq"));
-  auto has_pending = MESSAGEU_TRY(db.prepare("SELECT 1 FROM messages WHERE ToClient = ?1 LIMIT 1"));
-  auto pending_totals = MESSAGEU_TRY(db.prepare(
-      "SELECT COUNT(*), COALESCE(SUM(ContentSize), 0) FROM messages WHERE ToClient = ?1"));
   auto message_content = MESSAGEU_TRY(
       db.prepare("SELECT Content, ContentSize, SpoolFile FROM messages WHERE ID = ?1"));
   auto delete_message = MESSAGEU_TRY(
@@ -42,8 +37,7 @@ Result<ServerStatements> ServerStatements::prepare(Database &db) {
       std::move(client_name_exists),   std::move(client_id_exists),  std::move(insert_client),
       std::move(find_client),          std::move(list_clients),      std::move(touch_client),
       std::move(protect_client),       std::move(message_id_in_use), std::move(insert_message),
-      std::move(save_last_message_id), std::move(pending_messages),  std::move(has_pending),
-      std::move(pending_totals),       std::move(message_content),   std::move(delete_message),
+      std::move(save_last_message_id), std::move(message_content),   std::move(delete_message),
       std::move(synchronous_normal),   std::move(synchronous_full),  std::move(freelist_count)};
 }
 

@@ -19,9 +19,6 @@ struct ServerStatements {
   Statement message_id_in_use;    // ?1 id → a row when held
   Statement insert_message;       // ?1 ID .. ?8 Seq, in column order
   Statement save_last_message_id; // ?1 id
-  Statement pending_messages;     // ?1 recipient → ID, FromClient, Type, ContentSize by Seq
-  Statement has_pending;          // ?1 recipient → a row when any
-  Statement pending_totals;       // ?1 recipient → count, bytes
   Statement message_content;      // ?1 id → Content, ContentSize, SpoolFile
   Statement delete_message;       // ?1 id, ?2 recipient → SpoolFile of the deleted row
   // durability switches and space reclaim

@@ -28,6 +28,9 @@ constexpr std::chrono::milliseconds k_busy_timeout{5000};
 constexpr std::int64_t k_free_pages_before_vacuum = 256;
 // LastSeen times wait in memory at most this long before a touch writes them all at once.
 constexpr std::chrono::seconds k_touch_write_interval{1};
+// The persisted id counter runs this far ahead of the ids handed out, so that most commits
+// need not write it (a page less per commit); a restart skips the ids reserved but not used.
+constexpr std::uint64_t k_reserved_message_ids = 4096;
 
 // Client ids are random (version 4 UUIDs): any eight of their bytes hash them well.
 struct ClientIdHash {
@@ -97,12 +100,24 @@ Result<std::vector<StagedContent *>> staged_contents(std::span<NewMessage> messa
 
 } // namespace
 
+// What waits for one recipient, in stored order.
+struct WaitingMessages {
+  std::vector<StoredMessage> messages;
+  std::uint64_t bytes = 0;
+};
+
 struct SqliteServerStore::Impl {
   Database database;
   std::shared_ptr<Spool> spool;
   ServerStatements statements;
-  MessageId last_message_id = 0;  // the counter ids are allocated from (persisted)
+  MessageId last_message_id = 0;  // the last id handed out
+  std::uint64_t ids_reserved = 0; // how far the persisted counter is ahead of last_message_id
   std::int64_t last_sequence = 0; // the stored order of the newest message
+  // The waiting messages of each recipient (about 40 bytes each), read from the table at open
+  // and kept exact by this store's own writes, as the clients are: a pull and the pending
+  // caps read them here, and the table needs no index by recipient, whose pages a batch of
+  // sends to many recipients would otherwise scatter its commit over.
+  std::unordered_map<ClientId, WaitingMessages, ClientIdHash> waiting{};
   // LastSeen times not written yet: a touch per request would otherwise cost a commit per
   // request. find_client() reads through them.
   std::map<ClientId, std::chrono::system_clock::time_point> touches{};
@@ -118,8 +133,12 @@ struct SqliteServerStore::Impl {
 
   Status insert_message(MessageId id, const NewMessage &message, const StagedContent &content);
   Result<bool> message_id_in_use(MessageId id);
-  Status load_counters();
-  Status remove_orphan_spool_files();
+  Result<std::optional<MessageId>> allocate_message_id();
+  void remember_waiting(const NewMessage &message, MessageId id, std::uint64_t size);
+  void forget_waiting(const ClientId &to, const std::unordered_set<MessageId> &ids);
+  Status load_counter();
+  Result<std::unordered_set<std::string>> load_messages();
+  Status remove_orphan_spool_files(const std::unordered_set<std::string> &referenced);
   void reclaim_free_pages();
   Status update_client(Statement &statement, const ClientId &id);
   Result<bool> client_exists(const ClientId &id);
@@ -161,7 +180,6 @@ SqliteServerStore::open(const std::filesystem::path &path) {
   // be relieved by pulls. FAST zeroes freed content only where that costs no extra I/O.
   MESSAGEU_TRY(database.exec("PRAGMA secure_delete=FAST"));
   auto impl = MESSAGEU_TRY(Impl::create(std::move(database), std::move(spool)));
-  MESSAGEU_TRY(impl->remove_orphan_spool_files());
   return std::unique_ptr<SqliteServerStore>(new SqliteServerStore(std::move(impl)));
 }
 
@@ -178,27 +196,47 @@ SqliteServerStore::Impl::create(Database database, std::shared_ptr<Spool> spool)
   auto statements = MESSAGEU_TRY(ServerStatements::prepare(database));
   std::unique_ptr<Impl> impl(
       new Impl{std::move(database), std::move(spool), std::move(statements)});
-  MESSAGEU_TRY(impl->load_counters());
+  MESSAGEU_TRY(impl->load_counter());
+  auto referenced = MESSAGEU_TRY(impl->load_messages());
+  MESSAGEU_TRY(impl->remove_orphan_spool_files(referenced));
   return impl;
 }
 
-Status SqliteServerStore::Impl::load_counters() {
+Status SqliteServerStore::Impl::load_counter() {
   auto last_id = MESSAGEU_TRY(
       query_int64(database, "SELECT Value FROM store_state WHERE Name = 'last_message_id'"));
   if (last_id < 0 || last_id > k_last_message_id)
     return storage_error("corrupt database: last message id " + std::to_string(last_id));
   last_message_id = static_cast<MessageId>(last_id);
-  last_sequence = MESSAGEU_TRY(query_int64(database, "SELECT COALESCE(MAX(Seq), 0) FROM messages"));
   return {};
 }
 
-Status SqliteServerStore::Impl::remove_orphan_spool_files() {
+// Reads every message once: the waiting lists, the newest stored order, and the spool files
+// still named (returned).
+Result<std::unordered_set<std::string>> SqliteServerStore::Impl::load_messages() {
   std::unordered_set<std::string> referenced;
-  auto statement =
-      MESSAGEU_TRY(database.prepare("SELECT SpoolFile FROM messages WHERE SpoolFile IS NOT NULL"));
-  while (MESSAGEU_TRY(statement.step()))
-    referenced.insert(statement.column_text(0));
-  statement.reset();
+  auto statement = MESSAGEU_TRY(database.prepare(
+      "SELECT ID, ToClient, FromClient, Type, ContentSize, SpoolFile, Seq FROM messages "
+      "ORDER BY Seq"));
+  while (MESSAGEU_TRY(statement.step())) {
+    StoredMessage message;
+    message.id = static_cast<MessageId>(statement.column_int64(0));
+    auto to = MESSAGEU_TRY(column_client_id(statement, 1));
+    message.from = MESSAGEU_TRY(column_client_id(statement, 2));
+    message.type = MESSAGEU_TRY(column_message_type(statement, 3));
+    message.content_size = static_cast<std::uint64_t>(statement.column_int64(4));
+    if (!statement.column_is_null(5))
+      referenced.insert(statement.column_text(5));
+    last_sequence = statement.column_int64(6);
+    auto &list = waiting[to];
+    list.messages.push_back(message);
+    list.bytes += message.content_size;
+  }
+  return referenced;
+}
+
+Status SqliteServerStore::Impl::remove_orphan_spool_files(
+    const std::unordered_set<std::string> &referenced) {
   MESSAGEU_TRY(spool->remove_unreferenced(
       [&](std::string_view name) { return referenced.contains(std::string(name)); }));
   return {};
@@ -393,6 +431,44 @@ Status SqliteServerStore::Impl::insert_message(MessageId id, const NewMessage &m
   return {};
 }
 
+// The next free id. When it lies beyond the persisted counter, the counter moves ahead of it
+// (returned: the caller writes it in the same transaction).
+Result<std::optional<MessageId>> SqliteServerStore::Impl::allocate_message_id() {
+  auto in_use = [&](MessageId id) { return message_id_in_use(id); };
+  auto id = MESSAGEU_TRY(next_message_id(last_message_id, k_last_message_id, in_use));
+  auto distance = message_id_distance(last_message_id, id);
+  last_message_id = id;
+  if (distance <= ids_reserved) {
+    ids_reserved -= distance;
+    return std::optional<MessageId>{};
+  }
+  ids_reserved = k_reserved_message_ids;
+  return std::optional<MessageId>(advance_message_id(id, k_reserved_message_ids));
+}
+
+void SqliteServerStore::Impl::remember_waiting(const NewMessage &message, MessageId id,
+                                               std::uint64_t size) {
+  auto &list = waiting[message.to];
+  list.messages.push_back({id, message.from, message.type, size});
+  list.bytes += size;
+}
+
+void SqliteServerStore::Impl::forget_waiting(const ClientId &to,
+                                             const std::unordered_set<MessageId> &ids) {
+  auto found = waiting.find(to);
+  if (found == waiting.end())
+    return;
+  auto &list = found->second;
+  std::erase_if(list.messages, [&](const StoredMessage &message) {
+    if (!ids.contains(message.id))
+      return false;
+    list.bytes -= message.content_size;
+    return true;
+  });
+  if (list.messages.empty())
+    waiting.erase(found);
+}
+
 Result<std::vector<MessageId>> SqliteServerStore::insert_messages(std::span<NewMessage> messages) {
   std::vector<MessageId> ids;
   if (messages.empty())
@@ -401,67 +477,59 @@ Result<std::vector<MessageId>> SqliteServerStore::insert_messages(std::span<NewM
   auto &impl = *m_impl;
   // On failure the counters go back to where they were, with the rolled-back rows.
   auto saved_id = impl.last_message_id;
+  auto saved_reserved = impl.ids_reserved;
   auto saved_sequence = impl.last_sequence;
   auto restore = [&](Error error) {
     impl.last_message_id = saved_id;
+    impl.ids_reserved = saved_reserved;
     impl.last_sequence = saved_sequence;
     return error;
   };
-  auto in_use = [&](MessageId id) { return impl.message_id_in_use(id); };
   auto transaction = MESSAGEU_TRY(Transaction::begin(impl.database));
+  std::optional<MessageId> counter;
   ids.reserve(messages.size());
   for (std::size_t i = 0; i < messages.size(); ++i) {
-    auto id = next_message_id(impl.last_message_id, k_last_message_id, in_use);
-    if (!id)
-      return restore(std::move(id).error());
-    if (auto status = impl.insert_message(*id, messages[i], *contents[i]); !status)
+    auto allocated = impl.allocate_message_id();
+    if (!allocated)
+      return restore(std::move(allocated).error());
+    if (*allocated)
+      counter = *allocated;
+    if (auto status = impl.insert_message(impl.last_message_id, messages[i], *contents[i]); !status)
       return restore(std::move(status).error());
-    impl.last_message_id = *id;
-    ids.push_back(*id);
+    ids.push_back(impl.last_message_id);
   }
-  auto &save = impl.statements.save_last_message_id;
-  if (auto status = save.bind_int64(1, impl.last_message_id); !status)
-    return restore(std::move(status).error());
-  if (auto status = save.run(); !status)
-    return restore(std::move(status).error());
+  if (counter) {
+    auto &save = impl.statements.save_last_message_id;
+    if (auto status = save.bind_int64(1, *counter); !status)
+      return restore(std::move(status).error());
+    if (auto status = save.run(); !status)
+      return restore(std::move(status).error());
+  }
   if (auto status = transaction.commit(); !status)
     return restore(std::move(status).error());
-  for (auto *content : contents)
-    content->mark_stored();
+  for (std::size_t i = 0; i < messages.size(); ++i) {
+    impl.remember_waiting(messages[i], ids[i], contents[i]->size());
+    contents[i]->mark_stored();
+  }
   return ids;
 }
 
 Result<std::vector<StoredMessage>> SqliteServerStore::pending_messages(const ClientId &to) {
-  auto &statement = m_impl->statements.pending_messages;
-  StatementReset reset(statement);
-  MESSAGEU_TRY(statement.bind_blob(1, to));
-  std::vector<StoredMessage> messages;
-  while (MESSAGEU_TRY(statement.step())) {
-    StoredMessage message;
-    message.id = static_cast<MessageId>(statement.column_int64(0));
-    message.from = MESSAGEU_TRY(column_client_id(statement, 1));
-    message.type = MESSAGEU_TRY(column_message_type(statement, 2));
-    message.content_size = static_cast<std::uint64_t>(statement.column_int64(3));
-    messages.push_back(message);
-  }
-  return messages;
+  auto found = m_impl->waiting.find(to);
+  if (found == m_impl->waiting.end())
+    return std::vector<StoredMessage>{};
+  return found->second.messages;
 }
 
 Result<bool> SqliteServerStore::has_pending(const ClientId &to) {
-  auto &statement = m_impl->statements.has_pending;
-  StatementReset reset(statement);
-  MESSAGEU_TRY(statement.bind_blob(1, to));
-  return statement.step();
+  return m_impl->waiting.contains(to);
 }
 
 Result<PendingTotals> SqliteServerStore::pending_totals(const ClientId &to) {
-  auto &statement = m_impl->statements.pending_totals;
-  StatementReset reset(statement);
-  MESSAGEU_TRY(statement.bind_blob(1, to));
-  if (!MESSAGEU_TRY(statement.step()))
-    return storage_error("pending totals: no row");
-  return PendingTotals{static_cast<std::uint64_t>(statement.column_int64(0)),
-                       static_cast<std::uint64_t>(statement.column_int64(1))};
+  auto found = m_impl->waiting.find(to);
+  if (found == m_impl->waiting.end())
+    return PendingTotals{};
+  return PendingTotals{found->second.messages.size(), found->second.bytes};
 }
 
 Result<std::unique_ptr<ContentSource>> SqliteServerStore::open_content(MessageId id) {
@@ -488,7 +556,7 @@ Result<std::size_t> SqliteServerStore::delete_messages(const ClientId &to,
     return std::size_t{0};
   auto &statement = m_impl->statements.delete_message;
   auto transaction = MESSAGEU_TRY(Transaction::begin(m_impl->database));
-  std::size_t deleted = 0;
+  std::unordered_set<MessageId> deleted;
   std::vector<std::string> spool_files;
   for (auto id : ids) {
     StatementReset reset(statement);
@@ -496,17 +564,18 @@ Result<std::size_t> SqliteServerStore::delete_messages(const ClientId &to,
     MESSAGEU_TRY(statement.bind_blob(2, to));
     if (!MESSAGEU_TRY(statement.step()))
       continue; // not held for `to`, or already deleted
-    ++deleted;
+    deleted.insert(id);
     if (!statement.column_is_null(0))
       spool_files.push_back(statement.column_text(0));
   }
   MESSAGEU_TRY(transaction.commit());
+  m_impl->forget_waiting(to, deleted);
   // Files go only after the rows are gone for good, so no row ever names a missing file.
   // A file that cannot be removed now is an orphan, removed at the next open.
   for (const auto &name : spool_files)
     (void)m_impl->spool->remove(name);
   m_impl->reclaim_free_pages();
-  return deleted;
+  return deleted.size();
 }
 
 void SqliteServerStore::Impl::reclaim_free_pages() {

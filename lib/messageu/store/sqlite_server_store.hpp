@@ -6,6 +6,9 @@
 // once, without a sync of its own, see ServerStore::touch and flush_touches()). A batch
 // passed to insert_messages() costs one commit, so callers group concurrent sends.
 //
+// Memory: registered clients and the headers of waiting messages (id, sender, type, size:
+// about 40 bytes a message) are kept in memory, read at open; contents stay on disk.
+//
 // Threads: not thread-safe. Call a SqliteServerStore from one thread at a time (the server
 // gives it one dedicated thread, so that network threads never wait on fsync). The sinks and
 // sources it hands out never touch the database: each may be used by any one thread, even

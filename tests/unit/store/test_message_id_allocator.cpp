@@ -72,3 +72,22 @@ TEST(MessageIdAllocator, PassesOnTheErrorOfThePredicate) {
   ASSERT_FALSE(id);
   EXPECT_EQ(id.error(), make_error(Errc::storage, "disk"));
 }
+
+TEST(MessageIdAllocator, MeasuresDistancesAlongTheCycle) {
+  EXPECT_EQ(message_id_distance(5, 5), 0u);
+  EXPECT_EQ(message_id_distance(5, 9), 4u);
+  EXPECT_EQ(message_id_distance(0, 1), 1u); // 0, no id yet, stands just before 1
+  EXPECT_EQ(message_id_distance(0xFFFF'FFFFu, 1), 1u);
+  EXPECT_EQ(message_id_distance(0xFFFF'FFFEu, 2), 3u);
+  EXPECT_EQ(message_id_distance(3, 1), 0xFFFF'FFFDu);
+}
+
+TEST(MessageIdAllocator, AdvancesAlongTheCycleAndWraps) {
+  EXPECT_EQ(advance_message_id(5, 3), 8u);
+  EXPECT_EQ(advance_message_id(0, 1), 1u);
+  EXPECT_EQ(advance_message_id(0xFFFF'FFFFu, 1), 1u);
+  // 255 steps up to 2^32 − 1, one to 1, then 3840 more.
+  EXPECT_EQ(advance_message_id(0xFFFF'FF00u, 4096), 3841u);
+  for (MessageId id : {1u, 77u, 0xFFFF'FFF0u})
+    EXPECT_EQ(message_id_distance(id, advance_message_id(id, 4096)), 4096u);
+}
