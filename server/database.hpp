@@ -9,6 +9,10 @@
 // the time in an fsync), inserts from concurrent sessions queue up, and the next turn commits
 // all of them in one transaction, so N concurrent senders cost one fsync instead of N. Each
 // session still gets its 2103 only after its own message is durable.
+//
+// Between turns the thread polls for new work for a moment before it sleeps on the condition
+// variable, so that a client sending message after message does not wait for a wake-up each
+// time.
 #pragma once
 
 #include "core/request_handler.hpp"
@@ -22,6 +26,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <atomic>
 #include <condition_variable>
 #include <exception>
 #include <functional>
@@ -92,6 +97,7 @@ private:
 
   void enqueue(std::unique_ptr<Job> job);
   void enqueue_commit(std::unique_ptr<CommitJob> job);
+  void poll_for_work() const;
   void loop();
   void run_idle();
   void run_commits(std::vector<std::unique_ptr<CommitJob>> &commits);
@@ -104,6 +110,7 @@ private:
   std::vector<std::unique_ptr<Job>> m_jobs;
   std::vector<std::unique_ptr<CommitJob>> m_commits;
   bool m_stopping = false;
+  std::atomic<bool> m_has_work{false}; // jobs or commits queued (read without the mutex)
   std::thread m_thread;
 };
 
