@@ -5,12 +5,16 @@
 
 #include <cerrno>
 #include <cstring>
+#include <fcntl.h>
 #include <unistd.h>
 #include <utility>
 
 namespace messageu::store {
 
 namespace {
+
+// How much written data waits in the page cache before its writeback starts.
+constexpr std::uint64_t k_writeback_window = 8 * 1024 * 1024;
 
 Error file_error(std::string_view action, const std::string &name, int error_number) {
   std::string message =
@@ -26,13 +30,16 @@ SpoolFile::SpoolFile(int descriptor, std::string name)
     : m_descriptor(descriptor), m_name(std::move(name)) {}
 
 SpoolFile::SpoolFile(SpoolFile &&other) noexcept
-    : m_descriptor(std::exchange(other.m_descriptor, -1)), m_name(std::move(other.m_name)) {}
+    : m_descriptor(std::exchange(other.m_descriptor, -1)), m_name(std::move(other.m_name)),
+      m_written(other.m_written), m_writeback_start(other.m_writeback_start) {}
 
 SpoolFile &SpoolFile::operator=(SpoolFile &&other) noexcept {
   if (this != &other) {
     close();
     m_descriptor = std::exchange(other.m_descriptor, -1);
     m_name = std::move(other.m_name);
+    m_written = other.m_written;
+    m_writeback_start = other.m_writeback_start;
   }
   return *this;
 }
@@ -47,8 +54,21 @@ Status SpoolFile::write_all(ByteView bytes) {
     if (count < 0)
       return file_error("write", m_name, errno);
     bytes = bytes.subspan(static_cast<std::size_t>(count));
+    m_written += static_cast<std::uint64_t>(count);
   }
+  start_writeback();
   return {};
+}
+
+void SpoolFile::start_writeback() {
+  if (m_written - m_writeback_start < k_writeback_window)
+    return;
+#ifdef __linux__
+  // Advice only: a failure here leaves the data to the fsync, which reports any error.
+  (void)::sync_file_range(m_descriptor, static_cast<off_t>(m_writeback_start),
+                          static_cast<off_t>(m_written - m_writeback_start), SYNC_FILE_RANGE_WRITE);
+#endif
+  m_writeback_start = m_written;
 }
 
 Result<std::size_t> SpoolFile::read(MutableByteView buffer) {

@@ -76,6 +76,25 @@ TEST(Spool, WritesAndReadsBackAFile) {
   EXPECT_EQ(read_all(source), content);
 }
 
+TEST(Spool, WritesAFileOfManyWritebackWindowsIntact) {
+  // 20 MiB in uneven pieces: writeback starts every 8 MiB on the way, across piece boundaries.
+  messageu::test::TempDir dir;
+  auto spool = open_spool(dir / "s");
+  auto file = spool->create();
+  ASSERT_TRUE(file);
+  auto content = pattern(20 * 1024 * 1024 + 123, 7);
+  constexpr std::size_t piece = 3 * 1024 * 1024 + 17;
+  for (std::size_t offset = 0; offset < content.size(); offset += piece) {
+    auto size = std::min(piece, content.size() - offset);
+    ASSERT_TRUE(file->write_all(ByteView(content.data() + offset, size)));
+  }
+  ASSERT_TRUE(file->sync());
+  auto reader = spool->open_file(file->name());
+  ASSERT_TRUE(reader) << reader.error().message;
+  SpoolContentSource source(std::move(reader).value(), content.size());
+  EXPECT_EQ(read_all(source), content);
+}
+
 TEST(Spool, RefusesNamesThatAreNotContentFiles) {
   messageu::test::TempDir dir;
   auto spool = open_spool(dir / "s");
