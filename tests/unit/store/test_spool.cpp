@@ -31,6 +31,25 @@ std::set<std::string> content_files(const std::filesystem::path &directory) {
   return names;
 }
 
+// Writes `content` to a new spool file `piece` bytes at a time, syncs it, and reads it back.
+Bytes write_and_read_back(Spool &spool, const Bytes &content, std::size_t piece) {
+  auto file = spool.create();
+  EXPECT_TRUE(file) << file.error().message;
+  if (!file)
+    return {};
+  for (std::size_t offset = 0; offset < content.size(); offset += piece) {
+    auto size = std::min(piece, content.size() - offset);
+    EXPECT_TRUE(file->write_all(ByteView(content.data() + offset, size)));
+  }
+  EXPECT_TRUE(file->sync());
+  auto reader = spool.open_file(file->name());
+  EXPECT_TRUE(reader) << reader.error().message;
+  if (!reader)
+    return {};
+  SpoolContentSource source(std::move(reader).value(), content.size());
+  return read_all(source);
+}
+
 } // namespace
 
 TEST(Spool, CreatesItsDirectory) {
@@ -64,35 +83,15 @@ TEST(Spool, CreatesFilesWithUniqueContentNames) {
 
 TEST(Spool, WritesAndReadsBackAFile) {
   messageu::test::TempDir dir;
-  auto spool = open_spool(dir / "s");
-  auto file = spool->create();
-  ASSERT_TRUE(file);
   auto content = pattern(100'000);
-  ASSERT_TRUE(file->write_all(content));
-  ASSERT_TRUE(file->sync());
-  auto reader = spool->open_file(file->name());
-  ASSERT_TRUE(reader) << reader.error().message;
-  SpoolContentSource source(std::move(reader).value(), content.size());
-  EXPECT_EQ(read_all(source), content);
+  EXPECT_EQ(write_and_read_back(*open_spool(dir / "s"), content, content.size()), content);
 }
 
 TEST(Spool, WritesAFileOfManyWritebackWindowsIntact) {
   // 20 MiB in uneven pieces: writeback starts every 8 MiB on the way, across piece boundaries.
   messageu::test::TempDir dir;
-  auto spool = open_spool(dir / "s");
-  auto file = spool->create();
-  ASSERT_TRUE(file);
   auto content = pattern(20 * 1024 * 1024 + 123, 7);
-  constexpr std::size_t piece = 3 * 1024 * 1024 + 17;
-  for (std::size_t offset = 0; offset < content.size(); offset += piece) {
-    auto size = std::min(piece, content.size() - offset);
-    ASSERT_TRUE(file->write_all(ByteView(content.data() + offset, size)));
-  }
-  ASSERT_TRUE(file->sync());
-  auto reader = spool->open_file(file->name());
-  ASSERT_TRUE(reader) << reader.error().message;
-  SpoolContentSource source(std::move(reader).value(), content.size());
-  EXPECT_EQ(read_all(source), content);
+  EXPECT_EQ(write_and_read_back(*open_spool(dir / "s"), content, 3 * 1024 * 1024 + 17), content);
 }
 
 TEST(Spool, RefusesNamesThatAreNotContentFiles) {
