@@ -11,9 +11,11 @@ namespace {
 
 // How long the thread waits for work before it runs the idle callback.
 constexpr std::chrono::seconds k_idle_period{1};
-// After each turn the thread looks for new work this long before it sleeps: waking a sleeping
-// thread costs tens of microseconds (more on virtual machines), a fifth of a send's latency
-// over one connection, and a client that sends again at once is back within this time.
+// After a turn that committed sends the thread looks for new work this long before it sleeps:
+// waking a sleeping thread costs tens of microseconds (more on virtual machines), a fifth of a
+// send's latency over one connection, and a client that sends again at once is back within
+// this time. Other turns (chunks of a large upload, pulls) do not poll: there the wake-up is
+// a small part of the work, and polling would take CPU from the clients on the same cores.
 constexpr std::chrono::microseconds k_poll_before_sleep{100};
 
 } // namespace
@@ -70,10 +72,12 @@ void Database::poll_for_work() const {
 }
 
 void Database::loop() {
+  bool committed = false; // the last turn committed sends
   for (;;) {
     std::vector<std::unique_ptr<Job>> jobs;
     std::vector<std::unique_ptr<CommitJob>> commits;
-    poll_for_work();
+    if (committed)
+      poll_for_work();
     {
       std::unique_lock lock(m_mutex);
       auto woken = m_wake.wait_for(lock, k_idle_period, [this] {
@@ -82,6 +86,7 @@ void Database::loop() {
       if (!woken) {
         lock.unlock();
         run_idle();
+        committed = false;
         continue;
       }
       if (m_jobs.empty() && m_commits.empty())
@@ -94,7 +99,8 @@ void Database::loop() {
     // commits reorders nothing that any one client could observe.
     for (auto &job : jobs)
       job->run(m_handler);
-    if (!commits.empty())
+    committed = !commits.empty();
+    if (committed)
       run_commits(commits);
   }
 }

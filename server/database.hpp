@@ -10,9 +10,9 @@
 // all of them in one transaction, so N concurrent senders cost one fsync instead of N. Each
 // session still gets its 2103 only after its own message is durable.
 //
-// Between turns the thread polls for new work for a moment before it sleeps on the condition
-// variable, so that a client sending message after message does not wait for a wake-up each
-// time.
+// After a group commit the thread polls for new work for a moment before it sleeps on the
+// condition variable, so that a client sending message after message does not wait for a
+// wake-up each time.
 #pragma once
 
 #include "core/request_handler.hpp"
