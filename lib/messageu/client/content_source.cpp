@@ -19,6 +19,35 @@ Result<ByteView> BytesContent::next_chunk() {
   return ByteView(m_content);
 }
 
+struct EncryptedFileContent::Reader {
+  int fd;
+  std::uint64_t plaintext_size;
+  std::uint64_t read = 0;
+  crypto::AesCbcEncryptor encryptor;
+  Bytes plaintext{};
+
+  Reader(int file, std::uint64_t size, const crypto::AesKey &key)
+      : fd(file), plaintext_size(size), encryptor(key) {}
+  Reader(const Reader &) = delete;
+  Reader &operator=(const Reader &) = delete;
+  ~Reader() { ::close(fd); }
+
+  // Reads and encrypts the next chunk into `ciphertext`; true when it is the last one.
+  Result<bool> produce(Bytes &ciphertext) {
+    auto wanted = std::min<std::uint64_t>(k_file_chunk_size, plaintext_size - read);
+    plaintext.resize(static_cast<std::size_t>(wanted));
+    auto filled = MESSAGEU_TRY(read_full_from_fd(fd, plaintext, "the file"));
+    if (filled < plaintext.size())
+      return make_error(Errc::io_error, "the file shrank while it was being sent");
+    read += filled;
+    encryptor.update(plaintext, ciphertext);
+    if (read < plaintext_size)
+      return false;
+    encryptor.finish(ciphertext);
+    return true;
+  }
+};
+
 Result<EncryptedFileContent> EncryptedFileContent::open(const std::filesystem::path &path,
                                                         const crypto::AesKey &key) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -33,57 +62,29 @@ Result<EncryptedFileContent> EncryptedFileContent::open(const std::filesystem::p
   }
   // Tell the kernel the file is read once, front to back.
   ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-  return EncryptedFileContent(fd, static_cast<std::uint64_t>(status.st_size), key);
+  auto size = static_cast<std::uint64_t>(status.st_size);
+  return EncryptedFileContent(std::make_unique<Reader>(fd, size, key), size);
 }
 
-EncryptedFileContent::EncryptedFileContent(int fd, std::uint64_t size, const crypto::AesKey &key)
-    : m_fd(fd), m_plaintext_size(size), m_encryptor(key) {}
+EncryptedFileContent::EncryptedFileContent(std::unique_ptr<Reader> reader, std::uint64_t size)
+    : m_plaintext_size(size), m_reader(std::move(reader)) {}
 
-EncryptedFileContent::EncryptedFileContent(EncryptedFileContent &&other) noexcept
-    : m_fd(std::exchange(other.m_fd, -1)), m_plaintext_size(other.m_plaintext_size),
-      m_read(other.m_read), m_finished(other.m_finished), m_encryptor(std::move(other.m_encryptor)),
-      m_plaintext(std::move(other.m_plaintext)), m_ciphertext(std::move(other.m_ciphertext)),
-      m_progress(std::move(other.m_progress)) {}
-
-EncryptedFileContent &EncryptedFileContent::operator=(EncryptedFileContent &&other) noexcept {
-  if (this != &other) {
-    if (m_fd >= 0)
-      ::close(m_fd);
-    m_fd = std::exchange(other.m_fd, -1);
-    m_plaintext_size = other.m_plaintext_size;
-    m_read = other.m_read;
-    m_finished = other.m_finished;
-    m_encryptor = std::move(other.m_encryptor);
-    m_plaintext = std::move(other.m_plaintext);
-    m_ciphertext = std::move(other.m_ciphertext);
-    m_progress = std::move(other.m_progress);
-  }
-  return *this;
-}
-
-EncryptedFileContent::~EncryptedFileContent() {
-  if (m_fd >= 0)
-    ::close(m_fd);
-}
+EncryptedFileContent::EncryptedFileContent(EncryptedFileContent &&other) noexcept = default;
+EncryptedFileContent &
+EncryptedFileContent::operator=(EncryptedFileContent &&other) noexcept = default;
+// The prefetcher (declared after the reader) stops before the reader closes the file.
+EncryptedFileContent::~EncryptedFileContent() = default;
 
 Result<ByteView> EncryptedFileContent::next_chunk() {
-  if (m_finished)
-    return ByteView{};
-  m_ciphertext.clear();
-  auto wanted = std::min<std::uint64_t>(k_file_chunk_size, m_plaintext_size - m_read);
-  m_plaintext.resize(static_cast<std::size_t>(wanted));
-  auto filled = MESSAGEU_TRY(read_full_from_fd(m_fd, m_plaintext, "the file"));
-  if (filled < m_plaintext.size())
-    return make_error(Errc::io_error, "the file shrank while it was being sent");
-  m_read += filled;
-  m_encryptor.update(m_plaintext, m_ciphertext);
-  if (m_read == m_plaintext_size) {
-    m_encryptor.finish(m_ciphertext);
-    m_finished = true;
-  }
-  if (m_progress)
-    m_progress(m_read, m_plaintext_size);
-  return ByteView(m_ciphertext);
+  if (!m_prefetcher)
+    m_prefetcher = std::make_unique<ChunkPrefetcher>(
+        [reader = m_reader.get()](Bytes &chunk) { return reader->produce(chunk); });
+  auto chunk = MESSAGEU_TRY(m_prefetcher->next());
+  m_handed_out += chunk.size();
+  // Chunks are whole AES blocks: until the padding, ciphertext and plaintext keep pace.
+  if (m_progress && !chunk.empty())
+    m_progress(std::min(m_handed_out, m_plaintext_size), m_plaintext_size);
+  return chunk;
 }
 
 } // namespace messageu::client

@@ -3,6 +3,7 @@
 // sent, since the request header declares it (PROTOCOL.md §4).
 #pragma once
 
+#include <messageu/client/chunk_prefetcher.hpp>
 #include <messageu/crypto/aes.hpp>
 #include <messageu/util/bytes.hpp>
 #include <messageu/util/result.hpp>
@@ -10,6 +11,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <memory>
 
 namespace messageu::client {
 
@@ -42,6 +44,8 @@ private:
 
 // A file encrypted while it is read (AES-128-CBC, zero IV, PKCS#7), in chunks of
 // k_file_chunk_size. size() is the ciphertext size, 16 * (n / 16 + 1) for an n-byte file.
+// The next chunk is read and encrypted on a thread of its own while the caller sends the
+// current one (ChunkPrefetcher): encryption and the socket then share the time.
 class EncryptedFileContent : public ContentSource {
 public:
   // Chunks large enough that system calls do not dominate the cost.
@@ -67,15 +71,13 @@ public:
   void set_progress(ProgressCallback progress) { m_progress = std::move(progress); }
 
 private:
-  EncryptedFileContent(int fd, std::uint64_t size, const crypto::AesKey &key);
+  struct Reader; // the file and the encryptor, used by the prefetching thread
+  EncryptedFileContent(std::unique_ptr<Reader> reader, std::uint64_t size);
 
-  int m_fd = -1;
   std::uint64_t m_plaintext_size = 0;
-  std::uint64_t m_read = 0;
-  bool m_finished = false;
-  crypto::AesCbcEncryptor m_encryptor;
-  Bytes m_plaintext;
-  Bytes m_ciphertext;
+  std::uint64_t m_handed_out = 0; // ciphertext bytes returned by next_chunk
+  std::unique_ptr<Reader> m_reader;
+  std::unique_ptr<ChunkPrefetcher> m_prefetcher; // started by the first next_chunk
   ProgressCallback m_progress;
 };
 

@@ -106,9 +106,13 @@ TEST(EncryptedFileContent, FailsWhenTheFileShrinksWhileBeingSent) {
   ASSERT_TRUE(source);
   ASSERT_TRUE(source->next_chunk());
   std::filesystem::resize_file(path, 100);
+  // The second chunk may have been read ahead before the file shrank; the third cannot be.
   auto chunk = source->next_chunk();
+  if (chunk)
+    chunk = source->next_chunk();
   ASSERT_FALSE(chunk);
   EXPECT_EQ(chunk.error().code, Errc::io_error);
+  EXPECT_EQ(source->next_chunk().error().code, Errc::io_error); // and it stays failed
 }
 
 TEST(BytesContent, GivesItsBytesOnceThenEnds) {
