@@ -13,7 +13,8 @@ namespace messageu::store {
 
 namespace {
 
-// How much written data waits in the page cache before its writeback starts.
+// How much written data waits in the page cache before its writeback starts, and how much
+// read data before its pages are dropped.
 constexpr std::uint64_t k_writeback_window = 8 * 1024 * 1024;
 
 Error file_error(std::string_view action, const std::string &name, int error_number) {
@@ -31,15 +32,14 @@ SpoolFile::SpoolFile(int descriptor, std::string name)
 
 SpoolFile::SpoolFile(SpoolFile &&other) noexcept
     : m_descriptor(std::exchange(other.m_descriptor, -1)), m_name(std::move(other.m_name)),
-      m_written(other.m_written), m_writeback_start(other.m_writeback_start) {}
+      m_progress(other.m_progress) {}
 
 SpoolFile &SpoolFile::operator=(SpoolFile &&other) noexcept {
   if (this != &other) {
     close();
     m_descriptor = std::exchange(other.m_descriptor, -1);
     m_name = std::move(other.m_name);
-    m_written = other.m_written;
-    m_writeback_start = other.m_writeback_start;
+    m_progress = other.m_progress;
   }
   return *this;
 }
@@ -54,31 +54,57 @@ Status SpoolFile::write_all(ByteView bytes) {
     if (count < 0)
       return file_error("write", m_name, errno);
     bytes = bytes.subspan(static_cast<std::size_t>(count));
-    m_written += static_cast<std::uint64_t>(count);
+    m_progress.written += static_cast<std::uint64_t>(count);
   }
   start_writeback();
   return {};
 }
 
 void SpoolFile::start_writeback() {
-  if (m_written - m_writeback_start < k_writeback_window)
+  if (m_progress.written - m_progress.writeback_start < k_writeback_window)
     return;
 #ifdef __linux__
   // Advice only: a failure here leaves the data to the fsync, which reports any error.
-  (void)::sync_file_range(m_descriptor, static_cast<off_t>(m_writeback_start),
-                          static_cast<off_t>(m_written - m_writeback_start), SYNC_FILE_RANGE_WRITE);
+  auto start = static_cast<off_t>(m_progress.writeback_start);
+  (void)::sync_file_range(m_descriptor, start,
+                          static_cast<off_t>(m_progress.written - m_progress.writeback_start),
+                          SYNC_FILE_RANGE_WRITE);
+  // The window before this one has had a window's time to reach the disk.
+  if (m_progress.writeback_start >= k_writeback_window) {
+    auto previous = static_cast<off_t>(m_progress.writeback_start - m_progress.previous_window);
+    (void)::sync_file_range(m_descriptor, previous, static_cast<off_t>(m_progress.previous_window),
+                            SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE |
+                                SYNC_FILE_RANGE_WAIT_AFTER);
+    (void)::posix_fadvise(m_descriptor, previous, static_cast<off_t>(m_progress.previous_window),
+                          POSIX_FADV_DONTNEED);
+  }
 #endif
-  m_writeback_start = m_written;
+  m_progress.previous_window = m_progress.written - m_progress.writeback_start;
+  m_progress.writeback_start = m_progress.written;
 }
 
 Result<std::size_t> SpoolFile::read(MutableByteView buffer) {
   for (;;) {
     ssize_t count = ::read(m_descriptor, buffer.data(), buffer.size());
-    if (count >= 0)
+    if (count >= 0) {
+      m_progress.read += static_cast<std::uint64_t>(count);
+      drop_read_pages();
       return static_cast<std::size_t>(count);
+    }
     if (errno != EINTR)
       return file_error("read", m_name, errno);
   }
+}
+
+void SpoolFile::drop_read_pages() {
+  if (m_progress.read - m_progress.read_dropped < k_writeback_window)
+    return;
+#ifdef __linux__
+  (void)::posix_fadvise(m_descriptor, static_cast<off_t>(m_progress.read_dropped),
+                        static_cast<off_t>(m_progress.read - m_progress.read_dropped),
+                        POSIX_FADV_DONTNEED);
+#endif
+  m_progress.read_dropped = m_progress.read;
 }
 
 Status SpoolFile::sync() {
