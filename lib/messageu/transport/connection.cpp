@@ -3,6 +3,8 @@
 // operation has not finished by then the socket is closed, which cancels it.
 #include <messageu/transport/connection.hpp>
 
+#include <messageu/transport/resolver.hpp>
+
 #include <utility> // before Asio: g++ 12 in C++20 mode needs it (DESIGN.md §6)
 
 #include <boost/asio.hpp>
@@ -104,27 +106,9 @@ Result<Connection> Connection::connect(const Endpoint &endpoint,
     state->peer = peer;
     auto deadline = std::chrono::steady_clock::now() + timeout;
 
-    tcp::resolver resolver(state->io);
-    Outcome resolved;
-    tcp::resolver::results_type addresses;
-    resolver.async_resolve(endpoint.host, std::to_string(endpoint.port),
-                           [&](const error_code &error, tcp::resolver::results_type results) {
-                             resolved.error = error;
-                             addresses = std::move(results);
-                           });
-    state->io.restart();
-    state->io.run_for(timeout);
-    if (!resolved.error) {
-      // getaddrinfo cannot be interrupted: a host name whose lookup hangs holds this call
-      // until the system resolver gives up. Addresses (the usual server.info) never wait.
-      resolver.cancel();
-      state->io.restart();
-      state->io.run();
-      return timed_out("cannot resolve " + endpoint.host, timeout);
-    }
-    if (*resolved.error)
-      return make_error(Errc::unavailable,
-                        "cannot resolve " + endpoint.host + ": " + resolved.error->message());
+    std::vector<tcp::endpoint> addresses;
+    for (const auto &address : MESSAGEU_TRY(resolve_within(endpoint.host, endpoint.port, timeout)))
+      addresses.emplace_back(asio::ip::make_address(address), endpoint.port);
 
     Outcome connected;
     asio::async_connect(
