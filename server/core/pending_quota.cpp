@@ -1,4 +1,4 @@
-// The per-recipient pending caps, with their totals cached between sends.
+// The per-recipient pending caps: the store's totals plus the reservations of uploads.
 #include "core/pending_quota.hpp"
 
 #include <fmt/format.h>
@@ -29,53 +29,25 @@ Status PendingQuota::check(const store::PendingTotals &stored, const store::Pend
 Status PendingQuota::reserve(const ClientId &recipient, std::uint64_t size) {
   if (unlimited())
     return {};
-  auto &entry = m_entries[recipient];
-  if (!entry.stored) {
-    auto totals = m_store.pending_totals(recipient);
-    if (!totals) {
-      drop_if_idle(m_entries.find(recipient));
-      return totals.error();
-    }
-    entry.stored = *totals;
-  }
-  MESSAGEU_TRY(check(*entry.stored, entry.reserved, size));
-  entry.reserved.count += 1;
-  entry.reserved.bytes += size;
+  auto stored = MESSAGEU_TRY(m_store.pending_totals(recipient));
+  auto found = m_reserved.find(recipient);
+  MESSAGEU_TRY(
+      check(stored, found == m_reserved.end() ? store::PendingTotals{} : found->second, size));
+  auto &reserved = m_reserved[recipient];
+  reserved.count += 1;
+  reserved.bytes += size;
   return {};
 }
 
 void PendingQuota::release(const ClientId &recipient, std::uint64_t size) {
-  auto found = m_entries.find(recipient);
-  if (found == m_entries.end())
+  auto found = m_reserved.find(recipient);
+  if (found == m_reserved.end())
     return;
-  auto &reserved = found->second.reserved;
+  auto &reserved = found->second;
   reserved.count -= std::min<std::uint64_t>(reserved.count, 1);
   reserved.bytes -= std::min(reserved.bytes, size);
-  drop_if_idle(found);
-}
-
-void PendingQuota::stored(const ClientId &recipient, std::uint64_t size) {
-  auto found = m_entries.find(recipient);
-  if (found != m_entries.end() && found->second.stored) {
-    found->second.stored->count += 1;
-    found->second.stored->bytes += size;
-  }
-  release(recipient, size);
-}
-
-void PendingQuota::forget(const ClientId &recipient) {
-  auto found = m_entries.find(recipient);
-  if (found == m_entries.end())
-    return;
-  found->second.stored.reset();
-  drop_if_idle(found);
-}
-
-void PendingQuota::drop_if_idle(std::map<ClientId, Entry>::iterator entry) {
-  // A recipient with nothing reserved keeps its cached totals (the common case: many sends to
-  // the same recipient); one whose totals are unknown and unreserved needs no entry.
-  if (entry != m_entries.end() && !entry->second.stored && entry->second.reserved.count == 0)
-    m_entries.erase(entry);
+  if (reserved.count == 0)
+    m_reserved.erase(found);
 }
 
 } // namespace messageu::server

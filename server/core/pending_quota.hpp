@@ -3,10 +3,8 @@
 // is refused before its content is read, so one recipient who never pulls cannot fill the
 // disk for everyone.
 //
-// The totals are read from the store once per recipient and then kept up to date by the
-// request handler (reservations for uploads in progress, additions on commit); a deletion
-// makes the next send read them again. The handler is the store's only writer, so the cached
-// totals stay exact without a query per send.
+// What is stored comes from the store at each send (it keeps those totals in memory); this
+// class adds what uploads still in progress have reserved.
 //
 // Not thread-safe: used from the request handler's one thread.
 #pragma once
@@ -17,7 +15,6 @@
 
 #include <cstdint>
 #include <map>
-#include <optional>
 
 namespace messageu::server {
 
@@ -40,28 +37,19 @@ public:
   // stored and what other uploads reserved. Above a cap → Errc::unavailable (the message says
   // which cap); the store's failure → Errc::storage. Nothing is reserved after a failure.
   Status reserve(const ClientId &recipient, std::uint64_t size);
-  // A reserved message was not stored (discarded, or its commit failed).
+  // A reserved upload ended: its message was stored (the store counts it now), discarded, or
+  // its commit failed.
   void release(const ClientId &recipient, std::uint64_t size);
-  // A reserved message was stored.
-  void stored(const ClientId &recipient, std::uint64_t size);
-  // Some of the recipient's messages were deleted: read its totals again next time.
-  void forget(const ClientId &recipient);
 
   bool unlimited() const { return m_limits.max_messages == 0 && m_limits.max_bytes == 0; }
 
 private:
-  struct Entry {
-    std::optional<store::PendingTotals> stored; // empty: read from the store on next use
-    store::PendingTotals reserved;
-  };
-
   Status check(const store::PendingTotals &stored, const store::PendingTotals &reserved,
                std::uint64_t size) const;
-  void drop_if_idle(std::map<ClientId, Entry>::iterator entry);
 
   store::ServerStore &m_store;
   PendingLimits m_limits;
-  std::map<ClientId, Entry> m_entries;
+  std::map<ClientId, store::PendingTotals> m_reserved; // recipients with uploads in progress
 };
 
 } // namespace messageu::server

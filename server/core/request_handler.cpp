@@ -226,7 +226,6 @@ Reply RequestHandler::ack(const protocol::RequestFrame &frame, const store::Clie
   if (!ids)
     return refusal(ids.error());
   auto deleted = m_store.delete_messages(sender.id, *ids);
-  m_quota.forget(sender.id);
   refresh_waiting(sender.id);
   if (!deleted)
     return refusal(deleted.error());

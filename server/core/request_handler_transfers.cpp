@@ -103,12 +103,12 @@ void RequestHandler::store_messages(std::vector<Upload> &uploads,
   auto ids = m_store.insert_messages(messages);
   for (std::size_t index = 0; index < uploads.size(); ++index) {
     auto &reply = replies[positions[index]];
+    // Stored (the store counts it now) or not, the upload's reservation ends.
+    m_quota.release(uploads[index].recipient, uploads[index].size);
     if (!ids) {
-      m_quota.release(uploads[index].recipient, uploads[index].size);
       reply = refusal(ids.error());
       continue;
     }
-    m_quota.stored(uploads[index].recipient, uploads[index].size);
     if (m_directory)
       m_directory->set_may_have_messages(uploads[index].recipient, true);
     reply = Reply::success(uploads[index].dialect, Operation::send_message,
@@ -160,7 +160,6 @@ Status RequestHandler::finish_download(DownloadId download, bool delivered) {
   if (!delivered || !finished.delete_when_delivered || !finished.payload.finished() || ids.empty())
     return {};
   auto deleted = m_store.delete_messages(finished.payload.recipient(), ids);
-  m_quota.forget(finished.payload.recipient());
   refresh_waiting(finished.payload.recipient());
   if (!deleted)
     return deleted.error();

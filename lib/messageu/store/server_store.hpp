@@ -109,7 +109,8 @@ public:
   virtual Result<std::vector<StoredMessage>> pending_messages(const ClientId &to) = 0;
   // Whether any message waits for `to`.
   virtual Result<bool> has_pending(const ClientId &to) = 0;
-  // How many messages, and how many content bytes, wait for `to`.
+  // How many messages, and how many content bytes, wait for `to`. Asked at every send that a
+  // pending cap applies to: keep it cheap.
   virtual Result<PendingTotals> pending_totals(const ClientId &to) = 0;
   // A reader of the message's content. No such message → Errc::invalid_argument.
   virtual Result<std::unique_ptr<ContentSource>> open_content(MessageId id) = 0;
