@@ -146,9 +146,11 @@ else
   for script in postinst prerm postrm; do
     [ -x "$work/control/$script" ] && pass || fail "the .deb has no $script script"
   done
-  dpkg-deb --fsys-tarfile "$package" |
-    tar -xO ./usr/lib/systemd/system/messageu-server.service 2>/dev/null |
-    grep -qE '^ExecStart=/usr/bin/messageu-server ' && pass ||
+  # Read whole before matching: with pipefail, grep -q quitting at the first match could
+  # leave tar writing to a closed pipe and fail the pipeline.
+  unit=$(dpkg-deb --fsys-tarfile "$package" |
+    tar -xO ./usr/lib/systemd/system/messageu-server.service 2>/dev/null)
+  grep -qE '^ExecStart=/usr/bin/messageu-server ' <<<"$unit" && pass ||
     fail "the packaged messageu-server.service does not run /usr/bin/messageu-server"
 fi
 
