@@ -26,6 +26,8 @@ json=0
 [[ $# -le 2 ]] || usage
 
 root=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=../scripts/listening.sh
+source "$root/scripts/listening.sh"
 bin=${MESSAGEU_BENCH_BIN:-$root/build-release/bin}
 client=$bin/messageu
 server_bin=$bin/messageu-server
@@ -82,18 +84,10 @@ openssl_ns=$(($(now_ns) - start))
 "$server_bin" --port 0 --bind 127.0.0.1 --db "$work/server.db" --log-level warn \
   --max-pending-bytes 0 2>"$work/server.log" &
 server_pid=$!
-port=
-for _ in $(seq 100); do
-  port=$(sed -n 's/.*listening on .*:\([0-9][0-9]*\)$/\1/p' "$work/server.log" | head -n 1)
-  [[ -n $port ]] && break
-  sleep 0.05
-done
-[[ -n $port ]] || {
-  echo "files.sh: the server did not start:" >&2
-  cat "$work/server.log" >&2
+server=$(wait_for_listening "$work/server.log") || {
+  echo "files.sh: the server did not start" >&2
   exit 69
 }
-server=127.0.0.1:$port
 
 messageu() { "$client" --quiet --server "$server" "$@"; }
 

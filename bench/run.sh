@@ -22,6 +22,8 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=../scripts/listening.sh
+source "$root/scripts/listening.sh"
 build=$root/build-release
 bin=$build/bin
 long=0
@@ -91,18 +93,9 @@ trap cleanup EXIT
 
 # Waits for the `listening on ADDR:PORT` line in LOG_FILE and prints the port.
 wait_for_port() {
-  local port=
-  for _ in $(seq 200); do
-    port=$(sed -n 's/.*listening on .*:\([0-9][0-9]*\)$/\1/p' "$1" 2>/dev/null | head -n 1)
-    [[ -n $port ]] && break
-    sleep 0.05
-  done
-  [[ -n $port ]] || {
-    echo "run.sh: no 'listening on' line in $1:" >&2
-    cat "$1" >&2
-    exit 69
-  }
-  echo "$port"
+  local address
+  address=$(wait_for_listening "$1") || exit 69
+  echo "${address##*:}"
 }
 
 # Starts a messageu-server on a fresh database; sets server_pid and server_port.

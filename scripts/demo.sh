@@ -5,6 +5,8 @@
 # output. Everything lives in a temporary directory removed at the end.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=listening.sh
+source "$root/scripts/listening.sh"
 
 "$root/scripts/setup.sh"
 "$root/scripts/build.sh" >/dev/null
@@ -22,12 +24,7 @@ trap cleanup EXIT
 "$bin/messageu-server" --port 0 --bind 127.0.0.1 --db "$work/defensive.db" \
   2>"$work/server.log" &
 server_pid=$!
-for _ in $(seq 100); do
-  grep -q "listening on" "$work/server.log" 2>/dev/null && break
-  sleep 0.1
-done
-address=$(grep -o "listening on [^ ]*" "$work/server.log" | head -1 | cut -d' ' -f3)
-[ -n "$address" ] || { echo "demo: the server did not start" >&2; cat "$work/server.log" >&2; exit 1; }
+address=$(wait_for_listening "$work/server.log") || { echo "demo: the server did not start" >&2; exit 1; }
 echo "# messageu-server is listening on $address"
 
 # Runs one messageu command as USER, echoing it first.

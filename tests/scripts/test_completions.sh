@@ -27,6 +27,8 @@ trap cleanup EXIT
 
 # shellcheck source=checks.sh
 source "$root/tests/scripts/checks.sh"
+# shellcheck source=../../scripts/listening.sh
+source "$root/scripts/listening.sh"
 
 # expect_words DESCRIPTION EXPECTED ACTUAL: both are newline-separated word lists, compared
 # as sets.
@@ -119,12 +121,7 @@ done
 
 "$server" --port 0 --bind 127.0.0.1 --db "$work/server.db" 2>"$work/server.log" &
 server_pid=$!
-for _ in $(seq 100); do
-  grep -q "listening on" "$work/server.log" 2>/dev/null && break
-  sleep 0.1
-done
-address=$(grep -o "listening on [^ ]*" "$work/server.log" | head -1 | cut -d' ' -f3)
-[ -n "$address" ] || { echo "the server did not start:" >&2; cat "$work/server.log" >&2; exit 1; }
+address=$(wait_for_listening "$work/server.log") || { echo "the server did not start" >&2; exit 1; }
 for user in alice bob "carol smith"; do
   "$cli" --home "$work/${user%% *}" --server "$address" --timeout 10 register "$user" \
     >/dev/null || { echo "cannot register $user" >&2; exit 1; }
