@@ -21,7 +21,7 @@ Result<ByteView> BytesContent::next_chunk() {
 
 struct EncryptedFileContent::Reader {
   int fd;
-  std::uint64_t plaintext_size;
+  const std::uint64_t plaintext_size; // also read by the caller's thread
   std::uint64_t read = 0;
   crypto::AesCbcEncryptor encryptor;
   Bytes plaintext{};
@@ -63,17 +63,19 @@ Result<EncryptedFileContent> EncryptedFileContent::open(const std::filesystem::p
   // Tell the kernel the file is read once, front to back.
   ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
   auto size = static_cast<std::uint64_t>(status.st_size);
-  return EncryptedFileContent(std::make_unique<Reader>(fd, size, key), size);
+  return EncryptedFileContent(std::make_unique<Reader>(fd, size, key));
 }
 
-EncryptedFileContent::EncryptedFileContent(std::unique_ptr<Reader> reader, std::uint64_t size)
-    : m_plaintext_size(size), m_reader(std::move(reader)) {}
+EncryptedFileContent::EncryptedFileContent(std::unique_ptr<Reader> reader)
+    : m_reader(std::move(reader)) {}
 
 EncryptedFileContent::EncryptedFileContent(EncryptedFileContent &&other) noexcept = default;
 EncryptedFileContent &
 EncryptedFileContent::operator=(EncryptedFileContent &&other) noexcept = default;
 // The prefetcher (declared after the reader) stops before the reader closes the file.
 EncryptedFileContent::~EncryptedFileContent() = default;
+
+std::uint64_t EncryptedFileContent::plaintext_size() const { return m_reader->plaintext_size; }
 
 Result<ByteView> EncryptedFileContent::next_chunk() {
   if (!m_prefetcher)
@@ -83,7 +85,7 @@ Result<ByteView> EncryptedFileContent::next_chunk() {
   m_handed_out += chunk.size();
   // Chunks are whole AES blocks: until the padding, ciphertext and plaintext keep pace.
   if (m_progress && !chunk.empty())
-    m_progress(std::min(m_handed_out, m_plaintext_size), m_plaintext_size);
+    m_progress(std::min(m_handed_out, plaintext_size()), plaintext_size());
   return chunk;
 }
 

@@ -62,8 +62,8 @@ public:
   EncryptedFileContent &operator=(const EncryptedFileContent &) = delete;
   ~EncryptedFileContent() override;
 
-  std::uint64_t plaintext_size() const { return m_plaintext_size; }
-  std::uint64_t size() const override { return crypto::aes_ciphertext_size(m_plaintext_size); }
+  std::uint64_t plaintext_size() const;
+  std::uint64_t size() const override { return crypto::aes_ciphertext_size(plaintext_size()); }
   // Reads exactly plaintext_size() bytes, whatever the file does meanwhile: a file that
   // shrank while being sent → Errc::io_error; bytes appended meanwhile are not sent.
   Result<ByteView> next_chunk() override;
@@ -72,9 +72,8 @@ public:
 
 private:
   struct Reader; // the file and the encryptor, used by the prefetching thread
-  EncryptedFileContent(std::unique_ptr<Reader> reader, std::uint64_t size);
+  explicit EncryptedFileContent(std::unique_ptr<Reader> reader);
 
-  std::uint64_t m_plaintext_size = 0;
   std::uint64_t m_handed_out = 0; // ciphertext bytes returned by next_chunk
   std::unique_ptr<Reader> m_reader;
   std::unique_ptr<ChunkPrefetcher> m_prefetcher; // started by the first next_chunk
