@@ -57,9 +57,13 @@ Status create_schema(Database &database) {
   return transaction.commit();
 }
 
-} // namespace
+// Registration looks up names ignoring ASCII case (look-alike names are refused). The index
+// is outside the versioned schema: a server that predates it maintains it like any other
+// index, so adding it keeps older servers able to open the database.
+constexpr std::string_view k_folded_name_index_sql =
+    "CREATE INDEX IF NOT EXISTS clients_by_folded_name ON clients (UserName COLLATE NOCASE)";
 
-Status ensure_server_schema(Database &database) {
+Status ensure_versioned_schema(Database &database) {
   // Only takes effect before the first table exists; lets deletes give pages back to the file.
   MESSAGEU_TRY(database.exec("PRAGMA auto_vacuum=INCREMENTAL"));
   auto version = MESSAGEU_TRY(database.user_version());
@@ -74,6 +78,13 @@ Status ensure_server_schema(Database &database) {
   if (MESSAGEU_TRY(has_tables(database)))
     return storage_error("the database has tables but no messageu schema version");
   return create_schema(database);
+}
+
+} // namespace
+
+Status ensure_server_schema(Database &database) {
+  MESSAGEU_TRY(ensure_versioned_schema(database));
+  return database.exec(k_folded_name_index_sql);
 }
 
 } // namespace messageu::store

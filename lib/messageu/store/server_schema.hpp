@@ -12,7 +12,8 @@
 //   store_state(Name text primary key, Value integer): 'last_message_id', the id counter:
 //     ids are handed out after it (it may run ahead of the last one given, see the store).
 //
-// Version 1 had an index messages_by_recipient; opening such a database drops it.
+// Version 1 had an index messages_by_recipient; opening such a database drops it. Any
+// version gets the index clients_by_folded_name (UserName COLLATE NOCASE) at open.
 #pragma once
 
 #include <messageu/store/sqlite.hpp>

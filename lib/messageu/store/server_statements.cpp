@@ -8,6 +8,9 @@ namespace messageu::store {
 
 Result<ServerStatements> ServerStatements::prepare(Database &db) {
   auto client_name_exists = MESSAGEU_TRY(db.prepare("SELECT 1 FROM clients WHERE UserName = ?1"));
+  // NOCASE folds ASCII letters only; the index clients_by_folded_name serves it.
+  auto client_folded_name =
+      MESSAGEU_TRY(db.prepare("SELECT 1 FROM clients WHERE UserName = ?1 COLLATE NOCASE LIMIT 1"));
   auto client_id_exists = MESSAGEU_TRY(db.prepare("SELECT 1 FROM clients WHERE ID = ?1"));
   auto insert_client =
       MESSAGEU_TRY(db.prepare("INSERT INTO clients (ID, UserName, PublicKey, LastSeen, Protected) "
@@ -34,11 +37,12 @@ Result<ServerStatements> ServerStatements::prepare(Database &db) {
   auto freelist_count = MESSAGEU_TRY(db.prepare("PRAGMA freelist_count"));
 
   return ServerStatements{
-      std::move(client_name_exists),   std::move(client_id_exists),  std::move(insert_client),
-      std::move(find_client),          std::move(list_clients),      std::move(touch_client),
-      std::move(protect_client),       std::move(message_id_in_use), std::move(insert_message),
-      std::move(save_last_message_id), std::move(message_content),   std::move(delete_message),
-      std::move(synchronous_normal),   std::move(synchronous_full),  std::move(freelist_count)};
+      std::move(client_name_exists), std::move(client_folded_name),   std::move(client_id_exists),
+      std::move(insert_client),      std::move(find_client),          std::move(list_clients),
+      std::move(touch_client),       std::move(protect_client),       std::move(message_id_in_use),
+      std::move(insert_message),     std::move(save_last_message_id), std::move(message_content),
+      std::move(delete_message),     std::move(synchronous_normal),   std::move(synchronous_full),
+      std::move(freelist_count)};
 }
 
 } // namespace messageu::store

@@ -9,6 +9,7 @@ namespace messageu::store {
 struct ServerStatements {
   // clients
   Statement client_name_exists; // ?1 name → a row when taken
+  Statement client_folded_name; // ?1 name → a row when taken but for ASCII case
   Statement client_id_exists;   // ?1 id → a row when taken
   Statement insert_client;      // ?1 id, ?2 name, ?3 public key
   Statement find_client;        // ?1 id → ID, UserName, PublicKey, LastSeen, Protected

@@ -69,6 +69,15 @@ struct PendingTotals {
   friend bool operator==(const PendingTotals &, const PendingTotals &) = default;
 };
 
+// What waits for one recipient, and the part of it that comes from one sender: what the
+// server's per-sender share of a recipient's limits counts.
+struct PendingFromSender {
+  PendingTotals all;
+  PendingTotals from_sender;
+
+  friend bool operator==(const PendingFromSender &, const PendingFromSender &) = default;
+};
+
 // Every operation reports database or file failures as Errc::storage (is_storage_full() when
 // space ran out). Every write is durable when the call returns successfully, except touch().
 // Implementations say which threads may call them.
@@ -83,6 +92,9 @@ public:
   // The caller validates the name and key and makes the random id.
   virtual Status add_client(const ClientId &id, std::string_view name,
                             const PublicKeyBytes &public_key) = 0;
+  // Whether a registered name equals `name` but for the case of ASCII letters (an exact
+  // match included). Asked at every registration: keep it cheap (indexed, never a scan).
+  virtual Result<bool> name_in_use_ignoring_case(std::string_view name) = 0;
   // The client with `id`, or nullopt.
   virtual Result<std::optional<ClientRecord>> find_client(const ClientId &id) = 0;
   // Every client, id and name, in registration order.
@@ -112,6 +124,8 @@ public:
   // How many messages, and how many content bytes, wait for `to`. Asked at every send that a
   // pending cap applies to: keep it cheap.
   virtual Result<PendingTotals> pending_totals(const ClientId &to) = 0;
+  // The same, with the part of it sent by `from`. Asked at every send: keep it cheap.
+  virtual Result<PendingFromSender> pending_totals(const ClientId &to, const ClientId &from) = 0;
   // A reader of the message's content. No such message → Errc::invalid_argument.
   virtual Result<std::unique_ptr<ContentSource>> open_content(MessageId id) = 0;
   // Deletes those of `ids` that are waiting for `to` (others, and repeats, are ignored) and

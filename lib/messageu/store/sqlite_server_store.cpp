@@ -100,10 +100,40 @@ Result<std::vector<StagedContent *>> staged_contents(std::span<NewMessage> messa
 
 } // namespace
 
-// What waits for one recipient, in stored order.
+// What waits for one recipient, in stored order, with the totals of each sender: the
+// per-sender share of the pending caps reads them at every send, so they are kept, not counted.
 struct WaitingMessages {
   std::vector<StoredMessage> messages;
   std::uint64_t bytes = 0;
+  std::unordered_map<ClientId, PendingTotals, ClientIdHash> by_sender;
+
+  void add(const StoredMessage &message) {
+    messages.push_back(message);
+    bytes += message.content_size;
+    auto &sender = by_sender[message.from];
+    sender.count += 1;
+    sender.bytes += message.content_size;
+  }
+
+  void remove_all_of(const std::unordered_set<MessageId> &ids) {
+    std::erase_if(messages, [&](const StoredMessage &message) {
+      if (!ids.contains(message.id))
+        return false;
+      take_off_totals(message);
+      return true;
+    });
+  }
+
+  void take_off_totals(const StoredMessage &message) {
+    bytes -= message.content_size;
+    auto sender = by_sender.find(message.from);
+    if (sender == by_sender.end())
+      return;
+    sender->second.count -= 1;
+    sender->second.bytes -= message.content_size;
+    if (sender->second.count == 0)
+      by_sender.erase(sender);
+  }
 };
 
 struct SqliteServerStore::Impl {
@@ -228,9 +258,7 @@ Result<std::unordered_set<std::string>> SqliteServerStore::Impl::load_messages()
     if (!statement.column_is_null(5))
       referenced.insert(statement.column_text(5));
     last_sequence = statement.column_int64(6);
-    auto &list = waiting[to];
-    list.messages.push_back(message);
-    list.bytes += message.content_size;
+    waiting[to].add(message);
   }
   return referenced;
 }
@@ -268,6 +296,13 @@ Status SqliteServerStore::add_client(const ClientId &id, std::string_view name,
   m_impl->client_list.reset();
   MESSAGEU_TRY(insert.run());
   return transaction.commit();
+}
+
+Result<bool> SqliteServerStore::name_in_use_ignoring_case(std::string_view name) {
+  auto &statement = m_impl->statements.client_folded_name;
+  StatementReset reset(statement);
+  MESSAGEU_TRY(statement.bind_text(1, name));
+  return statement.step();
 }
 
 Result<std::optional<ClientRecord>> SqliteServerStore::find_client(const ClientId &id) {
@@ -448,9 +483,7 @@ Result<std::optional<MessageId>> SqliteServerStore::Impl::allocate_message_id() 
 
 void SqliteServerStore::Impl::remember_waiting(const NewMessage &message, MessageId id,
                                                std::uint64_t size) {
-  auto &list = waiting[message.to];
-  list.messages.push_back({id, message.from, message.type, size});
-  list.bytes += size;
+  waiting[message.to].add({id, message.from, message.type, size});
 }
 
 void SqliteServerStore::Impl::forget_waiting(const ClientId &to,
@@ -459,12 +492,7 @@ void SqliteServerStore::Impl::forget_waiting(const ClientId &to,
   if (found == waiting.end())
     return;
   auto &list = found->second;
-  std::erase_if(list.messages, [&](const StoredMessage &message) {
-    if (!ids.contains(message.id))
-      return false;
-    list.bytes -= message.content_size;
-    return true;
-  });
+  list.remove_all_of(ids);
   if (list.messages.empty())
     waiting.erase(found);
 }
@@ -530,6 +558,18 @@ Result<PendingTotals> SqliteServerStore::pending_totals(const ClientId &to) {
   if (found == m_impl->waiting.end())
     return PendingTotals{};
   return PendingTotals{found->second.messages.size(), found->second.bytes};
+}
+
+Result<PendingFromSender> SqliteServerStore::pending_totals(const ClientId &to,
+                                                            const ClientId &from) {
+  auto found = m_impl->waiting.find(to);
+  if (found == m_impl->waiting.end())
+    return PendingFromSender{};
+  const auto &list = found->second;
+  PendingFromSender totals{{list.messages.size(), list.bytes}, {}};
+  if (auto sender = list.by_sender.find(from); sender != list.by_sender.end())
+    totals.from_sender = sender->second;
+  return totals;
 }
 
 Result<std::unique_ptr<ContentSource>> SqliteServerStore::open_content(MessageId id) {

@@ -7,7 +7,8 @@
 // passed to insert_messages() costs one commit, so callers group concurrent sends.
 //
 // Memory: registered clients and the headers of waiting messages (id, sender, type, size:
-// about 40 bytes a message) are kept in memory, read at open; contents stay on disk.
+// about 40 bytes a message, plus about 100 bytes for each sender with messages waiting for a
+// recipient) are kept in memory, read at open; contents stay on disk.
 //
 // Threads: not thread-safe. Call a SqliteServerStore from one thread at a time (the server
 // gives it one dedicated thread, so that network threads never wait on fsync). The sinks and
@@ -45,6 +46,7 @@ public:
 
   Status add_client(const ClientId &id, std::string_view name,
                     const PublicKeyBytes &public_key) override;
+  Result<bool> name_in_use_ignoring_case(std::string_view name) override;
   Result<std::optional<ClientRecord>> find_client(const ClientId &id) override;
   Result<std::vector<ClientSummary>> list_clients() override;
   using ServerStore::touch;
@@ -56,6 +58,7 @@ public:
   Result<std::vector<StoredMessage>> pending_messages(const ClientId &to) override;
   Result<bool> has_pending(const ClientId &to) override;
   Result<PendingTotals> pending_totals(const ClientId &to) override;
+  Result<PendingFromSender> pending_totals(const ClientId &to, const ClientId &from) override;
   Result<std::unique_ptr<ContentSource>> open_content(MessageId id) override;
   Result<std::size_t> delete_messages(const ClientId &to, std::span<const MessageId> ids) override;
 

@@ -61,6 +61,18 @@ TEST(SqliteServerStoreClients, RefusesANameAlreadyRegistered) {
   EXPECT_EQ(store->list_clients()->size(), 1u);
 }
 
+TEST(SqliteServerStoreClients, FindsANameThatDiffersOnlyByAsciiCase) {
+  auto store = memory_store();
+  ASSERT_TRUE(store->add_client(client_id(1), "Alice Smith", public_key(1)));
+  EXPECT_TRUE(*store->name_in_use_ignoring_case("Alice Smith"));
+  EXPECT_TRUE(*store->name_in_use_ignoring_case("alice smith"));
+  EXPECT_TRUE(*store->name_in_use_ignoring_case("ALICE SMITH"));
+  EXPECT_FALSE(*store->name_in_use_ignoring_case("Alice Smith2"));
+  EXPECT_FALSE(*store->name_in_use_ignoring_case("Alice_Smith"));
+  EXPECT_FALSE(*store->name_in_use_ignoring_case("Alice"));
+  EXPECT_FALSE(*store->name_in_use_ignoring_case("Alice Smith "));
+}
+
 TEST(SqliteServerStoreClients, ComparesNamesExactly) {
   auto store = memory_store();
   ASSERT_TRUE(store->add_client(client_id(1), "alice", public_key(1)));

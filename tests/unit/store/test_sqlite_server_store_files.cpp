@@ -59,8 +59,41 @@ TEST(SqliteServerStoreFiles, CreatesTheProtocolTablesInWriteAheadLogMode) {
   // Messages have no index by recipient: the store keeps that one in memory.
   EXPECT_EQ(query_text(database, "SELECT group_concat(name) FROM sqlite_master WHERE type = "
                                  "'index' AND name NOT LIKE 'sqlite_autoindex%'"),
-            "clients_by_name");
+            "clients_by_name,clients_by_folded_name");
   EXPECT_TRUE(std::filesystem::is_directory(dir / "defensive.db.spool"));
+}
+
+TEST(SqliteServerStoreFiles, LooksUpNamesIgnoringCaseThroughAnIndex) {
+  messageu::test::TempDir dir;
+  auto store = file_store(dir / "s.db");
+  auto database = connect(dir / "s.db");
+  auto plan = database.prepare("EXPLAIN QUERY PLAN SELECT 1 FROM clients WHERE UserName = 'bob' "
+                               "COLLATE NOCASE LIMIT 1");
+  ASSERT_TRUE(plan && *plan->step());
+  auto detail = plan->column_text(3); // id, parent, notused, detail
+  EXPECT_NE(detail.find("SEARCH clients USING COVERING INDEX clients_by_folded_name"),
+            std::string::npos)
+      << detail;
+}
+
+TEST(SqliteServerStoreFiles, OpensADatabaseWhoseNamesDifferOnlyByCase) {
+  messageu::test::TempDir dir;
+  {
+    // Registered before look-alike names were refused, by a server without the index.
+    auto store = file_store(dir / "s.db");
+    ASSERT_TRUE(store->add_client(k_alice, "bob", public_key(1)));
+    ASSERT_TRUE(store->add_client(k_bob, "Bob", public_key(2)));
+    auto database = connect(dir / "s.db");
+    ASSERT_TRUE(database.exec("DROP INDEX clients_by_folded_name"));
+  }
+  auto store = file_store(dir / "s.db");
+  EXPECT_EQ((*store->find_client(k_alice))->name, "bob");
+  EXPECT_EQ((*store->find_client(k_bob))->name, "Bob");
+  EXPECT_TRUE(*store->name_in_use_ignoring_case("BOB"));
+  auto database = connect(dir / "s.db");
+  EXPECT_EQ(query(database, "SELECT COUNT(*) FROM sqlite_master WHERE name = "
+                            "'clients_by_folded_name'"),
+            1);
 }
 
 TEST(SqliteServerStoreFiles, KeepsEverythingAcrossReopen) {
@@ -82,6 +115,8 @@ TEST(SqliteServerStoreFiles, KeepsEverythingAcrossReopen) {
             (std::vector<StoredMessage>{{small_id, k_alice, MessageType::text, small.size()},
                                         {large_id, k_alice, MessageType::file, large.size()}}));
   EXPECT_EQ(*store->pending_totals(k_bob), (PendingTotals{2, small.size() + large.size()}));
+  EXPECT_EQ(store->pending_totals(k_bob, k_alice)->from_sender,
+            (PendingTotals{2, small.size() + large.size()}));
   EXPECT_EQ(read_content(*store, small_id), small);
   EXPECT_EQ(read_content(*store, large_id), large);
   EXPECT_GT(insert_one(*store, k_bob, k_alice, small), large_id);

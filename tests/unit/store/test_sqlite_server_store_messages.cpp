@@ -221,3 +221,31 @@ TEST(SqliteServerStoreMessages, TotalsPendingMessagesAndBytesPerRecipient) {
   EXPECT_EQ(*store->pending_totals(k_carol), (PendingTotals{1, 5}));
   EXPECT_EQ(*store->pending_totals(k_alice), (PendingTotals{0, 0}));
 }
+
+TEST(SqliteServerStoreMessages, TotalsEachSendersPartOfARecipientsPendingMessages) {
+  auto store = memory_store();
+  insert_one(*store, k_bob, k_alice, pattern(100));
+  insert_one(*store, k_bob, k_alice, pattern(20));
+  insert_one(*store, k_bob, k_carol, pattern(70'000));
+  insert_one(*store, k_carol, k_bob, pattern(5));
+  EXPECT_EQ(*store->pending_totals(k_bob, k_alice), (PendingFromSender{{3, 70'120}, {2, 120}}));
+  EXPECT_EQ(*store->pending_totals(k_bob, k_carol), (PendingFromSender{{3, 70'120}, {1, 70'000}}));
+  EXPECT_EQ(*store->pending_totals(k_bob, k_bob), (PendingFromSender{{3, 70'120}, {}}));
+  EXPECT_EQ(*store->pending_totals(k_carol, k_alice), (PendingFromSender{{1, 5}, {}}));
+  EXPECT_EQ(*store->pending_totals(k_alice, k_bob), PendingFromSender{});
+}
+
+TEST(SqliteServerStoreMessages, TakesDeletedMessagesOffTheirSendersTotals) {
+  auto store = memory_store();
+  auto first = insert_one(*store, k_bob, k_alice, pattern(100));
+  insert_one(*store, k_bob, k_alice, pattern(20));
+  auto carols = insert_one(*store, k_bob, k_carol, pattern(5));
+  std::vector<MessageId> ids{first, carols};
+  ASSERT_EQ(*store->delete_messages(k_bob, ids), 2u);
+  EXPECT_EQ(*store->pending_totals(k_bob, k_alice), (PendingFromSender{{1, 20}, {1, 20}}));
+  EXPECT_EQ(*store->pending_totals(k_bob, k_carol), (PendingFromSender{{1, 20}, {}}));
+  // Deleting a message held for someone else changes nothing.
+  std::vector<MessageId> others{first};
+  ASSERT_EQ(*store->delete_messages(k_carol, others), 0u);
+  EXPECT_EQ(store->pending_totals(k_bob, k_alice)->from_sender, (PendingTotals{1, 20}));
+}
