@@ -101,7 +101,8 @@ private:
     HandlerOptions options;
     options.require_auth = m_config.require_auth;
     options.classic_only = m_config.classic_only;
-    options.pending = {m_config.max_pending_messages, m_config.max_pending_bytes};
+    options.pending = {m_config.max_pending_messages, m_config.max_pending_bytes,
+                       m_config.max_pending_share};
     options.max_request_rate = m_config.max_request_rate;
     if (auto loaded = m_directory.load(*m_store); !loaded)
       return make_error(loaded.error().code,

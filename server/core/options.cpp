@@ -28,6 +28,7 @@ struct RawOptions {
   std::size_t max_connections = k_default_max_connections;
   std::uint64_t max_pending_messages = k_default_max_pending_messages;
   std::uint64_t max_pending_bytes = k_default_max_pending_bytes;
+  std::uint32_t max_pending_share = k_default_max_pending_share;
   std::uint32_t max_request_rate = 0;
   std::string log_level = "info";
   bool require_auth = false;
@@ -55,6 +56,12 @@ void declare_limit_options(CLI::App &app, RawOptions &raw) {
                  "refused (0: no cap)")
       ->capture_default_str()
       ->check(k_non_negative_integer);
+  app.add_option("--max-pending-share", raw.max_pending_share,
+                 "Percent of each of those caps that one sender's messages to a recipient may "
+                 "take (1-100; 100: no per-sender share)")
+      ->capture_default_str()
+      ->check(k_non_negative_integer)
+      ->check(CLI::Range(std::uint32_t{1}, k_max_pending_share_ceiling));
   app.add_option("--max-request-rate", raw.max_request_rate,
                  "Requests per second one connection may send (bursts of one second's worth); "
                  "excess requests are refused (0: no cap)")
@@ -155,6 +162,7 @@ ParsedCommandLine parse_command_line(int argc, const char *const *argv) {
   config.max_connections = raw.max_connections;
   config.max_pending_messages = raw.max_pending_messages;
   config.max_pending_bytes = raw.max_pending_bytes;
+  config.max_pending_share = raw.max_pending_share;
   config.max_request_rate = raw.max_request_rate;
   config.log_level = log_level_from_name(raw.log_level).value_or(LogLevel::info);
   config.require_auth = raw.require_auth;

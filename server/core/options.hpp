@@ -32,6 +32,8 @@ struct ServerConfig {
   // Caps on what waits for one recipient; 0: no cap.
   std::uint64_t max_pending_messages = k_default_max_pending_messages;
   std::uint64_t max_pending_bytes = k_default_max_pending_bytes;
+  // Percent of those caps one sender's messages to a recipient may take (1 to 100).
+  std::uint32_t max_pending_share = k_default_max_pending_share;
   std::uint32_t max_request_rate = 0; // requests per second per connection; 0: unlimited
   LogLevel log_level = LogLevel::info;
   bool require_auth = false;
@@ -57,7 +59,8 @@ inline constexpr int k_exit_config = 78;
 // comes from --port, else the --port-file (default myport.info; missing → a warning and
 // 1357; present but not a port → exit 78). --max-message-size above 4 GiB − 1, a
 // non-positive --idle-timeout, a negative or non-integer --max-pending-messages,
-// --max-pending-bytes or --max-request-rate (0 turns each off), an unknown --log-level,
+// --max-pending-bytes or --max-request-rate (0 turns each off), a --max-pending-share outside
+// 1 to 100, an unknown --log-level,
 // --protocol other than 2 or 3, or --require-auth with --protocol 2 → exit 64.
 ParsedCommandLine parse_command_line(int argc, const char *const *argv);
 

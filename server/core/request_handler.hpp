@@ -44,7 +44,8 @@ struct HandlerOptions {
   bool classic_only = false;
   // How long a CHALLENGE's nonce may be used.
   std::chrono::milliseconds challenge_lifetime{30'000};
-  // --max-pending-messages and --max-pending-bytes: caps on what waits for one recipient.
+  // --max-pending-messages and --max-pending-bytes: caps on what waits for one recipient;
+  // --max-pending-share: the part of them one sender may take.
   PendingLimits pending{};
   // --max-request-rate: requests per second one connection may send (0: unlimited).
   std::uint32_t max_request_rate = 0;
@@ -78,7 +79,8 @@ public:
 
   // A send whose prefix was read (its type and size already checked by the protocol layer):
   // checks the request rate, the sender, the recipient, the account's protection and the
-  // recipient's pending caps (--max-pending-*), and opens an upload for
+  // recipient's pending caps and the sender's share of them (--max-pending-*), and opens an
+  // upload for
   // the content, writing `first_chunk` of it when the caller has it already. Refused → a 9000
   // reply (the caller skips the rest of the content and sends it).
   std::variant<Reply, UploadId> begin_send(const protocol::RequestFrame &frame,
@@ -117,7 +119,7 @@ private:
     ClientId sender{};
     ClientId recipient{};
     MessageType type = MessageType::text;
-    std::uint64_t size = 0; // declared, and reserved in the recipient's pending quota
+    std::uint64_t size = 0; // declared, and reserved in the pending quota
     std::unique_ptr<store::ContentSink> content;
   };
   struct Download {

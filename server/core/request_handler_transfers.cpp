@@ -24,14 +24,15 @@ std::variant<Reply, UploadId> RequestHandler::begin_send(const protocol::Request
     return refusal(recipient.error());
   if (!*recipient)
     return refusal(make_error(Errc::unknown_user, "unknown recipient"));
-  if (auto reserved = m_quota.reserve(prefix.recipient, prefix.content_size); !reserved) {
+  if (auto reserved = m_quota.reserve(sender->id, prefix.recipient, prefix.content_size);
+      !reserved) {
     if (reserved.error().code == Errc::storage)
       return refusal(reserved.error());
     return Reply::error("pending cap reached: " + reserved.error().message, LogLevel::warn);
   }
   auto content = m_store.begin_content(prefix.content_size);
   if (!content) {
-    m_quota.release(prefix.recipient, prefix.content_size);
+    m_quota.release(sender->id, prefix.recipient, prefix.content_size);
     return refusal(content.error());
   }
   auto id = m_next_transfer++;
@@ -55,7 +56,7 @@ Status RequestHandler::write_content(UploadId upload, ByteView chunk) {
 }
 
 void RequestHandler::drop_upload(std::map<UploadId, Upload>::iterator upload) {
-  m_quota.release(upload->second.recipient, upload->second.size);
+  m_quota.release(upload->second.sender, upload->second.recipient, upload->second.size);
   m_uploads.erase(upload);
 }
 
@@ -81,7 +82,7 @@ std::vector<Reply> RequestHandler::commit_sends(std::span<const UploadId> upload
     m_uploads.erase(found);
     // Durable content first (a spool file is fsynced here), then the rows.
     if (auto done = upload.content->finish(); !done) {
-      m_quota.release(upload.recipient, upload.size);
+      m_quota.release(upload.sender, upload.recipient, upload.size);
       replies[index] = refusal(done.error());
       continue;
     }
@@ -104,7 +105,7 @@ void RequestHandler::store_messages(std::vector<Upload> &uploads,
   for (std::size_t index = 0; index < uploads.size(); ++index) {
     auto &reply = replies[positions[index]];
     // Stored (the store counts it now) or not, the upload's reservation ends.
-    m_quota.release(uploads[index].recipient, uploads[index].size);
+    m_quota.release(uploads[index].sender, uploads[index].recipient, uploads[index].size);
     if (!ids) {
       reply = refusal(ids.error());
       continue;

@@ -1,7 +1,8 @@
 // The limits that protect the server, as the request handler applies them over a real
 // in-memory store: the per-recipient caps on pending messages and bytes
-// (--max-pending-messages, --max-pending-bytes) and the per-connection request rate
-// (--max-request-rate). Registration name rules are in test_request_handler_classic.cpp.
+// (--max-pending-messages, --max-pending-bytes), each sender's share of them
+// (--max-pending-share) and the per-connection request rate (--max-request-rate). Registration name
+// rules are in test_request_handler_classic.cpp.
 #include "handler_fixture.hpp"
 
 namespace messageu::server::test {
@@ -9,6 +10,18 @@ namespace {
 
 bool mentions(const Reply &reply, const std::string &text) {
   return reply.note.find(text) != std::string::npos;
+}
+
+// A 9000 refusal logged as a warning whose note names every one of `reasons`.
+::testing::AssertionResult refused_for(const Reply &reply,
+                                       std::initializer_list<std::string> reasons) {
+  if (reply.code != 9000 || reply.level != LogLevel::warn)
+    return ::testing::AssertionFailure()
+           << "code " << reply.code << " (note: " << reply.note << ")";
+  for (const auto &reason : reasons)
+    if (!mentions(reply, reason))
+      return ::testing::AssertionFailure() << "note without \"" << reason << "\": " << reply.note;
+  return ::testing::AssertionSuccess();
 }
 
 class Limits : public HandlerTest {
@@ -19,9 +32,14 @@ protected:
     m_carol = registered("carol", m_bob_key.public_key());
   }
 
+  // The recipient's caps alone: every sender may take all of them.
   void limit_pending(std::uint64_t messages, std::uint64_t bytes) {
+    limit_pending_share(messages, bytes, 100);
+  }
+
+  void limit_pending_share(std::uint64_t messages, std::uint64_t bytes, std::uint32_t percent) {
     HandlerOptions options;
-    options.pending = {messages, bytes};
+    options.pending = {messages, bytes, percent};
     make_handler(options);
   }
 
@@ -32,15 +50,24 @@ protected:
   }
 
   Reply send_bytes(const ClientId &recipient, std::size_t size) {
+    return send_bytes_from(m_alice, recipient, size);
+  }
+
+  Reply send_bytes_from(const ClientId &sender, const ClientId &recipient, std::size_t size) {
     ConnectionState connection;
     Bytes content(size, Byte{0x5A});
-    return send(m_alice, recipient, 3, content, connection);
+    return send(sender, recipient, 3, content, connection);
   }
 
   std::variant<Reply, UploadId> begin(const ClientId &recipient, std::uint32_t size,
                                       ConnectionState &connection) {
+    return begin_from(m_alice, recipient, size, connection);
+  }
+
+  std::variant<Reply, UploadId> begin_from(const ClientId &sender, const ClientId &recipient,
+                                           std::uint32_t size, ConnectionState &connection) {
     protocol::SendPrefix prefix{recipient, 3, size};
-    return m_handler->begin_send(frame(Operation::send_message, m_alice, 21 + size), prefix,
+    return m_handler->begin_send(frame(Operation::send_message, sender, 21 + size), prefix,
                                  connection);
   }
 
@@ -183,7 +210,101 @@ TEST_F(Limits, DefaultsToTenThousandMessagesAndEightGibibytes) {
   HandlerOptions options;
   EXPECT_EQ(options.pending.max_messages, 10'000u);
   EXPECT_EQ(options.pending.max_bytes, 8'589'934'592u);
+  EXPECT_EQ(options.pending.share_percent, 25u);
   EXPECT_EQ(options.max_request_rate, 0u);
+}
+
+TEST_F(Limits, RefusesASenderAboveItsShareOfThePendingMessageCapButNotOthers) {
+  limit_pending_share(10, 0, 25); // 2.5 rounds down: 2 messages per sender
+  EXPECT_TRUE(has_code(send_bytes_from(m_alice, m_bob, 5), 2103));
+  EXPECT_TRUE(has_code(send_bytes_from(m_alice, m_bob, 5), 2103));
+  EXPECT_TRUE(refused_for(send_bytes_from(m_alice, m_bob, 5),
+                          {"this sender already has 2 of the 2 messages",
+                           "--max-pending-share 25% of --max-pending-messages 10"}));
+  EXPECT_TRUE(has_code(send_bytes_from(m_carol, m_bob, 5), 2103));
+  EXPECT_TRUE(has_code(send_bytes_from(m_alice, m_carol, 5), 2103));
+  EXPECT_EQ(waiting_for(m_bob), 3u);
+  EXPECT_EQ(m_handler->open_transfers(), 0u);
+}
+
+TEST_F(Limits, RefusesASenderAboveItsShareOfThePendingByteCap) {
+  limit_pending_share(0, 100, 50);
+  EXPECT_TRUE(has_code(send_bytes_from(m_alice, m_bob, 30), 2103));
+  EXPECT_TRUE(refused_for(
+      send_bytes_from(m_alice, m_bob, 21),
+      {"30 + 21 of the 50 bytes", "--max-pending-share 50% of --max-pending-bytes 100"}));
+  // Exactly up to the share is allowed.
+  EXPECT_TRUE(has_code(send_bytes_from(m_alice, m_bob, 20), 2103));
+  EXPECT_TRUE(has_code(send_bytes_from(m_carol, m_bob, 50), 2103));
+}
+
+TEST_F(Limits, KeepsTheRecipientCapsOverTheSumOfTheSendersShares) {
+  limit_pending_share(3, 0, 50); // 1 message per sender
+  auto dave = registered("dave", m_alice_key.public_key());
+  auto erin = registered("erin", m_alice_key.public_key());
+  EXPECT_TRUE(has_code(send_bytes_from(m_alice, m_bob, 1), 2103));
+  EXPECT_TRUE(has_code(send_bytes_from(m_carol, m_bob, 1), 2103));
+  EXPECT_TRUE(has_code(send_bytes_from(dave, m_bob, 1), 2103));
+  auto refused = send_bytes_from(erin, m_bob, 1);
+  EXPECT_TRUE(refused_for(refused, {"the recipient already has 3 pending messages"}));
+  EXPECT_FALSE(mentions(refused, "--max-pending-share")) << refused.note;
+}
+
+TEST_F(Limits, LetsASenderWithNothingWaitingSendOneMessageLargerThanItsShare) {
+  limit_pending_share(0, 100, 25);
+  EXPECT_TRUE(has_code(send_bytes_from(m_alice, m_bob, 90), 2103));
+  EXPECT_TRUE(has_code(send_bytes_from(m_alice, m_bob, 1), 9000));
+  // The recipient's cap still bounds that first message.
+  EXPECT_TRUE(has_code(send_bytes_from(m_carol, m_bob, 11), 9000));
+  EXPECT_TRUE(has_code(send_bytes_from(m_carol, m_bob, 10), 2103));
+}
+
+TEST_F(Limits, CountsASendersUploadsInProgressTowardItsShare) {
+  limit_pending_share(4, 0, 25); // 1 message per sender
+  ConnectionState first;
+  ConnectionState second;
+  ConnectionState third;
+  ASSERT_TRUE(std::holds_alternative<UploadId>(begin_from(m_alice, m_bob, 5, first)));
+  auto refused = begin_from(m_alice, m_bob, 5, second);
+  ASSERT_TRUE(std::holds_alternative<Reply>(refused));
+  EXPECT_TRUE(refused_for(std::get<Reply>(refused), {"--max-pending-share"}));
+  EXPECT_TRUE(std::holds_alternative<UploadId>(begin_from(m_carol, m_bob, 5, third)));
+}
+
+TEST_F(Limits, GivesASenderItsShareBackWhenItsUploadIsDiscarded) {
+  limit_pending_share(4, 0, 25);
+  ConnectionState connection;
+  auto started = begin_from(m_alice, m_bob, 5, connection);
+  ASSERT_TRUE(std::holds_alternative<UploadId>(started));
+  EXPECT_TRUE(m_handler->discard_upload(std::get<UploadId>(started)));
+  EXPECT_TRUE(has_code(send_bytes_from(m_alice, m_bob, 5), 2103));
+  EXPECT_TRUE(has_code(send_bytes_from(m_alice, m_bob, 5), 9000));
+}
+
+TEST_F(Limits, GivesASenderItsShareBackOnceTheRecipientPulled) {
+  limit_pending_share(8, 0, 25);
+  EXPECT_TRUE(has_code(send_bytes_from(m_alice, m_bob, 5), 2103));
+  EXPECT_TRUE(has_code(send_bytes_from(m_alice, m_bob, 5), 2103));
+  EXPECT_TRUE(has_code(send_bytes_from(m_alice, m_bob, 5), 9000));
+  EXPECT_EQ(pull_messages(m_bob).size(), 2u);
+  EXPECT_TRUE(has_code(send_bytes_from(m_alice, m_bob, 5), 2103));
+  EXPECT_TRUE(has_code(send_bytes_from(m_alice, m_bob, 5), 2103));
+  EXPECT_TRUE(has_code(send_bytes_from(m_alice, m_bob, 5), 9000));
+}
+
+TEST_F(Limits, CountsASendersMessagesStoredBeforeTheHandlerStarted) {
+  EXPECT_TRUE(has_code(send_bytes_from(m_alice, m_bob, 5), 2103));
+  EXPECT_TRUE(has_code(send_bytes_from(m_alice, m_bob, 5), 2103));
+  limit_pending_share(8, 0, 25); // a restart with a share, over the same store
+  EXPECT_TRUE(has_code(send_bytes_from(m_alice, m_bob, 5), 9000));
+  EXPECT_TRUE(has_code(send_bytes_from(m_carol, m_bob, 5), 2103));
+}
+
+TEST_F(Limits, AHundredPercentShareLeavesOnlyTheRecipientCaps) {
+  limit_pending_share(4, 0, 100);
+  for (int index = 0; index < 4; ++index)
+    EXPECT_TRUE(has_code(send_bytes_from(m_alice, m_bob, 5), 2103));
+  EXPECT_TRUE(refused_for(send_bytes_from(m_alice, m_bob, 5), {"--max-pending-messages 4"}));
 }
 
 TEST_F(Limits, RefusesRequestsAboveTheRateWithoutClosingTheConnection) {

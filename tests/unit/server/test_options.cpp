@@ -89,6 +89,25 @@ TEST(ServerOptions, RefusesARequestRateAboveItsRange) {
   EXPECT_EQ(parsed.exit_code, k_exit_usage);
 }
 
+TEST(ServerOptions, GivesEachSenderAQuarterOfTheRecipientCapsByDefault) {
+  auto parsed = parse({"--port", "1"});
+  ASSERT_TRUE(parsed.config);
+  EXPECT_EQ(parsed.config->max_pending_share, 25u);
+}
+
+TEST(ServerOptions, ReadsAPendingShareFromOneToOneHundredPercent) {
+  for (std::uint32_t share : {1u, 40u, 100u}) {
+    auto parsed = parse({"--port", "1", "--max-pending-share", std::to_string(share)});
+    ASSERT_TRUE(parsed.config) << share;
+    EXPECT_EQ(parsed.config->max_pending_share, share);
+  }
+  for (const char *value : {"0", "101", "-5", "2.5", "4294967321", ""}) {
+    auto parsed = parse({"--port", "1", "--max-pending-share", value});
+    EXPECT_FALSE(parsed.config) << value;
+    EXPECT_EQ(parsed.exit_code, k_exit_usage) << value;
+  }
+}
+
 TEST(ServerOptions, ReadsThePortFromThePortFile) {
   test::TempDir dir;
   test::write_file(dir / "myport.info", "1234\n");
