@@ -3,6 +3,7 @@
 #include "core/request_handler.hpp"
 
 #include "core/auth_proof.hpp"
+#include "core/user_name_rule.hpp"
 
 #include <messageu/crypto/random.hpp>
 #include <messageu/crypto/rsa.hpp>
@@ -135,6 +136,8 @@ Reply RequestHandler::register_client(const protocol::RequestFrame &frame, ByteV
     return refusal(request.error());
   if (!crypto::is_valid_public_key(request->public_key))
     return refusal(make_error(Errc::bad_key, "public key is not a 160-byte RSA-1024 key"));
+  if (auto allowed = check_new_user_name(m_store, request->name); !allowed)
+    return refusal(allowed.error());
   for (int attempt = 0; attempt < k_register_attempts; ++attempt) {
     auto id = random_uuid();
     auto added = m_store.add_client(id, request->name, request->public_key);

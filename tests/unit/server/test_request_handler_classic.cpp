@@ -78,6 +78,41 @@ TEST_F(RequestHandlerClassic, RefusesANonPrintableName) {
   EXPECT_TRUE(has_code(register_user("caf\xc3\xa9", m_alice_key.public_key()), 9000));
 }
 
+TEST_F(RequestHandlerClassic, RefusesANameThatDiffersFromARegisteredOneOnlyByCase) {
+  registered("bob", m_bob_key.public_key());
+  for (const char *name : {"bob", "Bob", "BOB", "bOb"}) {
+    auto reply = register_user(name, m_alice_key.public_key());
+    EXPECT_TRUE(has_code(reply, 9000)) << name;
+    EXPECT_NE(reply.note.find("only by letter case"), std::string::npos) << reply.note;
+  }
+  EXPECT_TRUE(has_code(register_user("bobby", m_alice_key.public_key()), 2100));
+  EXPECT_TRUE(has_code(register_user("b0b", m_alice_key.public_key()), 2100));
+  EXPECT_EQ(m_store->list_clients()->size(), 3u);
+}
+
+TEST_F(RequestHandlerClassic, RefusesANameWithASpaceAtEitherEndOrTwoInARow) {
+  for (const char *name : {" bob", "bob ", "bob  smith", " "}) {
+    auto reply = register_user(name, m_alice_key.public_key());
+    EXPECT_TRUE(has_code(reply, 9000)) << "[" << name << "]";
+    EXPECT_NE(reply.note.find("space"), std::string::npos) << reply.note;
+  }
+  EXPECT_TRUE(m_store->list_clients()->empty());
+  EXPECT_TRUE(has_code(register_user("bob smith", m_alice_key.public_key()), 2100));
+}
+
+TEST_F(RequestHandlerClassic, KeepsServingLookAlikeNamesRegisteredBeforeTheRule) {
+  auto bob = registered("bob", m_bob_key.public_key());
+  ClientId older{};
+  older.fill(Byte{0x42});
+  ASSERT_TRUE(m_store->add_client(older, "Bob ", m_alice_key.public_key()));
+  EXPECT_TRUE(has_code(send_text(older, bob, "hello"), 2103));
+  ConnectionState connection;
+  auto users = protocol::decode_user_list(call(Operation::list_users, bob, {}, connection).payload);
+  ASSERT_TRUE(users);
+  ASSERT_EQ(users->size(), 1u);
+  EXPECT_EQ((*users)[0].name, "Bob ");
+}
+
 TEST_F(RequestHandlerClassic, RefusesAKeyThatIsNotAnRsa1024Key) {
   PublicKeyBytes garbage{};
   garbage.fill(0x30);
