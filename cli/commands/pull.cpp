@@ -206,9 +206,8 @@ Status handle_undecryptable(Inbox &inbox, const store::SpooledMessage &message,
     return drop(inbox, message);
   }
   ++inbox.kept;
-  output.warning(describe(message, sender) +
-                 " cannot be decrypted: kept for the next pull; ask the sender for their key "
-                 "again: messageu requestkey " +
+  output.warning(describe(message, sender) + " cannot be decrypted: kept for the next pull; ask " +
+                 printable(sender.label()) + " for their key again: messageu requestkey " +
                  user_argument(sender));
   return {};
 }

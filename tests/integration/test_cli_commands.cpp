@@ -294,8 +294,8 @@ TEST_F(CliCommands, KeepsATextItCannotDecryptUntilTheUserGivesUpOnIt) {
   auto kept = m_bob({"pull"});
   EXPECT_EQ(kept.exit_code, 1) << describe(kept);
   EXPECT_EQ(kept.out, block("alice", id_of(m_alice), "can't decrypt message"));
-  EXPECT_NE(kept.err.find("cannot be decrypted: kept for the next pull; ask the sender for their "
-                          "key again: messageu requestkey alice"),
+  EXPECT_NE(kept.err.find("cannot be decrypted: kept for the next pull; ask alice for their key "
+                          "again: messageu requestkey alice"),
             std::string::npos)
       << kept.err;
   // Kept: every pull tries it again, until --discard-undecryptable gives up on it.
