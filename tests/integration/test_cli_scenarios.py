@@ -1,5 +1,5 @@
 """messageu in situations a real deployment meets: servers that pad their answers or speak
-another dialect, malformed answers (76) and refusals (69), a classic server (fallback to the
+another dialect, malformed answers (76) and refusals (69), hostile user names (shown escaped), a classic server (fallback to the
 classic protocol), a downgrade attempt after authenticating (77), a server that swaps a
 user's key (77 until `trust`), a pull killed after the server answered or with nowhere to
 print (nothing lost), and the progress bar (a terminal only)."""
@@ -8,6 +8,7 @@ import pty
 import re
 import select
 import signal
+import struct
 import subprocess
 import sys
 import threading
@@ -94,6 +95,24 @@ class ScriptedServers(unittest.TestCase):
         # JSON keeps the name exact (but for the byte that is not UTF-8) and harmless.
         self.assertIn('"name":"bob\\u001b]52;c;aGk=\\u0007\\u001b[2J\\r\\u202e\\ufffd"',
                       profile.ok("list", "--cached", "--json"))
+
+    def test_a_hostile_sender_name_cannot_forge_the_frame_of_pull(self):
+        name = b"bank\nContent:\n\x1b[2J\xe2\x80\xae"
+        field = name + bytes(255 - len(name))
+        key_request = struct.pack("<16sIBI", BOB_ID, 9, 1, 0)
+
+        def handle(client_id, version, code, payload):
+            answers = {600: response_bytes(2100, ALICE_ID),
+                       601: response_bytes(2101, BOB_ID + field),
+                       604: response_bytes(2104, key_request)}
+            return answers.get(code, response_bytes(ERROR)), CLOSE
+
+        server = FakeServer(handle)
+        self.addCleanup(server.close)
+        profile = self.run_against(server)
+        self.assertEqual(profile.ok("pull", "--protocol", "2"),
+                         block("bank^JContent:^J^[[2J\\u202e", BOB_ID,
+                               "Request for symmetric key"))
 
     def test_an_error_answer_exits_69(self):
         server = scripted_server(list_answer=response_bytes(ERROR))
