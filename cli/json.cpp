@@ -1,42 +1,18 @@
 // JSON rendering: escaping, UTF-8 validation and the object/array builders.
 #include "json.hpp"
 
+#include <messageu/util/text.hpp>
+
 #include <array>
 #include <cstdio>
 
 namespace messageu::cli {
 namespace {
 
-// The length of the UTF-8 sequence starting at text[index], or 0 if it is not well-formed
-// (overlong forms, surrogates and code points above U+10FFFF are rejected).
-std::size_t utf8_sequence_length(std::string_view text, std::size_t index) {
-  auto byte = [&](std::size_t at) { return static_cast<unsigned char>(text[at]); };
-  unsigned char lead = byte(index);
-  std::size_t length = 0;
-  unsigned char low = 0x80;
-  unsigned char high = 0xbf;
-  if (lead < 0x80)
-    return 1;
-  if (lead >= 0xc2 && lead <= 0xdf)
-    length = 2;
-  else if (lead >= 0xe0 && lead <= 0xef) {
-    length = 3;
-    low = lead == 0xe0 ? 0xa0 : 0x80;
-    high = lead == 0xed ? 0x9f : 0xbf;
-  } else if (lead >= 0xf0 && lead <= 0xf4) {
-    length = 4;
-    low = lead == 0xf0 ? 0x90 : 0x80;
-    high = lead == 0xf4 ? 0x8f : 0xbf;
-  } else
-    return 0;
-  if (index + length > text.size())
-    return 0;
-  if (byte(index + 1) < low || byte(index + 1) > high)
-    return 0;
-  for (std::size_t offset = 2; offset < length; ++offset)
-    if (byte(index + offset) < 0x80 || byte(index + offset) > 0xbf)
-      return 0;
-  return length;
+void append_code_point_escape(std::string &out, char32_t code_point) {
+  std::array<char, 8> escaped{};
+  std::snprintf(escaped.data(), escaped.size(), "\\u%04x", static_cast<unsigned>(code_point));
+  out += escaped.data();
 }
 
 void append_escaped_ascii(std::string &out, char character) {
@@ -52,25 +28,13 @@ void append_escaped_ascii(std::string &out, char character) {
   }
   auto code = static_cast<unsigned char>(character);
   if (code < 0x20 || code == 0x7f) {
-    std::array<char, 8> escaped{};
-    std::snprintf(escaped.data(), escaped.size(), "\\u%04x", code);
-    out += escaped.data();
+    append_code_point_escape(out, code);
     return;
   }
   out += character;
 }
 
 } // namespace
-
-bool is_valid_utf8(std::string_view text) {
-  for (std::size_t index = 0; index < text.size();) {
-    auto length = utf8_sequence_length(text, index);
-    if (length == 0)
-      return false;
-    index += length;
-  }
-  return true;
-}
 
 std::string json_quote(std::string_view text) {
   std::string out;
@@ -85,7 +49,13 @@ std::string json_quote(std::string_view text) {
       append_escaped_ascii(out, text[index]);
       index += 1;
     } else {
-      out.append(text.substr(index, length));
+      auto sequence = text.substr(index, length);
+      // Valid JSON either way, but escaped a C1 or bidi control cannot act on a terminal
+      // that shows the line.
+      if (auto code_point = utf8_code_point(sequence); is_hidden_control(code_point))
+        append_code_point_escape(out, code_point);
+      else
+        out.append(sequence);
       index += length;
     }
   }

@@ -11,11 +11,10 @@
 
 namespace messageu::cli {
 
-// `text` as a quoted JSON string with every control character and quote escaped.
+// `text` as a quoted JSON string with every quote and control character escaped: C0 and
+// DEL, and also the C1 and bidi controls (U+0080-U+009F, U+202A-U+202E, ...) as \uXXXX, so
+// that a line shown on a terminal cannot act on it while the decoded text stays exact.
 std::string json_quote(std::string_view text);
-
-// True when `text` is well-formed UTF-8.
-bool is_valid_utf8(std::string_view text);
 
 class JsonArray;
 

@@ -35,7 +35,16 @@ bool color_wanted(bool is_terminal) {
   return is_terminal;
 }
 
+// A diagnostic line on stderr, with what it quotes (names, server messages) made harmless.
+void write_diagnostic(std::string_view prefix, std::string_view message) {
+  write_all(STDERR_FILENO, std::string(prefix) + printable(message, LineBreaks::keep) + "\n");
+}
+
 } // namespace
+
+std::string printable(std::string_view untrusted, LineBreaks line_breaks) {
+  return escape_for_terminal(untrusted, line_breaks);
+}
 
 Output::Output(OutputSettings settings) : m_settings(settings) {
   m_stderr_is_terminal = ::isatty(STDERR_FILENO) == 1;
@@ -83,20 +92,19 @@ std::string Output::paint(std::string_view text, std::string_view color) const {
 void Output::note(std::string_view message) const {
   if (m_settings.quiet)
     return;
-  write_all(STDERR_FILENO, std::string(message) + "\n");
+  write_diagnostic("", message);
 }
 
 void Output::warning(std::string_view message) const {
   if (m_settings.quiet)
     return;
-  write_all(STDERR_FILENO,
-            "messageu: " + paint("warning:", "1;33") + " " + std::string(message) + "\n");
+  write_diagnostic("messageu: " + paint("warning:", "1;33") + " ", message);
 }
 
 void Output::debug(std::string_view message) const {
   if (!m_settings.verbose)
     return;
-  write_all(STDERR_FILENO, "messageu: " + std::string(message) + "\n");
+  write_diagnostic("messageu: ", message);
 }
 
 void Output::error(std::string_view message, int exit_code) const {
@@ -106,8 +114,7 @@ void Output::error(std::string_view message, int exit_code) const {
     write_all(STDERR_FILENO, object.str() + "\n");
     return;
   }
-  write_all(STDERR_FILENO,
-            "messageu: " + paint("error:", "1;31") + " " + std::string(message) + "\n");
+  write_diagnostic("messageu: " + paint("error:", "1;31") + " ", message);
 }
 
 void Output::stderr_raw(std::string_view bytes) const { write_all(STDERR_FILENO, bytes); }

@@ -8,11 +8,18 @@
 #include "json.hpp"
 
 #include <messageu/util/result.hpp>
+#include <messageu/util/text.hpp>
 
 #include <string>
 #include <string_view>
 
 namespace messageu::cli {
+
+// Text from others (a user name, a message text, a path made from a name) as it may be shown
+// on a terminal: control characters in caret or \u notation, bytes that are not UTF-8 as \xNN
+// (escape_for_terminal()). Every command prints names in text mode through this; a name is
+// one line (`line_breaks` escape), a message text keeps its lines.
+std::string printable(std::string_view untrusted, LineBreaks line_breaks = LineBreaks::escape);
 
 struct OutputSettings {
   bool json = false;

@@ -127,7 +127,7 @@ _messageu() {
             case $command in
                 "") options+=" --version" ;;
                 list) options+=" --cached" ;;
-                pull) options+=" --save-dir --reply-key-requests" ;;
+                pull) options+=" --save-dir --reply-key-requests --discard-undecryptable --raw" ;;
                 trust) options+=" --fingerprint" ;;
             esac
             mapfile -t COMPREPLY < <(compgen -W "$options" -- "$cur")

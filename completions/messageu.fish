@@ -115,6 +115,8 @@ complete -c messageu -n __messageu_needs_command -a completion -d 'Print the com
 complete -c messageu -n '__messageu_using_command list' -l cached -d 'Show the cached list, without asking the server'
 complete -c messageu -n '__messageu_using_command pull' -l save-dir -x -a '(__fish_complete_directories)' -d 'Where received files are saved'
 complete -c messageu -n '__messageu_using_command pull' -l reply-key-requests -d 'Answer each key request with a fresh key'
+complete -c messageu -n '__messageu_using_command pull' -l discard-undecryptable -d 'Drop the messages that cannot be decrypted'
+complete -c messageu -n '__messageu_using_command pull' -l raw -d 'Print texts as they are, control characters included'
 complete -c messageu -n '__messageu_using_command trust' -l fingerprint -x -d 'Accept the key only if its fingerprint is HEX'
 
 # The arguments of each subcommand.

@@ -34,7 +34,7 @@ JsonObject contact_record(const store::KnownUser &user, bool shared_key) {
 
 std::string contact_line(const store::KnownUser &user, bool shared_key) {
   std::string fingerprint = user.pinned_key ? crypto::fingerprint(*user.pinned_key) : "-";
-  return client_id_to_hex(user.id) + "\t" + user.name + "\t" + fingerprint + "\t" +
+  return client_id_to_hex(user.id) + "\t" + printable(user.name) + "\t" + fingerprint + "\t" +
          std::string(key_state(user)) + "\t" + (shared_key ? "shared key" : "no shared key") + "\n";
 }
 

@@ -20,8 +20,8 @@ Status print_key(Context &context, const client::Peer &peer, const PublicKeyByte
   record.string("id", client_id_to_hex(peer.id))
       .string("name", peer.name)
       .string("fingerprint", fingerprint);
-  return context.output().result(client_id_to_hex(peer.id) + "\t" + peer.name + "\t" + fingerprint,
-                                 record);
+  return context.output().result(
+      client_id_to_hex(peer.id) + "\t" + printable(peer.name) + "\t" + fingerprint, record);
 }
 
 Status run_getkey(Context &context, const GetkeyOptions &options) {

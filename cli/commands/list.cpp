@@ -39,7 +39,7 @@ Status print_users(Context &context, const std::vector<Listed> &users) {
   std::string text;
   JsonArray array;
   for (const auto &user : users) {
-    text += client_id_to_hex(user.id) + "\t" + user.name + "\n";
+    text += client_id_to_hex(user.id) + "\t" + printable(user.name) + "\n";
     array.object(JsonObject().string("id", client_id_to_hex(user.id)).string("name", user.name));
   }
   JsonObject record;

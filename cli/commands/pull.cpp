@@ -7,19 +7,28 @@
 //      on arrival given their names), printed, and only then dropped from the spool.
 // A pull that dies or cannot print leaves the rest in the spool for the next one, which
 // prints them first. The profile lock makes parallel pulls take turns.
+// One message that cannot be handled (its file cannot be saved, it cannot be decrypted yet)
+// never holds up the others: it stays in the spool with a warning naming it and the reason,
+// every other message is delivered, and the pull ends "partly done" (exit 1).
+// Text output is safe on a terminal: names and texts are escaped (printable()), content lines
+// that look like the frame are quoted (message_block()), and the sender's id is shown.
 #include "commands.hpp"
 
 #include "../progress_bar.hpp"
 #include "common.hpp"
 
 #include <messageu/client/message_processor.hpp>
+#include <messageu/client/message_text.hpp>
 #include <messageu/client/outbox.hpp>
 #include <messageu/client/requests.hpp>
 #include <messageu/client/spool_writer.hpp>
 #include <messageu/crypto/hash.hpp>
 #include <messageu/util/base64.hpp>
 #include <messageu/util/hex.hpp>
+#include <messageu/util/text.hpp>
 
+#include <algorithm>
+#include <cctype>
 #include <memory>
 #include <optional>
 
@@ -29,6 +38,8 @@ namespace {
 struct PullOptions {
   std::string save_dir;
   bool reply_key_requests = false;
+  bool discard_undecryptable = false;
+  bool raw = false; // texts printed as they are, control characters and all
 };
 
 constexpr std::string_view k_cannot_decrypt = "can't decrypt message";
@@ -40,9 +51,10 @@ struct Inbox {
   client::UserDirectory &directory;
   client::Outbox &outbox;
   client::MessageProcessor &processor;
-  bool reply_key_requests = false;
+  const PullOptions &options;
   bool names_unavailable = false;
   std::optional<Error> reply_error;
+  std::size_t kept = 0; // messages left in the spool for the next pull
 };
 
 // Restarts the bar whenever a new transfer begins (its count starts over).
@@ -98,26 +110,47 @@ std::optional<client::SentMessage> reply_with_key(Inbox &inbox, const client::Pe
   return std::nullopt;
 }
 
-std::string content_text(const client::ReceivedMessage &message) {
+std::string content_text(const client::ReceivedMessage &message, bool raw) {
   if (!message.decrypted)
     return std::string(k_cannot_decrypt);
   switch (message.type) {
   case MessageType::key_request: return "Request for symmetric key";
   case MessageType::symmetric_key: return "symmetric key received";
-  case MessageType::text: return std::string(as_chars(message.text));
-  case MessageType::file: return message.file->path.string();
+  case MessageType::text: {
+    auto text = as_chars(message.text);
+    return raw ? std::string(text) : printable(text, LineBreaks::keep);
+  }
+  case MessageType::file: return printable(message.file->path.string());
   }
   return {};
 }
 
+// "bob <id>": the id tells a look-alike name ("bob ", "Bob") from the one it imitates.
+std::string from_line(const client::Peer &sender) {
+  return printable(sender.label()) + " <" + client_id_to_hex(sender.id) + ">";
+}
+
+// The user argument that names `sender` in a command to paste: the name when the shell takes
+// it as one plain word, else the id.
+std::string user_argument(const client::Peer &sender) {
+  auto plain = [](char character) {
+    return std::isalnum(static_cast<unsigned char>(character)) != 0 || character == '_' ||
+           character == '-' || character == '.';
+  };
+  auto name = sender.label();
+  bool usable =
+      !name.empty() && name.front() != '-' && std::all_of(name.begin(), name.end(), plain);
+  return usable ? name : client_id_to_hex(sender.id);
+}
+
 JsonObject message_record(const client::Peer &sender, const client::ReceivedMessage &message,
-                          const std::optional<client::SentMessage> &reply) {
+                          const std::optional<client::SentMessage> &reply, bool kept) {
   JsonObject record;
   record.number("id", message.id);
   add_peer_fields(record, client::Peer{sender.id, sender.label()}, "from", "from_id");
   record.string("type", message_type_name(message.type));
   if (!message.decrypted)
-    return record.string("error", k_cannot_decrypt);
+    return record.string("error", k_cannot_decrypt).boolean("kept", kept);
   if (message.type == MessageType::text) {
     auto text = as_chars(message.text);
     record.string("text", text);
@@ -133,15 +166,15 @@ JsonObject message_record(const client::Peer &sender, const client::ReceivedMess
   return record;
 }
 
+// `kept`: a message that could not be decrypted stays in the spool.
 Status print_message(Inbox &inbox, const client::Peer &sender,
                      const client::ReceivedMessage &message,
-                     const std::optional<client::SentMessage> &reply) {
-  std::string text =
-      "From: " + sender.label() + "\nContent:\n" + content_text(message) + "\n-----<EOM>-----\n\n";
+                     const std::optional<client::SentMessage> &reply, bool kept = false) {
   auto &output = inbox.context.output();
   if (output.json())
-    return output.record(message_record(sender, message, reply));
-  return output.text(text);
+    return output.record(message_record(sender, message, reply, kept));
+  return output.text(
+      client::message_block(from_line(sender), content_text(message, inbox.options.raw)));
 }
 
 // Forgets a message once it has been printed: the row first, so that a crash in between
@@ -155,11 +188,50 @@ Status drop(Inbox &inbox, const store::SpooledMessage &message) {
   return {};
 }
 
+// "message 7 from bob <id>", for warnings.
+std::string describe(const store::SpooledMessage &message, const client::Peer &sender) {
+  return "message " + std::to_string(message.message_id) + " from " + from_line(sender);
+}
+
+// A message whose content cannot be decrypted with any key kept for its sender may become
+// readable once the sender sends their key again: it stays in the spool, unless the user
+// gave up on such messages.
+Status handle_undecryptable(Inbox &inbox, const store::SpooledMessage &message,
+                            const client::Peer &sender, const client::ReceivedMessage &received) {
+  bool discard = inbox.options.discard_undecryptable;
+  MESSAGEU_TRY(print_message(inbox, sender, received, std::nullopt, !discard));
+  auto &output = inbox.context.output();
+  if (discard) {
+    output.warning(describe(message, sender) + " cannot be decrypted: discarded");
+    return drop(inbox, message);
+  }
+  ++inbox.kept;
+  output.warning(describe(message, sender) + " cannot be decrypted: kept for the next pull; ask " +
+                 printable(sender.label()) + " for their key again: messageu requestkey " +
+                 user_argument(sender));
+  return {};
+}
+
+// Errors that concern every message alike (the database fails) end the pull; the others
+// concern this message only.
+bool concerns_one_message(const Error &error) {
+  return error.code != Errc::storage && error.code != Errc::internal;
+}
+
 Status handle(Inbox &inbox, const store::SpooledMessage &message) {
   auto sender = sender_of(inbox, message.sender);
-  auto received = MESSAGEU_TRY(inbox.processor.process(message, sender.label()));
+  auto processed = inbox.processor.process(message, sender.label());
+  if (!processed && concerns_one_message(processed.error())) {
+    ++inbox.kept;
+    inbox.context.output().warning(describe(message, sender) +
+                                   " kept for the next pull: " + processed.error().message);
+    return {};
+  }
+  auto received = MESSAGEU_TRY(std::move(processed));
+  if (!received.decrypted)
+    return handle_undecryptable(inbox, message, sender, received);
   std::optional<client::SentMessage> reply;
-  if (message.type == MessageType::key_request && inbox.reply_key_requests)
+  if (message.type == MessageType::key_request && inbox.options.reply_key_requests)
     reply = reply_with_key(inbox, sender);
   MESSAGEU_TRY(print_message(inbox, sender, received, reply));
   return drop(inbox, message);
@@ -173,6 +245,10 @@ Status handle_spool(Inbox &inbox) {
     inbox.context.output().note("no new messages");
   if (inbox.reply_error)
     return *inbox.reply_error;
+  if (inbox.kept > 0)
+    return make_error(Errc::partial, std::to_string(inbox.kept) + " of " +
+                                         std::to_string(messages.size()) +
+                                         " message(s) kept for the next pull");
   return {};
 }
 
@@ -196,8 +272,7 @@ Status run_pull(Context &context, const PullOptions &options) {
   client::MessageProcessor processor(*state, me->private_key, save_to);
   ProgressBar bar(context.output(), "saving file");
   processor.set_progress(progress_for(bar, "saving file"));
-  Inbox inbox{context, *state,      *directory, outbox, processor, options.reply_key_requests,
-              false,   std::nullopt};
+  Inbox inbox{context, *state, *directory, outbox, processor, options, false, std::nullopt, 0};
   return handle_spool(inbox);
 }
 
@@ -212,6 +287,10 @@ Command add_pull_command(CLI::App &parent) {
       ->type_name("DIR");
   app->add_flag("--reply-key-requests", options->reply_key_requests,
                 "Answer each key request with a fresh symmetric key (for unattended use)");
+  app->add_flag("--discard-undecryptable", options->discard_undecryptable,
+                "Drop the messages that cannot be decrypted instead of keeping them");
+  app->add_flag("--raw", options->raw,
+                "Print texts as they are, control characters and escape sequences included");
   return {app, [options](Context &context) { return run_pull(context, *options); }};
 }
 

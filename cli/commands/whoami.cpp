@@ -48,7 +48,7 @@ Status run_whoami(Context &context) {
       .string("server", to_string(endpoint))
       .string("session", protocol_state_name(protocol))
       .string("home", context.profile().home().string());
-  std::string text = "name:        " + me->info.name +
+  std::string text = "name:        " + printable(me->info.name) +
                      "\nid:          " + client_id_to_hex(me->info.id) +
                      "\nfingerprint: " + fingerprint + "\nserver:      " + to_string(endpoint) +
                      "\nsession:     " + std::string(protocol_state_text(protocol)) + "\n";

@@ -46,8 +46,9 @@ protected:
   CliProfile m_bob{m_server.address()};
 };
 
-std::string block(const std::string &from, const std::string &content) {
-  return "From: " + from + "\nContent:\n" + content + "\n-----<EOM>-----\n\n";
+// One message as pull prints it, from the user `name` with the 32-hex-digit `id`.
+std::string block(const std::string &name, const std::string &id, const std::string &content) {
+  return "From: " + name + " <" + id + ">\nContent:\n" + content + "\n-----<EOM>-----\n\n";
 }
 
 TEST_F(CliCommands, RegisterPrintsTheIdAndWritesAPrivateMyInfo) {
@@ -151,7 +152,8 @@ TEST_F(CliCommands, SendThenPullPrintsTheClassicBlocks) {
   ASSERT_EQ(key_note.exit_code, 0) << describe(key_note);
   EXPECT_NE(key_note.err.find("sent a new symmetric key to bob"), std::string::npos);
   auto out = ok(m_bob, {"pull"});
-  EXPECT_EQ(out, block("alice", "symmetric key received") + block("alice", "hello bob"));
+  EXPECT_EQ(out, block("alice", id_of(m_alice), "symmetric key received") +
+                     block("alice", id_of(m_alice), "hello bob"));
   EXPECT_EQ(ok(m_bob, {"pull"}), "");
 }
 
@@ -186,8 +188,11 @@ TEST_F(CliCommands, SendReadsStdinByteForByte) {
   RunOptions input;
   input.stdin_data = text;
   ok(m_alice, {"send", "bob", "-"}, input);
-  auto out = ok(m_bob, {"pull"});
+  auto out = ok(m_bob, {"pull", "--raw"});
   EXPECT_NE(out.find("Content:\n" + text + "\n-----<EOM>-----"), std::string::npos);
+  ok(m_alice, {"send", "bob", "-"}, input);
+  EXPECT_EQ(ok(m_bob, {"pull"}),
+            block("alice", id_of(m_alice), "line one^M\n^@binary \\xff\\xfe end\n\n"));
   ok(m_alice, {"send", "bob", "-"}, input);
   auto json = ok(m_bob, {"pull", "--json"});
   EXPECT_NE(json.find("\"text_base64\":\"" + base64_encode(as_bytes(text)) + "\""),
@@ -234,9 +239,9 @@ TEST_F(CliCommands, TheClassicProtocolSendsWithAKnownKeyInExactlyOneRequest) {
   }
   EXPECT_EQ(requests, 1) << result.err;
   EXPECT_EQ(connections, 1);
-  EXPECT_EQ(ok(dave, {"pull", "--protocol", "2"}), block("carol", "symmetric key received") +
-                                                       block("carol", "first") +
-                                                       block("carol", "second"));
+  EXPECT_EQ(ok(dave, {"pull", "--protocol", "2"}),
+            block("carol", id_of(carol), "symmetric key received") +
+                block("carol", id_of(carol), "first") + block("carol", id_of(carol), "second"));
 }
 
 TEST_F(CliCommands, SendsToAUserGivenByIdInEitherCase) {
@@ -244,7 +249,7 @@ TEST_F(CliCommands, SendsToAUserGivenByIdInEitherCase) {
   std::string upper = bob;
   std::transform(upper.begin(), upper.end(), upper.begin(), ::toupper);
   ok(m_alice, {"send", upper, "by id"});
-  EXPECT_NE(ok(m_bob, {"pull"}).find(block("alice", "by id")), std::string::npos);
+  EXPECT_NE(ok(m_bob, {"pull"}).find(block("alice", id_of(m_alice), "by id")), std::string::npos);
 }
 
 TEST_F(CliCommands, ABotAnswersKeyRequestsSoTheRequesterCanRead) {
@@ -253,15 +258,15 @@ TEST_F(CliCommands, ABotAnswersKeyRequestsSoTheRequesterCanRead) {
   ASSERT_EQ(bot.size(), 1u);
   EXPECT_NE(bot[0].find("{\"id\":" + request_id + ",\"from\":\"alice\""), std::string::npos);
   EXPECT_NE(bot[0].find("\"type\":\"key_request\",\"key_sent\":"), std::string::npos) << bot[0];
-  EXPECT_EQ(ok(m_alice, {"pull"}), block("bob", "symmetric key received"));
+  EXPECT_EQ(ok(m_alice, {"pull"}), block("bob", id_of(m_bob), "symmetric key received"));
   auto reply = m_alice({"send", "bob", "now we share a key"});
   EXPECT_EQ(reply.err.find("sent a new symmetric key"), std::string::npos) << reply.err;
-  EXPECT_EQ(ok(m_bob, {"pull"}), block("alice", "now we share a key"));
+  EXPECT_EQ(ok(m_bob, {"pull"}), block("alice", id_of(m_alice), "now we share a key"));
 }
 
 TEST_F(CliCommands, PullPrintsAKeyRequestLikeTheClassicClient) {
   ok(m_alice, {"requestkey", "bob"});
-  EXPECT_EQ(ok(m_bob, {"pull"}), block("alice", "Request for symmetric key"));
+  EXPECT_EQ(ok(m_bob, {"pull"}), block("alice", id_of(m_alice), "Request for symmetric key"));
 }
 
 TEST_F(CliCommands, KeysCrossingInFlightLoseNoText) {
@@ -269,28 +274,42 @@ TEST_F(CliCommands, KeysCrossingInFlightLoseNoText) {
   ok(m_bob, {"sendkey", "alice"});
   ok(m_alice, {"send", "bob", "from alice"});
   ok(m_bob, {"send", "alice", "from bob"});
-  EXPECT_EQ(ok(m_bob, {"pull"}),
-            block("alice", "symmetric key received") + block("alice", "from alice"));
-  EXPECT_EQ(ok(m_alice, {"pull"}),
-            block("bob", "symmetric key received") + block("bob", "from bob"));
+  EXPECT_EQ(ok(m_bob, {"pull"}), block("alice", id_of(m_alice), "symmetric key received") +
+                                     block("alice", id_of(m_alice), "from alice"));
+  EXPECT_EQ(ok(m_alice, {"pull"}), block("bob", id_of(m_bob), "symmetric key received") +
+                                       block("bob", id_of(m_bob), "from bob"));
   // Both sides now hold both keys; each keeps talking with its newest one.
   ok(m_alice, {"send", "bob", "again"});
   ok(m_bob, {"send", "alice", "again"});
-  EXPECT_EQ(ok(m_bob, {"pull"}), block("alice", "again"));
-  EXPECT_EQ(ok(m_alice, {"pull"}), block("bob", "again"));
+  EXPECT_EQ(ok(m_bob, {"pull"}), block("alice", id_of(m_alice), "again"));
+  EXPECT_EQ(ok(m_alice, {"pull"}), block("bob", id_of(m_bob), "again"));
 }
 
-TEST_F(CliCommands, ATextWithoutAKeyCannotBeDecrypted) {
+TEST_F(CliCommands, KeepsATextItCannotDecryptUntilTheUserGivesUpOnIt) {
   ok(m_alice, {"send", "bob", "secret"});
   // Bob's state.db (and with it the key alice sent) is lost: the text stays unreadable.
   ok(m_bob, {"pull"});
   std::filesystem::remove(m_bob.path("state.db"));
   ok(m_alice, {"send", "bob", "another secret"});
-  EXPECT_EQ(ok(m_bob, {"pull"}), block("alice", "can't decrypt message"));
-  ok(m_alice, {"send", "bob", "third"});
-  auto json = ok(m_bob, {"pull", "--json"});
-  EXPECT_NE(json.find("\"type\":\"text\",\"error\":\"can't decrypt message\"}"), std::string::npos)
-      << json;
+  auto kept = m_bob({"pull"});
+  EXPECT_EQ(kept.exit_code, 1) << describe(kept);
+  EXPECT_EQ(kept.out, block("alice", id_of(m_alice), "can't decrypt message"));
+  EXPECT_NE(kept.err.find("cannot be decrypted: kept for the next pull; ask alice for their key "
+                          "again: messageu requestkey alice"),
+            std::string::npos)
+      << kept.err;
+  // Kept: every pull tries it again, until --discard-undecryptable gives up on it.
+  auto again = m_bob({"pull", "--json"});
+  EXPECT_EQ(again.exit_code, 1) << describe(again);
+  EXPECT_NE(again.out.find("\"type\":\"text\",\"error\":\"can't decrypt message\",\"kept\":true}"),
+            std::string::npos)
+      << again.out;
+  auto discarded = m_bob({"pull", "--json", "--discard-undecryptable"});
+  EXPECT_EQ(discarded.exit_code, 0) << describe(discarded);
+  EXPECT_NE(discarded.out.find("\"error\":\"can't decrypt message\",\"kept\":false}"),
+            std::string::npos)
+      << discarded.out;
+  EXPECT_EQ(ok(m_bob, {"pull"}), "");
 }
 
 TEST_F(CliCommands, AnEmptyPullSucceedsAndPrintsNothing) {
@@ -327,7 +346,9 @@ TEST_F(CliCommands, SpeaksEveryDialectToTheServer) {
     SCOPED_TRACE(dialect);
     ok(m_alice, {"--dialect", dialect, "send", "bob", std::string("in ") + dialect});
     auto out = ok(m_bob, {"pull", "--dialect", dialect});
-    EXPECT_NE(out.find(block("alice", std::string("in ") + dialect)), std::string::npos) << out;
+    EXPECT_NE(out.find(block("alice", id_of(m_alice), std::string("in ") + dialect)),
+              std::string::npos)
+        << out;
   }
 }
 

@@ -1,7 +1,7 @@
 // Files end to end through the real server: sendfile streams a file (or stdin) encrypted,
 // pull decrypts it into the save directory under `<sender>-<message id>` without ever
 // replacing a file, reports path, size and SHA-256 in JSON, refuses a file too large for
-// the protocol before sending anything (65), and keeps a message it cannot save (73).
+// the protocol before sending anything (65), and keeps a message it cannot save (1).
 #include "test_cli_support.hpp"
 
 #include "support/vectors.hpp"
@@ -125,13 +125,16 @@ TEST_F(CliFiles, RefusesAFileTooLargeForTheProtocolBeforeSendingAnything) {
   EXPECT_EQ(m_bob({"pull"}).out, "");
 }
 
-TEST_F(CliFiles, KeepsAFileMessageItCannotSaveAndExits73) {
+TEST_F(CliFiles, KeepsAFileMessageItCannotSaveAndExits1) {
   auto content = random_bytes(5000, 3);
   auto id = send_file(content);
   auto blocked = m_work.path() / "not-a-directory";
   write_file(blocked, "a file where the save directory should be");
   auto failed = m_bob({"pull", "--save-dir", (blocked / "sub").string()});
-  EXPECT_EQ(failed.exit_code, 73) << describe(failed);
+  EXPECT_EQ(failed.exit_code, 1) << describe(failed);
+  EXPECT_NE(failed.err.find("message " + id + " from alice <"), std::string::npos) << failed.err;
+  EXPECT_NE(failed.err.find("kept for the next pull: cannot create"), std::string::npos)
+      << failed.err;
   // The key was printed and handled; the file waits in the spool for the next pull.
   auto retried = m_bob({"pull", "--save-dir", (m_work.path() / "ok").string()});
   ASSERT_EQ(retried.exit_code, 0) << describe(retried);
@@ -148,7 +151,7 @@ TEST_F(CliFiles, KeepsALargeFileMessageItCannotSaveAndSavesItElsewhereNextTime) 
   auto blocked = m_work.path() / "not-a-directory";
   write_file(blocked, "a file where the save directory should be");
   auto failed = m_bob({"pull", "--save-dir", (blocked / "sub").string()});
-  EXPECT_EQ(failed.exit_code, 73) << describe(failed);
+  EXPECT_EQ(failed.exit_code, 1) << describe(failed);
   auto save_dir = m_work.path() / "ok";
   auto retried = m_bob({"pull", "--save-dir", save_dir.string()});
   ASSERT_EQ(retried.exit_code, 0) << describe(retried);
@@ -163,7 +166,7 @@ TEST_F(CliFiles, LeavesNoFileBehindForAFileItCannotDecrypt) {
   send_file("second file");
   auto save_dir = m_work.path() / "downloads";
   auto result = m_bob({"pull", "--save-dir", save_dir.string()});
-  ASSERT_EQ(result.exit_code, 0) << describe(result);
+  ASSERT_EQ(result.exit_code, 1) << describe(result); // kept for a key that may come
   EXPECT_NE(result.out.find("Content:\ncan't decrypt message\n"), std::string::npos);
   EXPECT_TRUE(!std::filesystem::exists(save_dir) || std::filesystem::is_empty(save_dir));
 }

@@ -43,19 +43,19 @@ class Interop(unittest.TestCase):
                                    aes_encrypt(self.python.keys[self.alice_id], content))
         out = self.alice.ok("pull")
         saved = os.path.join(self.alice.home, "files", "snake-%d" % file_id)
-        self.assertEqual(out, block("snake", "symmetric key received") +
-                         block("snake", "grüße, alice") + block("snake", saved))
+        self.assertEqual(out, block("snake", self.python.client_id, "symmetric key received") +
+                         block("snake", self.python.client_id, "grüße, alice") + block("snake", self.python.client_id, saved))
         with open(saved, "rb") as file:
             self.assertEqual(file.read(), content)
 
     def test_cli_answers_a_python_key_request_and_both_keep_talking(self):
         self.python.send(self.alice_id, KEY_REQUEST, b"")
         self.assertEqual(self.alice.ok("pull", "--reply-key-requests"),
-                         block("snake", "Request for symmetric key"))
+                         block("snake", self.python.client_id, "Request for symmetric key"))
         messages = self.python.pull()
         self.assertEqual(messages[0][2], SYMMETRIC_KEY)
         self.python.send_text(self.alice_id, b"thanks for the key")
-        self.assertEqual(self.alice.ok("pull"), block("snake", "thanks for the key"))
+        self.assertEqual(self.alice.ok("pull"), block("snake", self.python.client_id, "thanks for the key"))
         self.alice.ok("send", "snake", "you are welcome")
         self.assertEqual(self.python.pull()[0][3], b"you are welcome")
 
@@ -77,8 +77,8 @@ class Interop(unittest.TestCase):
         try:
             self.alice.ok("send", "snake", "to a classic directory")
             self.assertEqual(classic.ok("pull", "--protocol", "2"),
-                             block("alice", "symmetric key received") +
-                             block("alice", "to a classic directory"))
+                             block("alice", self.alice_id, "symmetric key received") +
+                             block("alice", self.alice_id, "to a classic directory"))
             self.assertIn(self.python.client_id.hex(), classic.ok("whoami"))
             # my.info is left exactly as the classic client wrote it.
             with open(classic.path("my.info")) as file:

@@ -1,5 +1,5 @@
 """messageu in situations a real deployment meets: servers that pad their answers or speak
-another dialect, malformed answers (76) and refusals (69), a classic server (fallback to the
+another dialect, malformed answers (76) and refusals (69), hostile user names (shown escaped), a classic server (fallback to the
 classic protocol), a downgrade attempt after authenticating (77), a server that swaps a
 user's key (77 until `trust`), a pull killed after the server answered or with nowhere to
 print (nothing lost), and the progress bar (a terminal only)."""
@@ -8,6 +8,7 @@ import pty
 import re
 import select
 import signal
+import struct
 import subprocess
 import sys
 import threading
@@ -82,6 +83,37 @@ class ScriptedServers(unittest.TestCase):
                 self.assertEqual(result.returncode, 76 if len(answer) > 20 else 75,
                                  result.stderr)
 
+    def test_a_hostile_name_from_the_server_is_shown_escaped(self):
+        name = b"bob\x1b]52;c;aGk=\x07\x1b[2J\r\xe2\x80\xae\xff"
+        field = name + bytes(255 - len(name))
+        server = scripted_server(list_answer=response_bytes(2101, BOB_ID + field))
+        self.addCleanup(server.close)
+        profile = self.run_against(server)
+        shown = "bob^[]52;c;aGk=^G^[[2J^M\\u202e\\xff"
+        self.assertEqual(profile.ok("list"), BOB_ID.hex() + "\t" + shown + "\n")
+        self.assertTrue(profile.ok("contacts").startswith(BOB_ID.hex() + "\t" + shown + "\t"))
+        # JSON keeps the name exact (but for the byte that is not UTF-8) and harmless.
+        self.assertIn('"name":"bob\\u001b]52;c;aGk=\\u0007\\u001b[2J\\r\\u202e\\ufffd"',
+                      profile.ok("list", "--cached", "--json"))
+
+    def test_a_hostile_sender_name_cannot_forge_the_frame_of_pull(self):
+        name = b"bank\nContent:\n\x1b[2J\xe2\x80\xae"
+        field = name + bytes(255 - len(name))
+        key_request = struct.pack("<16sIBI", BOB_ID, 9, 1, 0)
+
+        def handle(client_id, version, code, payload):
+            answers = {600: response_bytes(2100, ALICE_ID),
+                       601: response_bytes(2101, BOB_ID + field),
+                       604: response_bytes(2104, key_request)}
+            return answers.get(code, response_bytes(ERROR)), CLOSE
+
+        server = FakeServer(handle)
+        self.addCleanup(server.close)
+        profile = self.run_against(server)
+        self.assertEqual(profile.ok("pull", "--protocol", "2"),
+                         block("bank^JContent:^J^[[2J\\u202e", BOB_ID,
+                               "Request for symmetric key"))
+
     def test_an_error_answer_exits_69(self):
         server = scripted_server(list_answer=response_bytes(ERROR))
         self.addCleanup(server.close)
@@ -121,8 +153,8 @@ class Sessions(WithServer):
         self.refuse_challenges()  # what any classic server answers to an unknown code
         self.alice.ok("send", "bob", "over the classic protocol")
         self.assertIn("classic", self.alice.ok("whoami"))
-        self.assertEqual(self.bob.ok("pull"), block("alice", "symmetric key received") +
-                         block("alice", "over the classic protocol"))
+        self.assertEqual(self.bob.ok("pull"), block("alice", self.alice.client_id(), "symmetric key received") +
+                         block("alice", self.alice.client_id(), "over the classic protocol"))
 
     def test_refuses_a_downgrade_once_authenticated(self):
         self.alice.ok("send", "bob", "authenticated")
@@ -134,8 +166,8 @@ class Sessions(WithServer):
         self.assertIn(b"downgrade", result.stderr)
         self.assertEqual([code for code, _ in self.proxy.requests[before:]], [CHALLENGE])
         self.assertEqual(self.alice.run("pull").returncode, 77)
-        self.assertEqual(self.bob.ok("pull"), block("alice", "symmetric key received") +
-                         block("alice", "authenticated"))
+        self.assertEqual(self.bob.ok("pull"), block("alice", self.alice.client_id(), "symmetric key received") +
+                         block("alice", self.alice.client_id(), "authenticated"))
 
     def test_authenticates_then_sends_on_one_connection_with_version_3(self):
         self.alice.ok("send", "bob", "hello")
@@ -158,8 +190,8 @@ class Sessions(WithServer):
         failed = bob_via_proxy.run("pull", "--timeout", "2", "--retries", "0")
         self.assertNotEqual(failed.returncode, 0)
         self.proxy.intercept = lambda code, payload: None
-        self.assertEqual(self.bob.ok("pull"), block("alice", "symmetric key received") +
-                         block("alice", "first"))
+        self.assertEqual(self.bob.ok("pull"), block("alice", self.alice.client_id(), "symmetric key received") +
+                         block("alice", self.alice.client_id(), "first"))
         self.assertEqual(self.bob.ok("pull"), "")
 
 
@@ -242,8 +274,8 @@ class NothingLost(unittest.TestCase):
             self.alice.ok("send", "bob", text)
 
     def expected(self, with_key=True):
-        key = block("alice", "symmetric key received") if with_key else ""
-        return key + "".join(block("alice", text) for text in self.texts)
+        key = block("alice", self.alice.client_id(), "symmetric key received") if with_key else ""
+        return key + "".join(block("alice", self.alice.client_id(), text) for text in self.texts)
 
     def test_a_pull_killed_before_printing_loses_nothing(self):
         for protocol, with_key in (("2", True), ("3", False)):
@@ -279,11 +311,11 @@ class NothingLost(unittest.TestCase):
         shell = subprocess.run(["bash", "-c", '"$@" | head -n 1', "bash",
                                 *self.bob.arguments(["pull"])],
                                capture_output=True, timeout=60)
-        self.assertEqual(shell.stdout, b"From: alice\n")
+        self.assertEqual(shell.stdout, b"From: alice <%s>\n" % self.alice.client_id().hex().encode())
         self.assertEqual(shell.stderr, b"")
         rest = self.bob.ok("pull")
         self.assertTrue(self.expected().endswith(rest), rest)
-        self.assertIn(block("alice", self.texts[-1]), rest)
+        self.assertIn(block("alice", self.alice.client_id(), self.texts[-1]), rest)
 
 
 class Progress(unittest.TestCase):

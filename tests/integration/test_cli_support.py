@@ -308,8 +308,9 @@ def registered_profile(test, name, server_address):
     return profile
 
 
-def block(sender, content):
-    return "From: %s\nContent:\n%s\n-----<EOM>-----\n\n" % (sender, content)
+def block(sender, sender_id, content):
+    """One message as `pull` prints it; `sender_id` is the sender's 16-byte id."""
+    return "From: %s <%s>\nContent:\n%s\n-----<EOM>-----\n\n" % (sender, sender_id.hex(), content)
 
 
 CLOSE = "close"  # a FakeServer handler's way to close the connection after its answer

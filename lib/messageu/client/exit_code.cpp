@@ -27,6 +27,7 @@ ExitCode exit_code_for(Errc code) {
   case Errc::key_changed: return ExitCode::key_changed;
   case Errc::config: return ExitCode::config;
   case Errc::internal: return ExitCode::internal;
+  case Errc::partial: return ExitCode::partial;
   }
   return ExitCode::internal;
 }

@@ -10,6 +10,7 @@ namespace messageu::client {
 // The exit statuses of CLI.md §6 (the sysexits.h numbers).
 enum class ExitCode : int {
   success = 0,
+  partial = 1,            // partly done: some items handled, the others kept and reported
   usage = 64,             // unknown option, missing argument
   bad_data = 65,          // invalid name, a file too large for the protocol
   no_input = 66,          // input file not found or unreadable

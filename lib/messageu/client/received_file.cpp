@@ -4,11 +4,13 @@
 
 #include <messageu/util/files.hpp>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
+#include <limits>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -16,6 +18,17 @@ namespace messageu::client {
 namespace {
 
 constexpr std::size_t k_copy_buffer_size = std::size_t{1} << 20;
+
+// A file is written as `.<base name>.partial-XXXXXX`, then renamed to `<base name>` or
+// `<base name>.N`.
+constexpr std::string_view k_partial_suffix = ".partial-XXXXXX";
+static_assert(1 + k_partial_suffix.size() == k_received_file_name_extra);
+// The longest uniqueness suffix, ".2147483647", adds less than the temporary name does.
+static_assert(1 + std::numeric_limits<int>::digits10 + 1 <= k_received_file_name_extra);
+
+bool is_safe_in_file_name(char character) {
+  return character > 0x20 && character < 0x7f && character != '/' && character != '\\';
+}
 
 // An open temporary file, removed unless it was published.
 class TemporaryFile {
@@ -51,7 +64,7 @@ Result<std::unique_ptr<TemporaryFile>> create_temporary(const std::filesystem::p
                                                         std::string_view base_name) {
   // Built by appending: `"." + std::string(...)` trips a false -Wrestrict in g++ 12 at -O3.
   std::string name(1, '.');
-  name.append(base_name).append(".partial-XXXXXX");
+  name.append(base_name).append(k_partial_suffix);
   std::string path = (directory / name).string();
   int fd = ::mkostemp(path.data(), O_CLOEXEC);
   if (fd < 0)
@@ -159,11 +172,15 @@ Status check_decrypted_file(const store::SpooledMessage &message) {
 std::string received_file_name(std::string_view sender, MessageId id) {
   std::string name(sender);
   for (auto &character : name)
-    if (character == '/' || character == '\\' || static_cast<unsigned char>(character) < 0x20)
+    if (!is_safe_in_file_name(character))
       character = '_';
-  if (name.empty() || name.front() == '.')
+  // Neither hidden nor taken for an option by a command given the name.
+  if (name.empty() || name.front() == '.' || name.front() == '-')
     name.insert(name.begin(), '_');
-  return name + "-" + std::to_string(id);
+  auto id_part = "-" + std::to_string(id);
+  // The message id keeps a cut name unique; the sender's name is what gives way.
+  name.resize(std::min(name.size(), k_max_received_file_base_name - id_part.size()));
+  return name + id_part;
 }
 
 std::optional<crypto::AesKey> find_key_for_tail(ByteView tail,

@@ -24,8 +24,19 @@ struct SavedFile {
   crypto::Sha256Digest sha256{};
 };
 
-// `<sender>-<id>` with path separators replaced and no leading dot, so that a sender's name
-// cannot place the file outside the save directory or hide it.
+// The longest file name most file systems take (NAME_MAX), in bytes.
+constexpr std::size_t k_max_file_name = 255;
+// What the names made from a base name add to it: the temporary name used while writing
+// (a leading dot and ".partial-XXXXXX") and the uniqueness suffix (".1", ".2" ...), which is
+// never longer.
+constexpr std::size_t k_received_file_name_extra = 16;
+constexpr std::size_t k_max_received_file_base_name = k_max_file_name - k_received_file_name_extra;
+
+// `<sender>-<id>`, safe whatever the sender's name holds: every byte that is not printable
+// ASCII, a space, '/' or '\' becomes '_', and a name that starts with '.' or '-' gets a '_'
+// in front, so that it cannot place the file outside the save directory, hide it or be taken
+// for an option. The sender's part is cut so that the whole name, with the suffix and the
+// temporary name save_received_file() may add, fits k_max_file_name.
 std::string received_file_name(std::string_view sender, MessageId id);
 
 // The first of `keys` (newest first) under which a ciphertext ending with `tail` (its last

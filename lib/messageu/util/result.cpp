@@ -26,6 +26,7 @@ std::string_view errc_name(Errc code) {
   case Errc::config: return "config";
   case Errc::storage: return "storage";
   case Errc::internal: return "internal";
+  case Errc::partial: return "partial";
   }
   return "internal";
 }

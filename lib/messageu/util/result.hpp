@@ -37,6 +37,7 @@ enum class Errc {
   config,            // missing or invalid profile or configuration
   storage,           // the database refused or failed (full disk, corruption)
   internal,          // a bug: an invariant did not hold
+  partial,           // some items were handled, the others kept and reported one by one
 };
 
 // A short, stable name for an error code ("truncated"), for logs and JSON.

@@ -34,6 +34,28 @@ TEST(ReceivedFileName, KeepsTheFileInsideTheSaveDirectory) {
   EXPECT_EQ(received_file_name("../../etc/passwd", 1), "_.._.._etc_passwd-1");
   EXPECT_EQ(received_file_name(".hidden", 2), "_.hidden-2");
   EXPECT_EQ(received_file_name("", 3), "_-3");
+  EXPECT_EQ(received_file_name("..", 4), "_..-4");
+  EXPECT_EQ(received_file_name("-rf", 5), "_-rf-5");
+}
+
+TEST(ReceivedFileName, ReplacesEverythingButPrintableAscii) {
+  EXPECT_EQ(received_file_name("a\\b c\td\x1b[2J\x7f\xc3\xa9", 6), "a_b_c_d_[2J___-6");
+  EXPECT_EQ(received_file_name(std::string("nul\0byte", 8), 7), "nul_byte-7");
+}
+
+TEST(ReceivedFileName, CutsALongNameSoThatEveryNameMadeFromItFits) {
+  for (std::size_t length : {100u, 238u, 239u, 240u, 255u, 300u}) {
+    SCOPED_TRACE(length);
+    auto name = received_file_name(std::string(length, 'x'), 4294967295u);
+    EXPECT_EQ(name.size(), std::min(length + 11, k_max_received_file_base_name));
+    EXPECT_TRUE(name.ends_with("x-4294967295"));
+    // The temporary name while writing, and the name with a uniqueness suffix.
+    EXPECT_LE(("." + name + ".partial-XXXXXX").size(), k_max_file_name);
+    EXPECT_LE((name + ".2147483647").size(), k_max_file_name);
+  }
+  // Two long names that share their beginning stay apart by their message ids.
+  EXPECT_NE(received_file_name(std::string(300, 'x') + "a", 1),
+            received_file_name(std::string(300, 'x') + "b", 2));
 }
 
 TEST(FindFileKey, PicksTheKeyWhosePaddingChecksAmongSeveral) {
@@ -81,6 +103,22 @@ TEST(SaveReceivedFile, WritesThePlaintextAndItsDigestUnderANewName) {
   ASSERT_TRUE(content->rewind());
   auto third = save_received_file(*content, key_of(1), target, "bob-4");
   EXPECT_EQ(third->path, target / "bob-4.2");
+}
+
+TEST(SaveReceivedFile, SavesUnderTheLongestNameAndItsSuffixes) {
+  TempDir directory;
+  auto plaintext = plaintext_of(100);
+  auto message = message_with(crypto::aes_encrypt(key_of(1), plaintext));
+  auto content = SpooledContent::open(message);
+  auto name = received_file_name(std::string(300, 'y'), 4294967295u);
+  for (const auto *suffix : {"", ".1"}) {
+    ASSERT_TRUE(content->rewind());
+    auto saved = save_received_file(*content, key_of(1), directory.path(), name);
+    ASSERT_TRUE(saved) << saved.error().message;
+    EXPECT_EQ(saved->path, directory / (name + suffix));
+    EXPECT_EQ(messageu::test::read_text_file(saved->path.string()),
+              std::string(as_chars(plaintext)));
+  }
 }
 
 TEST(SaveReceivedFile, LeavesNothingBehindWhenThePaddingIsWrong) {
