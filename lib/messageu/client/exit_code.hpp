@@ -14,6 +14,7 @@ enum class ExitCode : int {
   bad_data = 65,          // invalid name, a file too large for the protocol
   no_input = 66,          // input file not found or unreadable
   unknown_user = 67,      // no such user, even after refreshing the list
+  no_host = 68,           // the server's host name does not exist (a typo: retrying won't help)
   server_error = 69,      // the server answered 9000
   internal = 70,          // a bug
   cannot_create = 73,     // an output file cannot be created

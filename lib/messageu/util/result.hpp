@@ -29,6 +29,7 @@ enum class Errc {
   cannot_create,     // an output file cannot be created
   io_error,          // a local read, write, fsync or rename failed
   unavailable,       // cannot connect, timed out, locked: try again later
+  unknown_host,      // the server's host name does not exist (not a passing DNS failure)
   connection_closed, // the peer closed the connection before the exchange was complete
   server_error,      // the server answered 9000
   unknown_user,      // no such user name or id
