@@ -76,6 +76,9 @@ void add_global_options(CLI::App &app, ParsedOptions &parsed) {
                  "How long to wait for a profile another messageu holds (default 10)")
       ->type_name("SECONDS")
       ->check(CLI::NonNegativeNumber);
+  app.add_flag("--insecure-profile", global.insecure_profile,
+               "Use a profile that others can read or change (warns instead of refusing)")
+      ->envname("MESSAGEU_INSECURE_PROFILE");
 }
 
 std::vector<Command> add_commands(CLI::App &app) {

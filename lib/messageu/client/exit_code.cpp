@@ -25,7 +25,8 @@ ExitCode exit_code_for(Errc code) {
   case Errc::server_error:
   case Errc::name_taken: return ExitCode::server_error;
   case Errc::unknown_user: return ExitCode::unknown_user;
-  case Errc::key_changed: return ExitCode::key_changed;
+  case Errc::key_changed:
+  case Errc::insecure_profile: return ExitCode::key_changed;
   case Errc::config: return ExitCode::config;
   case Errc::internal: return ExitCode::internal;
   }

@@ -21,7 +21,8 @@ enum class ExitCode : int {
   io_error = 74,          // local I/O error
   temporary_failure = 75, // cannot connect, timed out, profile locked
   protocol_error = 76,    // the server's answer is malformed or unexpected
-  key_changed = 77,       // a pinned key changed, or a protocol downgrade was refused
+  key_changed = 77,       // a pinned key changed, a downgrade was refused, or the profile is
+                          // open to others: the security refusals
   config = 78,            // no or invalid server.info / my.info, (not) registered
 };
 

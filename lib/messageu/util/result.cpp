@@ -25,6 +25,7 @@ std::string_view errc_name(Errc code) {
   case Errc::name_taken: return "name_taken";
   case Errc::key_changed: return "key_changed";
   case Errc::config: return "config";
+  case Errc::insecure_profile: return "insecure_profile";
   case Errc::storage: return "storage";
   case Errc::internal: return "internal";
   }

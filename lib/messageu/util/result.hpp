@@ -36,6 +36,7 @@ enum class Errc {
   name_taken,        // registering a name that is already registered
   key_changed,       // a pinned key differs from the server's, or a downgrade was refused
   config,            // missing or invalid profile or configuration
+  insecure_profile,  // the profile can be read or changed by others: refused, as ssh does
   storage,           // the database refused or failed (full disk, corruption)
   internal,          // a bug: an invariant did not hold
 };

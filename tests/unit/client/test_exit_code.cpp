@@ -23,6 +23,7 @@ TEST(ExitCode, MapsEachDocumentedFailureToItsStatus) {
   EXPECT_EQ(exit_status(exit_code_for(Errc::unavailable)), 75);
   EXPECT_EQ(exit_status(exit_code_for(Errc::unexpected_code)), 76);
   EXPECT_EQ(exit_status(exit_code_for(Errc::key_changed)), 77);
+  EXPECT_EQ(exit_status(exit_code_for(Errc::insecure_profile)), 77);
   EXPECT_EQ(exit_status(exit_code_for(Errc::config)), 78);
 }
 
