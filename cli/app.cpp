@@ -4,6 +4,7 @@
 #include "commands/commands.hpp"
 #include "context.hpp"
 #include "output.hpp"
+#include "standard_streams.hpp"
 
 #include <messageu/client/exit_code.hpp>
 
@@ -131,7 +132,10 @@ int report_usage_error(CLI::App &app, const CLI::ParseError &error, int argc, ch
 int run_command(const Command &command, const GlobalOptions &options) {
   Output output(OutputSettings{options.json, options.quiet, options.verbose});
   Context context(options, output);
-  auto status = command.run(context);
+  // Every command reports on stdout: with nowhere to report, do nothing at all.
+  auto status = standard_streams::require_stdout();
+  if (status)
+    status = command.run(context);
   if (status)
     return 0;
   const auto &error = status.error();
