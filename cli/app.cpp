@@ -138,7 +138,7 @@ int run_command(const Command &command, const GlobalOptions &options) {
     status = command.run(context);
   if (status)
     return 0;
-  const auto &error = status.error();
+  auto error = context.explain_failure(std::move(status).error());
   auto exit_status = client::exit_status(client::exit_code_for(error.code));
   // A reader that went away (`| head`) wants no complaint about it.
   if (!output.stdout_closed())

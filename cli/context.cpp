@@ -2,6 +2,7 @@
 #include "context.hpp"
 
 #include <messageu/client/authentication.hpp>
+#include <messageu/client/requests.hpp>
 #include <messageu/protocol/dialect.hpp>
 
 #include <chrono>
@@ -152,6 +153,19 @@ Result<client::UserDirectory *> Context::directory() {
                                                           client::Peer{me->info.id, me->info.name});
   }
   return m_directory.get();
+}
+
+Error Context::explain_failure(Error error) {
+  // No identity: register (a 9000 there is about the name). Authenticated: the server knows us.
+  if (error.code != Errc::server_error || !m_identity || !m_link || m_link->authenticated())
+    return error;
+  auto known = client::server_knows_sender(*m_link);
+  if (!known || *known)
+    return error;
+  return make_error(Errc::config, "this server does not know you (id " +
+                                      client_id_to_hex(m_identity->info.id) +
+                                      "): register again, or check --server (" +
+                                      to_string(m_link->settings().endpoint) + ")");
 }
 
 } // namespace messageu::cli

@@ -60,6 +60,11 @@ public:
   // The directory of users and keys over state.db and the link.
   Result<client::UserDirectory *> directory();
 
+  // The error to report for a command that failed with `error`. A 9000 to a registered user
+  // may mean that the server does not know this profile at all: one list request with the
+  // profile's id tells (9000 again), and the error then says so (Errc::config).
+  Error explain_failure(Error error);
+
 private:
   // The profile directory must be closed to others (profile_permissions.hpp); checked once,
   // before the first file in it is used. Errc::insecure_profile unless --insecure-profile.
