@@ -24,13 +24,15 @@ constexpr const char *k_description =
 
 constexpr const char *k_footer = R"(Environment:
   MESSAGEU_HOME, MESSAGEU_SERVER, MESSAGEU_DIALECT, MESSAGEU_PROTOCOL, MESSAGEU_TIMEOUT,
-  MESSAGEU_RETRIES stand for the options of the same name; NO_COLOR disables colour.
+  MESSAGEU_RETRIES, MESSAGEU_INSECURE_PROFILE stand for the options of the same name;
+  NO_COLOR disables colour.
 
 Exit status:
   0 success, 64 usage error, 65 bad data, 66 input file not found, 67 unknown user,
-  69 the server answered with an error, 70 internal error, 73 cannot create an output file,
-  74 local I/O error, 75 temporary failure (try again later), 76 protocol error,
-  77 a user's key changed and is not trusted, 78 configuration error.
+  68 unknown host, 69 the server answered with an error, 70 internal error,
+  73 cannot create an output file, 74 local I/O error, 75 temporary failure (try again later),
+  76 protocol error, 77 a user's key changed and is not trusted, or the profile is open to
+  others, 78 configuration error.
 
 Example:
   messageu --server 127.0.0.1:1357 register alice
