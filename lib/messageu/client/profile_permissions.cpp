@@ -27,7 +27,7 @@ mode_t open_to_others(ProfileEntry entry) {
   return entry == ProfileEntry::my_info ? mode_t{S_IRWXG | S_IRWXO} : mode_t{S_IWGRP | S_IWOTH};
 }
 
-// The command that fixes `problem` on `path`, and why it matters.
+// Why the problem with `path` matters, and the command that fixes it.
 std::string remedy(ProfileEntry entry, const FileOwnership &ownership, uid_t user,
                    const std::filesystem::path &path) {
   if (!belongs_to(ownership, user))
