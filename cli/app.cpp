@@ -4,6 +4,7 @@
 #include "commands/commands.hpp"
 #include "context.hpp"
 #include "output.hpp"
+#include "standard_streams.hpp"
 
 #include <messageu/client/exit_code.hpp>
 
@@ -23,13 +24,15 @@ constexpr const char *k_description =
 
 constexpr const char *k_footer = R"(Environment:
   MESSAGEU_HOME, MESSAGEU_SERVER, MESSAGEU_DIALECT, MESSAGEU_PROTOCOL, MESSAGEU_TIMEOUT,
-  MESSAGEU_RETRIES stand for the options of the same name; NO_COLOR disables colour.
+  MESSAGEU_RETRIES, MESSAGEU_INSECURE_PROFILE stand for the options of the same name;
+  NO_COLOR disables colour.
 
 Exit status:
   0 success, 64 usage error, 65 bad data, 66 input file not found, 67 unknown user,
-  69 the server answered with an error, 70 internal error, 73 cannot create an output file,
-  74 local I/O error, 75 temporary failure (try again later), 76 protocol error,
-  77 a user's key changed and is not trusted, 78 configuration error.
+  68 unknown host, 69 the server answered with an error, 70 internal error,
+  73 cannot create an output file, 74 local I/O error, 75 temporary failure (try again later),
+  76 protocol error, 77 a user's key changed and is not trusted, or the profile is open to
+  others, 78 configuration error.
 
 Example:
   messageu --server 127.0.0.1:1357 register alice
@@ -76,6 +79,9 @@ void add_global_options(CLI::App &app, ParsedOptions &parsed) {
                  "How long to wait for a profile another messageu holds (default 10)")
       ->type_name("SECONDS")
       ->check(CLI::NonNegativeNumber);
+  app.add_flag("--insecure-profile", global.insecure_profile,
+               "Use a profile that others can read or change (warns instead of refusing)")
+      ->envname("MESSAGEU_INSECURE_PROFILE");
 }
 
 std::vector<Command> add_commands(CLI::App &app) {
@@ -128,10 +134,13 @@ int report_usage_error(CLI::App &app, const CLI::ParseError &error, int argc, ch
 int run_command(const Command &command, const GlobalOptions &options) {
   Output output(OutputSettings{options.json, options.quiet, options.verbose});
   Context context(options, output);
-  auto status = command.run(context);
+  // Every command reports on stdout: with nowhere to report, do nothing at all.
+  auto status = standard_streams::require_stdout();
+  if (status)
+    status = command.run(context);
   if (status)
     return 0;
-  const auto &error = status.error();
+  auto error = context.explain_failure(std::move(status).error());
   auto exit_status = client::exit_status(client::exit_code_for(error.code));
   // A reader that went away (`| head`) wants no complaint about it.
   if (!output.stdout_closed())

@@ -2,6 +2,7 @@
 #include "context.hpp"
 
 #include <messageu/client/authentication.hpp>
+#include <messageu/client/requests.hpp>
 #include <messageu/protocol/dialect.hpp>
 
 #include <chrono>
@@ -22,9 +23,24 @@ Context::Context(GlobalOptions options, Output &output)
 
 Context::~Context() = default;
 
+client::PermissionPolicy Context::permission_policy() const {
+  client::PermissionPolicy policy;
+  policy.enforce = !m_options.insecure_profile;
+  policy.on_ignored = [this](std::string_view problem) { m_output.warning(problem); };
+  return policy;
+}
+
+Status Context::check_profile_directory() {
+  if (!m_directory_checked)
+    MESSAGEU_TRY(client::check_profile_directory(m_profile.home(), permission_policy()));
+  m_directory_checked = true;
+  return {};
+}
+
 Status Context::lock_profile() {
   if (m_lock)
     return {};
+  MESSAGEU_TRY(check_profile_directory());
   MESSAGEU_TRY(m_profile.ensure_directory());
   auto started = std::chrono::steady_clock::now();
   auto lock = client::ProfileLock::acquire(m_profile.lock_path(),
@@ -43,7 +59,8 @@ Status Context::lock_profile() {
 
 Result<const Identity *> Context::identity() {
   if (!m_identity) {
-    auto info = MESSAGEU_TRY(client::load_my_info(m_profile.my_info_path()));
+    MESSAGEU_TRY(check_profile_directory());
+    auto info = MESSAGEU_TRY(client::load_my_info(m_profile.my_info_path(), permission_policy()));
     auto key = crypto::RsaPrivateKey::from_der(info.private_key_der);
     if (!key)
       return make_error(Errc::config,
@@ -56,6 +73,7 @@ Result<const Identity *> Context::identity() {
 
 Result<store::ClientState *> Context::state() {
   if (!m_state) {
+    MESSAGEU_TRY(check_profile_directory());
     MESSAGEU_TRY(m_profile.ensure_directory());
     auto state = MESSAGEU_TRY(store::ClientState::open(m_profile.state_db_path()));
     m_state.emplace(std::move(state));
@@ -64,6 +82,7 @@ Result<store::ClientState *> Context::state() {
 }
 
 Result<store::ClientState *> Context::existing_state() {
+  MESSAGEU_TRY(check_profile_directory());
   std::error_code error;
   if (!m_state && !std::filesystem::exists(m_profile.state_db_path(), error))
     return static_cast<store::ClientState *>(nullptr);
@@ -134,6 +153,19 @@ Result<client::UserDirectory *> Context::directory() {
                                                           client::Peer{me->info.id, me->info.name});
   }
   return m_directory.get();
+}
+
+Error Context::explain_failure(Error error) {
+  // No identity: register (a 9000 there is about the name). Authenticated: the server knows us.
+  if (error.code != Errc::server_error || !m_identity || !m_link || m_link->authenticated())
+    return error;
+  auto known = client::server_knows_sender(*m_link);
+  if (!known || *known)
+    return error;
+  return make_error(Errc::config, "this server does not know you (id " +
+                                      client_id_to_hex(m_identity->info.id) +
+                                      "): register again, or check --server (" +
+                                      to_string(m_link->settings().endpoint) + ")");
 }
 
 } // namespace messageu::cli

@@ -10,6 +10,7 @@
 #include <messageu/client/lock.hpp>
 #include <messageu/client/my_info.hpp>
 #include <messageu/client/profile.hpp>
+#include <messageu/client/profile_permissions.hpp>
 #include <messageu/client/server_link.hpp>
 #include <messageu/client/user_directory.hpp>
 #include <messageu/crypto/rsa.hpp>
@@ -59,13 +60,23 @@ public:
   // The directory of users and keys over state.db and the link.
   Result<client::UserDirectory *> directory();
 
+  // The error to report for a command that failed with `error`. A 9000 to a registered user
+  // may mean that the server does not know this profile at all: one list request with the
+  // profile's id tells (9000 again), and the error then says so (Errc::config).
+  Error explain_failure(Error error);
+
 private:
+  // The profile directory must be closed to others (profile_permissions.hpp); checked once,
+  // before the first file in it is used. Errc::insecure_profile unless --insecure-profile.
+  Status check_profile_directory();
+  client::PermissionPolicy permission_policy() const;
   Result<client::ServerLink *> make_link(const ClientId &sender);
   Status warn_if_protected(store::ClientState &state, const Endpoint &endpoint);
 
   GlobalOptions m_options;
   Output &m_output;
   client::Profile m_profile;
+  bool m_directory_checked = false;
   std::optional<client::ProfileLock> m_lock;
   std::optional<Identity> m_identity;
   std::optional<store::ClientState> m_state;

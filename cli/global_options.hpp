@@ -17,6 +17,7 @@ struct GlobalOptions {
   double timeout_seconds = 10;      // --timeout / $MESSAGEU_TIMEOUT
   int retries = 2;                  // --retries / $MESSAGEU_RETRIES
   double lock_timeout_seconds = 10; // --lock-timeout
+  bool insecure_profile = false;    // --insecure-profile / $MESSAGEU_INSECURE_PROFILE
 };
 
 } // namespace messageu::cli

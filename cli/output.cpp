@@ -2,6 +2,8 @@
 // printed really reached the reader before it forgets a message.
 #include "output.hpp"
 
+#include "standard_streams.hpp"
+
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -52,7 +54,7 @@ Output::Output(OutputSettings settings) : m_settings(settings) {
 }
 
 Status Output::write_stdout(std::string_view bytes) {
-  if (m_stdout_closed)
+  if (m_stdout_closed || standard_streams::stdout_was_closed())
     return make_error(Errc::io_error, "standard output is closed");
   int error = write_all(STDOUT_FILENO, bytes);
   if (error == 0)

@@ -66,7 +66,7 @@ _messageu() {
     local commands="register whoami list getkey requestkey sendkey send sendfile pull contacts
         trust completion"
     local global_options="--home --server --dialect --protocol --json --quiet -q --verbose -v
-        --timeout --retries --lock-timeout --help -h"
+        --timeout --retries --lock-timeout --insecure-profile --help -h"
 
     # Read the words before the cursor: the subcommand, how many of its arguments are already
     # given, the profile named by --home, and whether "--" ended the options.

@@ -94,6 +94,7 @@ complete -c messageu -s v -l verbose -d 'Diagnostics on stderr'
 complete -c messageu -l timeout -x -d 'Connect and I/O timeout in seconds'
 complete -c messageu -l retries -x -d 'Reconnect attempts when the server cannot be reached'
 complete -c messageu -l lock-timeout -x -d 'Seconds to wait for a locked profile'
+complete -c messageu -l insecure-profile -d 'Use a profile others can read or change, with a warning'
 complete -c messageu -s h -l help -d 'Print help and exit'
 complete -c messageu -n __messageu_needs_command -l version -d 'Print the version and exit'
 

@@ -3,6 +3,7 @@
 // (type 2), so that one command is enough.
 #include "commands.hpp"
 
+#include "../standard_streams.hpp"
 #include "common.hpp"
 
 #include <messageu/client/outbox.hpp>
@@ -23,6 +24,7 @@ struct SendOptions {
 
 // All of stdin, byte for byte.
 Result<Bytes> read_stdin() {
+  MESSAGEU_TRY(standard_streams::require_stdin());
   Bytes all;
   std::array<Byte, 64 * 1024> buffer{};
   for (;;) {

@@ -4,6 +4,7 @@
 #include "commands.hpp"
 
 #include "../progress_bar.hpp"
+#include "../standard_streams.hpp"
 #include "common.hpp"
 
 #include <messageu/client/outbox.hpp>
@@ -58,6 +59,7 @@ Result<std::uint64_t> readable_file_size(const std::filesystem::path &path) {
 
 // Copies stdin into the profile (not /tmp, often a small memory file system).
 Status spool_stdin(Context &context, InputFile &input) {
+  MESSAGEU_TRY(standard_streams::require_stdin());
   auto directory = context.profile().spool_directory();
   MESSAGEU_TRY(ensure_private_directory(directory, "spool directory"));
   std::string path = (directory / "outgoing-XXXXXX").string();

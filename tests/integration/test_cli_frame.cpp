@@ -28,6 +28,8 @@ void write_classic_profile(const std::filesystem::path &home, const std::string 
   std::filesystem::create_directories(home);
   auto vectors = load_vectors("my_info.json");
   write_file(home / "my.info", vectors.get<std::string>("samples." + my_info_sample));
+  std::filesystem::permissions(home / "my.info", std::filesystem::perms::owner_read |
+                                                     std::filesystem::perms::owner_write);
   write_file(home / "server.info", server + "\n");
 }
 

@@ -67,13 +67,14 @@ class Interop(unittest.TestCase):
     def test_a_classic_profile_made_by_the_python_client_works_unchanged(self):
         vectors = load_vectors("rsa1024_e3.json")
         classic = Profile()
-        os.makedirs(classic.home)
+        os.makedirs(classic.home, mode=0o700)
         with open(classic.path("server.info"), "w") as file:
             file.write("127.0.0.1:%d\n" % self.server.port)
         pkcs1 = vectors["private_key_pkcs1_base64"]
         wrapped = "\n".join(pkcs1[i:i + 64] for i in range(0, len(pkcs1), 64))
         with open(classic.path("my.info"), "w") as file:
             file.write("snake\n%s\n%s\n" % (self.python.client_id.hex().upper(), wrapped))
+        os.chmod(classic.path("my.info"), 0o600)  # as ssh asks of a private key
         try:
             self.alice.ok("send", "snake", "to a classic directory")
             self.assertEqual(classic.ok("pull", "--protocol", "2"),

@@ -37,8 +37,8 @@ def scripted_server(dialect="2025a", pad=False, list_answer=None, seen=None):
         if code == request_base:
             answer = response_bytes(response_base, ALICE_ID)
         elif code == request_base + 1:
-            answer = list_answer or response_bytes(response_base + 1,
-                                                   BOB_ID + name_field("bob"))
+            scripted = list_answer() if callable(list_answer) else list_answer
+            answer = scripted or response_bytes(response_base + 1, BOB_ID + name_field("bob"))
         else:
             answer = response_bytes(ERROR)
         if pad:  # like servers that zero-pad every answer to a multiple of 1024 bytes
@@ -115,11 +115,21 @@ class ScriptedServers(unittest.TestCase):
                                "Request for symmetric key"))
 
     def test_an_error_answer_exits_69(self):
-        server = scripted_server(list_answer=response_bytes(ERROR))
+        # Refused once: the list that asks whether the server knows this id is answered.
+        answers = iter([response_bytes(ERROR)])
+        server = scripted_server(list_answer=lambda: next(answers, None))
         self.addCleanup(server.close)
         result = self.run_against(server).run("list")
         self.assertEqual(result.returncode, 69)
         self.assertIn(b"server responded with an error", result.stderr)
+
+    def test_a_server_refusing_everything_does_not_know_the_profile(self):
+        server = scripted_server(list_answer=response_bytes(ERROR))
+        self.addCleanup(server.close)
+        result = self.run_against(server).run("list")
+        self.assertEqual(result.returncode, 78)
+        self.assertIn(b"this server does not know you (id %s)" % ALICE_ID.hex().encode(),
+                      result.stderr)
 
     def test_a_silent_server_times_out_with_exit_75(self):
         released = threading.Event()

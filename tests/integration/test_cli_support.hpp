@@ -19,7 +19,7 @@ namespace messageu::test {
 // The environment variables that would let the tester's own settings leak into a test.
 inline const std::vector<std::string> k_cli_environment = {
     "MESSAGEU_HOME",    "MESSAGEU_SERVER",  "MESSAGEU_DIALECT", "MESSAGEU_PROTOCOL",
-    "MESSAGEU_TIMEOUT", "MESSAGEU_RETRIES", "NO_COLOR"};
+    "MESSAGEU_TIMEOUT", "MESSAGEU_RETRIES", "NO_COLOR",         "MESSAGEU_INSECURE_PROFILE"};
 
 // Runs messageu with `arguments` as they are.
 inline RunResult messageu(const std::vector<std::string> &arguments, RunOptions options = {}) {

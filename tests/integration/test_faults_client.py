@@ -230,10 +230,11 @@ class MisbehavingServer(unittest.TestCase):
         profile = Profile(server.address)
         self.addCleanup(profile.cleanup)
         if registered:  # a classic profile, as PROTOCOL.md §8 lays it out
-            os.makedirs(profile.home)
+            os.makedirs(profile.home, mode=0o700)
             key = load_vectors("rsa1024_e3.json")["private_key_pkcs8_base64"]
             with open(profile.path("my.info"), "w") as file:
                 file.write("alice\n%s\n%s\n" % (ALICE_ID.hex(), key))
+            os.chmod(profile.path("my.info"), 0o600)
         return profile
 
     def test_every_misbehaviour_exits_75_or_76_without_crash_or_hang(self):

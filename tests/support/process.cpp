@@ -64,6 +64,8 @@ pid_t spawn(const std::vector<std::string> &argv, const RunOptions &options, int
     dup2(in_fd, 0);
     dup2(out_fd, 1);
     dup2(err_fd, 2);
+    for (int fd : options.closed_fds)
+      close(fd);
     for (int fd = 3; fd < 1024; ++fd)
       close(fd);
     if (!options.cwd.empty() && chdir(options.cwd.c_str()) != 0)

@@ -21,6 +21,8 @@ struct RunOptions {
   std::optional<std::string> stdin_data;  // nullopt: stdin is /dev/null
   std::chrono::milliseconds timeout{60000};
   std::string cwd; // empty: the test's working directory
+  // Standard descriptors closed in the child, as the shell's `>&-` does.
+  std::vector<int> closed_fds;
 };
 
 struct RunResult {

@@ -21,10 +21,12 @@ ExitCode exit_code_for(Errc code) {
   case Errc::storage: return ExitCode::io_error;
   case Errc::unavailable:
   case Errc::connection_closed: return ExitCode::temporary_failure;
+  case Errc::unknown_host: return ExitCode::no_host;
   case Errc::server_error:
   case Errc::name_taken: return ExitCode::server_error;
   case Errc::unknown_user: return ExitCode::unknown_user;
-  case Errc::key_changed: return ExitCode::key_changed;
+  case Errc::key_changed:
+  case Errc::insecure_profile: return ExitCode::key_changed;
   case Errc::config: return ExitCode::config;
   case Errc::internal: return ExitCode::internal;
   case Errc::partial: return ExitCode::partial;

@@ -15,13 +15,15 @@ enum class ExitCode : int {
   bad_data = 65,          // invalid name, a file too large for the protocol
   no_input = 66,          // input file not found or unreadable
   unknown_user = 67,      // no such user, even after refreshing the list
+  no_host = 68,           // the server's host name does not exist (a typo: retrying won't help)
   server_error = 69,      // the server answered 9000
   internal = 70,          // a bug
   cannot_create = 73,     // an output file cannot be created
   io_error = 74,          // local I/O error
   temporary_failure = 75, // cannot connect, timed out, profile locked
   protocol_error = 76,    // the server's answer is malformed or unexpected
-  key_changed = 77,       // a pinned key changed, or a protocol downgrade was refused
+  key_changed = 77,       // a pinned key changed, a downgrade was refused, or the profile is
+                          // open to others: the security refusals
   config = 78,            // no or invalid server.info / my.info, (not) registered
 };
 

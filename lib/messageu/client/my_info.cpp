@@ -85,8 +85,12 @@ std::string format_my_info(const MyInfo &info) {
          "\n";
 }
 
-Result<MyInfo> load_my_info(const std::filesystem::path &path) {
-  auto text = read_file(path, k_max_my_info_size);
+Result<MyInfo> load_my_info(const std::filesystem::path &path, const PermissionPolicy &policy) {
+  auto text = read_file(path, k_max_my_info_size, [&](int fd) {
+    return check_permissions(fd, path, ProfileEntry::my_info, policy);
+  });
+  if (!text && text.error().code == Errc::insecure_profile)
+    return std::move(text).error();
   if (!text) {
     if (text.error().code == Errc::file_not_found && !std::filesystem::exists(path))
       return config_error("not registered: no my.info in " + path.parent_path().string() +

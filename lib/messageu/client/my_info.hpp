@@ -4,6 +4,7 @@
 // and PKCS#1 keys; the writer always writes PKCS#8 base64 on one line.
 #pragma once
 
+#include <messageu/client/profile_permissions.hpp>
 #include <messageu/util/bytes.hpp>
 #include <messageu/util/ids.hpp>
 
@@ -35,9 +36,10 @@ Result<MyInfo> parse_my_info(std::string_view text);
 std::string format_my_info(const MyInfo &info);
 
 // Reads and parses `path`. Missing → Errc::config ("not registered: no my.info in ...");
-// unreadable or too large → Errc::config; otherwise as parse_my_info (the message names the
-// file).
-Result<MyInfo> load_my_info(const std::filesystem::path &path);
+// readable or changeable by others, or not the user's → Errc::insecure_profile (unless the
+// policy lets it through, see profile_permissions.hpp); unreadable or too large →
+// Errc::config; otherwise as parse_my_info (the message names the file).
+Result<MyInfo> load_my_info(const std::filesystem::path &path, const PermissionPolicy &policy = {});
 
 // Writes a new my.info atomically with mode 0600. An existing file is never replaced:
 // → Errc::config ("already registered: ... exists"). Write failures as write_file_atomically.

@@ -86,7 +86,9 @@ Status Profile::ensure_directory() const {
   auto parent = m_home.parent_path();
   if (!parent.empty())
     std::filesystem::create_directories(parent, error);
-  if (::mkdir(m_home.c_str(), 0700) != 0 && errno != EEXIST)
+  if (::mkdir(m_home.c_str(), 0700) == 0)
+    ::chmod(m_home.c_str(), 0700); // exactly 0700, whatever the umask took away
+  else if (errno != EEXIST)
     return make_error(Errc::cannot_create, "cannot create the profile directory " +
                                                m_home.string() + ": " + std::strerror(errno));
   if (!std::filesystem::is_directory(m_home, error))

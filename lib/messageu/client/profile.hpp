@@ -55,8 +55,9 @@ public:
   // unparsable text → Errc::config naming its source.
   Result<Endpoint> server_endpoint(const std::optional<std::string> &override_text) const;
 
-  // Creates the profile directory (and missing parents) with mode 0700 when missing. An
-  // existing directory is left as it is. Failure → Errc::cannot_create.
+  // Creates the profile directory (and missing parents) with mode 0700 when missing, exactly
+  // 0700 whatever the umask. An existing directory is left as it is (check_profile_directory
+  // judges it). Failure → Errc::cannot_create.
   Status ensure_directory() const;
 
 private:

@@ -27,6 +27,15 @@ Result<std::vector<protocol::UserEntry>> list_users(ServerLink &link) {
   return std::move(*users);
 }
 
+Result<bool> server_knows_sender(ServerLink &link) {
+  auto answer = link.exchange(Operation::list_users, {}, /*idempotent=*/true);
+  if (answer)
+    return true;
+  if (answer.error().code == Errc::server_error)
+    return false;
+  return std::move(answer).error();
+}
+
 Result<PublicKeyBytes> get_public_key(ServerLink &link, const ClientId &id) {
   auto payload = protocol::encode_public_key_request(id);
   auto answer = MESSAGEU_TRY(link.exchange(Operation::public_key, payload, /*idempotent=*/true));

@@ -22,6 +22,10 @@ Result<ClientId> register_user(ServerLink &link, std::string_view name,
 // Every registered user but the sender.
 Result<std::vector<protocol::UserEntry>> list_users(ServerLink &link);
 
+// Whether the server knows the link's sender, asked with one list request (harmless to
+// repeat): an answer → true, 9000 → false; other failures as they are.
+Result<bool> server_knows_sender(ServerLink &link);
+
 // The public key the server holds for `id`. An unknown id → Errc::server_error; an answer
 // about another id → Errc::unexpected_code; a key that is not a valid 160-byte RSA-1024 key →
 // Errc::bad_key.

@@ -18,6 +18,7 @@ namespace messageu::transport {
 // gives up after the connection's timeout, so no call can hang. Move-only. Errors:
 //  - cannot resolve or connect, or an operation timed out → Errc::unavailable (the connection
 //    is closed after a timeout: its stream position is unknown);
+//  - the host name does not exist → Errc::unknown_host (never retried: a typo stays one);
 //  - the peer closed or reset the connection → Errc::connection_closed;
 //  - any other socket error → Errc::io_error.
 class Connection {

@@ -7,6 +7,8 @@
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
+#include <algorithm>
+#include <cctype>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
@@ -26,6 +28,27 @@ struct PendingLookup {
   std::optional<Result<Addresses>> answer;
 };
 
+// RFC 6761 §6.4: names under .invalid never resolve, and resolvers should say so at once.
+bool is_under_invalid(std::string host) {
+  std::transform(host.begin(), host.end(), host.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (host.ends_with('.'))
+    host.pop_back();
+  return host == "invalid" || host.ends_with(".invalid");
+}
+
+Error no_such_host(const std::string &host, const std::string &reason) {
+  return make_error(Errc::unknown_host, "unknown host " + host + ": " + reason);
+}
+
+// Asio folds EAI_NONAME and EAI_NODATA into host_not_found: the name has no address, which
+// asking again will not change. Everything else (EAI_AGAIN, a failing DNS server) may pass.
+Error lookup_error(const std::string &host, const boost::system::error_code &error) {
+  if (error == asio::error::host_not_found)
+    return no_such_host(host, error.message());
+  return make_error(Errc::unavailable, "cannot resolve " + host + ": " + error.message());
+}
+
 } // namespace
 
 Result<Addresses> system_lookup(const std::string &host, std::uint16_t port) {
@@ -34,7 +57,7 @@ Result<Addresses> system_lookup(const std::string &host, std::uint16_t port) {
   boost::system::error_code error;
   auto results = resolver.resolve(host, std::to_string(port), error);
   if (error)
-    return make_error(Errc::unavailable, "cannot resolve " + host + ": " + error.message());
+    return lookup_error(host, error);
   Addresses addresses;
   for (const auto &entry : results)
     addresses.push_back(entry.endpoint().address().to_string());
@@ -47,6 +70,8 @@ Result<Addresses> resolve_within(const std::string &host, std::uint16_t port,
   (void)asio::ip::make_address(host, not_an_address);
   if (!not_an_address)
     return Addresses{host};
+  if (is_under_invalid(host))
+    return no_such_host(host, "a name under .invalid never resolves (RFC 6761)");
 
   auto pending = std::make_shared<PendingLookup>();
   std::thread([pending, lookup, host, port] {

@@ -76,6 +76,11 @@ Status write_temporary(const std::filesystem::path &temporary, ByteView content,
 } // namespace
 
 Result<std::string> read_file(const std::filesystem::path &path, std::size_t max_size) {
+  return read_file(path, max_size, {});
+}
+
+Result<std::string> read_file(const std::filesystem::path &path, std::size_t max_size,
+                              const FileInspector &inspect) {
   FileDescriptor fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (fd.get() < 0)
     return make_error(Errc::file_not_found, "cannot open " + describe(path, errno));
@@ -84,6 +89,8 @@ Result<std::string> read_file(const std::filesystem::path &path, std::size_t max
     return make_error(Errc::io_error, "cannot stat " + describe(path, errno));
   if (S_ISDIR(status.st_mode))
     return make_error(Errc::file_not_found, path.string() + " is a directory");
+  if (inspect)
+    MESSAGEU_TRY(inspect(fd.get()));
   std::string content;
   char buffer[8192];
   while (true) {

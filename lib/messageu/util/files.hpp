@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <sys/types.h>
@@ -17,6 +18,15 @@ namespace messageu {
 // Errc::file_not_found; larger than `max_size` bytes → Errc::too_large; a read error →
 // Errc::io_error.
 Result<std::string> read_file(const std::filesystem::path &path, std::size_t max_size);
+
+// Looks at the open descriptor of a file before it is read (e.g. its owner and mode with
+// fstat); an error it returns is read_file's answer.
+using FileInspector = std::function<Status(int fd)>;
+
+// As above, after `inspect` approved the very file that is then read: no other file can be
+// swapped in between the check and the read.
+Result<std::string> read_file(const std::filesystem::path &path, std::size_t max_size,
+                              const FileInspector &inspect);
 
 // Replaces `path` with `content`: writes a temporary file in the same directory created with
 // `mode` (e.g. 0600 for secrets), fsyncs it, renames it over `path`, then fsyncs the

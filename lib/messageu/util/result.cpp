@@ -18,12 +18,14 @@ std::string_view errc_name(Errc code) {
   case Errc::cannot_create: return "cannot_create";
   case Errc::io_error: return "io_error";
   case Errc::unavailable: return "unavailable";
+  case Errc::unknown_host: return "unknown_host";
   case Errc::connection_closed: return "connection_closed";
   case Errc::server_error: return "server_error";
   case Errc::unknown_user: return "unknown_user";
   case Errc::name_taken: return "name_taken";
   case Errc::key_changed: return "key_changed";
   case Errc::config: return "config";
+  case Errc::insecure_profile: return "insecure_profile";
   case Errc::storage: return "storage";
   case Errc::internal: return "internal";
   case Errc::partial: return "partial";

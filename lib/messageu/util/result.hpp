@@ -29,12 +29,14 @@ enum class Errc {
   cannot_create,     // an output file cannot be created
   io_error,          // a local read, write, fsync or rename failed
   unavailable,       // cannot connect, timed out, locked: try again later
+  unknown_host,      // the server's host name does not exist (not a passing DNS failure)
   connection_closed, // the peer closed the connection before the exchange was complete
   server_error,      // the server answered 9000
   unknown_user,      // no such user name or id
   name_taken,        // registering a name that is already registered
   key_changed,       // a pinned key differs from the server's, or a downgrade was refused
   config,            // missing or invalid profile or configuration
+  insecure_profile,  // the profile can be read or changed by others: refused, as ssh does
   storage,           // the database refused or failed (full disk, corruption)
   internal,          // a bug: an invariant did not hold
   partial,           // some items were handled, the others kept and reported one by one

@@ -15,6 +15,7 @@ TEST(ExitCode, MapsEachDocumentedFailureToItsStatus) {
   EXPECT_EQ(exit_status(exit_code_for(Errc::too_large)), 65);
   EXPECT_EQ(exit_status(exit_code_for(Errc::file_not_found)), 66);
   EXPECT_EQ(exit_status(exit_code_for(Errc::unknown_user)), 67);
+  EXPECT_EQ(exit_status(exit_code_for(Errc::unknown_host)), 68);
   EXPECT_EQ(exit_status(exit_code_for(Errc::server_error)), 69);
   EXPECT_EQ(exit_status(exit_code_for(Errc::internal)), 70);
   EXPECT_EQ(exit_status(exit_code_for(Errc::cannot_create)), 73);
@@ -22,6 +23,7 @@ TEST(ExitCode, MapsEachDocumentedFailureToItsStatus) {
   EXPECT_EQ(exit_status(exit_code_for(Errc::unavailable)), 75);
   EXPECT_EQ(exit_status(exit_code_for(Errc::unexpected_code)), 76);
   EXPECT_EQ(exit_status(exit_code_for(Errc::key_changed)), 77);
+  EXPECT_EQ(exit_status(exit_code_for(Errc::insecure_profile)), 77);
   EXPECT_EQ(exit_status(exit_code_for(Errc::config)), 78);
 }
 

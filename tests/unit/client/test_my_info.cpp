@@ -8,7 +8,9 @@
 
 #include <gtest/gtest.h>
 
+#include <string_view>
 #include <sys/stat.h>
+#include <vector>
 
 using namespace messageu;
 using namespace messageu::client;
@@ -165,8 +167,35 @@ TEST(MyInfoFile, NamesTheFileWhenItsContentIsInvalid) {
   TempDir dir;
   auto path = dir / "my.info";
   test::write_file(path, "alice\nnot-an-id\nAAAA\n");
+  ::chmod(path.c_str(), 0600);
   auto loaded = load_my_info(path);
   ASSERT_FALSE(loaded);
   EXPECT_EQ(loaded.error().code, Errc::config);
   EXPECT_NE(loaded.error().message.find(path.string()), std::string::npos);
+}
+
+TEST(MyInfoFile, RefusesAFileOthersCanReadBeforeParsingIt) {
+  TempDir dir;
+  auto path = dir / "my.info";
+  test::write_file(path, valid_text());
+  ::chmod(path.c_str(), 0644);
+  auto loaded = load_my_info(path);
+  ASSERT_FALSE(loaded);
+  EXPECT_EQ(loaded.error().code, Errc::insecure_profile);
+  EXPECT_NE(loaded.error().message.find("chmod 600 " + path.string()), std::string::npos)
+      << loaded.error().message;
+}
+
+TEST(MyInfoFile, LoadsAFileOthersCanReadWhenThePolicyOnlyWarns) {
+  TempDir dir;
+  auto path = dir / "my.info";
+  test::write_file(path, valid_text());
+  ::chmod(path.c_str(), 0604);
+  std::vector<std::string> warnings;
+  PermissionPolicy policy{false, [&](std::string_view text) { warnings.emplace_back(text); }};
+  auto loaded = load_my_info(path, policy);
+  ASSERT_TRUE(loaded) << loaded.error().message;
+  EXPECT_EQ(loaded->name, expected_identity().name);
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_NE(warnings[0].find("(mode 0604)"), std::string::npos) << warnings[0];
 }

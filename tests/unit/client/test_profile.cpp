@@ -114,6 +114,18 @@ TEST(Profile, EnsureDirectoryCreatesPrivateDirectoryWithParents) {
   EXPECT_EQ(status.st_mode & 0777, 0700u);
 }
 
+TEST(Profile, EnsureDirectoryMakesExactly0700WhateverTheUmask) {
+  TempDir dir;
+  Profile profile(dir / "messageu");
+  auto previous = ::umask(0277); // would leave the owner unable to write or enter it
+  auto made = profile.ensure_directory();
+  ::umask(previous);
+  ASSERT_TRUE(made) << made.error().message;
+  struct stat status {};
+  ASSERT_EQ(::stat(profile.home().c_str(), &status), 0);
+  EXPECT_EQ(status.st_mode & 07777, 0700u);
+}
+
 TEST(Profile, EnsureDirectoryLeavesExistingDirectoryAlone) {
   TempDir dir;
   std::filesystem::permissions(dir.path(), std::filesystem::perms(0750));

@@ -79,13 +79,35 @@ TEST(Resolver, StopsWaitingForALookupThatHangsAtTheDeadline) {
 }
 
 TEST(Resolver, PassesTheLookupsErrorOn) {
-  Lookup failing = [](const std::string &host, std::uint16_t) -> Result<Addresses> {
-    return make_error(Errc::unavailable, "cannot resolve " + host + ": Host not found");
+  for (auto code : {Errc::unavailable, Errc::unknown_host}) {
+    Lookup failing = [code](const std::string &host, std::uint16_t) -> Result<Addresses> {
+      return make_error(code, "cannot resolve " + host + ": Host not found");
+    };
+    auto addresses = resolve_within("missing.example", 1, 10s, failing);
+    ASSERT_FALSE(addresses);
+    EXPECT_EQ(addresses.error().code, code);
+    EXPECT_EQ(addresses.error().message, "cannot resolve missing.example: Host not found");
+  }
+}
+
+TEST(Resolver, ANameUnderInvalidIsAnUnknownHostWithoutALookup) {
+  auto calls = std::make_shared<std::atomic<int>>(0);
+  Lookup counting = [calls](const std::string &, std::uint16_t) -> Result<Addresses> {
+    ++*calls;
+    return Addresses{"192.0.2.1"};
   };
-  auto addresses = resolve_within("missing.example", 1, 10s, failing);
-  ASSERT_FALSE(addresses);
-  EXPECT_EQ(addresses.error().code, Errc::unavailable);
-  EXPECT_EQ(addresses.error().message, "cannot resolve missing.example: Host not found");
+  for (std::string host : {"nosuchhost.invalid", "NoSuchHost.INVALID.", "invalid"}) {
+    auto addresses = resolve_within(host, 1357, 10s, counting);
+    ASSERT_FALSE(addresses) << host;
+    EXPECT_EQ(addresses.error().code, Errc::unknown_host) << host;
+    EXPECT_EQ(addresses.error().message,
+              "unknown host " + host + ": a name under .invalid never resolves (RFC 6761)");
+  }
+  EXPECT_EQ(*calls, 0);
+  // Only the last label counts: these are ordinary names, looked up.
+  for (std::string host : {"invalid.example", "notinvalid"})
+    EXPECT_TRUE(resolve_within(host, 1357, 10s, counting)) << host;
+  EXPECT_EQ(*calls, 2);
 }
 
 TEST(Resolver, TheSystemLookupFindsLocalhostOnLoopback) {
