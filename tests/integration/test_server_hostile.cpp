@@ -2,12 +2,14 @@
 // request's fixed part that trickles in (--request-timeout), a content sent or an answer read
 // too slowly (--min-receive-rate, --min-send-rate), one address holding too many connections
 // (--max-connections-per-address), a full server (--max-connections: the idle or slowest make
-// room), a slowloris attack from several addresses while a legitimate client is served, and
-// declared payload sizes that cannot be right for their code. Peers play other hosts by
-// binding to 127.0.0.x source addresses. Small option values keep each test to seconds.
+// room), a slowloris attack from several addresses while a legitimate client is served,
+// declared payload sizes that cannot be right for their code, and many connections that ask
+// for a large user list and never read it (one shared copy, not one each). Peers play other hosts
+// by binding to 127.0.0.x source addresses. Small option values keep each test to seconds.
 #include "test_faults_support.hpp"
 
 #include <atomic>
+#include <fstream>
 #include <limits>
 #include <string>
 
@@ -250,6 +252,81 @@ TEST(ServerHostile, AnswersASizeThatCannotBeRightForItsCodeAtOnceAndCloses) {
   auto list = round_trip(small, request(alice.id, Operation::list_users));
   ASSERT_TRUE(list);
   EXPECT_EQ(list->code, 2101);
+}
+
+// Registers `count` users (one key for all), pipelined; returns the first one's id.
+ClientId register_many(std::uint16_t port, int count) {
+  auto key = crypto::RsaPrivateKey::generate().public_key();
+  RawConnection connection(port);
+  ClientId first{};
+  constexpr int k_batch = 500;
+  for (int start = 0; start < count; start += k_batch) {
+    Bytes frames;
+    int end = std::min(count, start + k_batch);
+    for (int n = start; n < end; ++n) {
+      auto one = request(ClientId{}, Operation::register_client,
+                         protocol::encode_register_payload({"user" + std::to_string(n), key}));
+      frames.insert(frames.end(), one.begin(), one.end());
+    }
+    EXPECT_TRUE(connection.send(frames));
+    for (int n = start; n < end; ++n) {
+      auto answer = connection.receive_response();
+      if (!answer || answer->code != 2100) {
+        ADD_FAILURE() << "registration " << n << " failed";
+        return first;
+      }
+      if (n == 0)
+        std::copy(answer->payload.begin(), answer->payload.end(), first.begin());
+    }
+  }
+  return first;
+}
+
+// The resident memory of process `pid`, in KiB (VmRSS).
+long resident_kib(pid_t pid) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  for (std::string line; std::getline(status, line);)
+    if (line.rfind("VmRSS:", 0) == 0)
+      return std::stol(line.substr(6));
+  return -1;
+}
+
+TEST(ServerHostile, ConnectionsThatNeverReadTheirListAnswersShareOneCopyOfIt) {
+  constexpr int k_users = 5000;
+  constexpr int k_connections = 100;
+  constexpr long k_answer_kib = (k_users - 1) * 271 / 1024; // about 1.3 MiB
+  ServerProcess server;
+  auto requester = register_many(server.port(), k_users);
+  std::this_thread::sleep_for(milliseconds(300));
+  auto before = resident_kib(server.process().pid());
+  ASSERT_GT(before, 0);
+  // Twenty pipelined lists on each, a small receive buffer, nothing read: every connection's
+  // answer stays blocked in its write (the server reads no next request meanwhile).
+  auto lists = Bytes{};
+  for (int i = 0; i < 20; ++i) {
+    auto one = request(requester, Operation::list_users);
+    lists.insert(lists.end(), one.begin(), one.end());
+  }
+  std::vector<std::unique_ptr<RawConnection>> stalled;
+  for (int i = 0; i < k_connections; ++i) {
+    stalled.push_back(
+        std::make_unique<RawConnection>(server.port(), loopback(2 + i / 50).c_str(), 4096));
+    ASSERT_TRUE(stalled.back()->send(lists));
+  }
+  long peak = before;
+  for (int sample = 0; sample < 20; ++sample) {
+    std::this_thread::sleep_for(milliseconds(100));
+    peak = std::max(peak, resident_kib(server.process().pid()));
+  }
+  // One copy per connection would be 100 answers (130 MiB); a shared one costs one answer
+  // plus each connection's small buffers. The bound allows 20 answers' worth.
+  EXPECT_LT(peak - before, 20 * k_answer_kib) << "RSS " << before << " KiB -> " << peak << " KiB";
+  RecordProperty("rss_growth_kib", static_cast<int>(peak - before));
+  // And the answers are whole when read.
+  auto answer = stalled.front()->receive_response(seconds(10));
+  ASSERT_TRUE(answer);
+  EXPECT_EQ(answer->code, 2101);
+  EXPECT_EQ(answer->payload.size(), std::size_t(k_users - 1) * 271);
 }
 
 } // namespace
