@@ -9,6 +9,8 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace messageu::server {
 
 namespace asio = boost::asio;
@@ -18,6 +20,8 @@ namespace {
 
 // How long to wait before accepting again after a failed accept (out of descriptors).
 constexpr std::chrono::milliseconds k_accept_retry_delay{100};
+// The most connections closed at once to make room for a newcomer.
+constexpr std::size_t k_max_eviction_batch = 32;
 
 Result<tcp::acceptor> bind_acceptor(asio::io_context &io, const tcp::endpoint &endpoint,
                                     bool dual_stack) {
@@ -116,20 +120,24 @@ void Listener::admit(tcp::socket socket) {
 }
 
 bool Listener::make_room(const Session &newcomer) {
+  // A full server under a flood of newcomers would otherwise look at every connection for
+  // each one: a large server closes a few at a time (at most 1/256th of the maximum).
+  auto batch = std::clamp<std::size_t>(m_caps.total / 256, 1, k_max_eviction_batch);
   auto now = std::chrono::steady_clock::now();
-  auto victim = m_context.registry.eviction_candidate(now);
-  if (!victim)
-    return false;
-  auto rank = victim->eviction_rank(now);
-  auto why = rank && rank->first == 0 ? "the connection idle longest"
-                                      : fmt::format("the slowest connection ({:.0f} bytes/s)",
-                                                    rank ? rank->second : 0.0);
-  m_context.logger.info(fmt::format("peer={} closed to make room for peer={}: {} of {}",
-                                    victim->peer(), newcomer.peer(), why, m_caps.total));
-  // Out of the count now, not once its coroutine has unwound.
-  m_context.registry.remove(victim.get());
-  victim->close();
-  return true;
+  auto victims = m_context.registry.eviction_candidates(now, batch);
+  for (const auto &victim : victims) {
+    auto rank = victim->eviction_rank(now);
+    auto why = rank && rank->first == 0 ? std::string("among the longest idle")
+                                        : fmt::format("among the slowest mid-request ({:.0f} "
+                                                      "bytes/s)",
+                                                      rank ? rank->second : 0.0);
+    m_context.logger.info(fmt::format("peer={} closed to make room for peer={}: {} of {}",
+                                      victim->peer(), newcomer.peer(), why, m_caps.total));
+    // Out of the count now, not once its coroutine has unwound.
+    m_context.registry.remove(victim.get());
+    victim->close();
+  }
+  return !victims.empty();
 }
 
 void Listener::close() {

@@ -3,6 +3,7 @@
 
 #include "session.hpp"
 
+#include <algorithm>
 #include <vector>
 
 namespace messageu::server {
@@ -46,21 +47,35 @@ std::size_t SessionRegistry::count_from(const std::string &address) const {
   return found == m_per_address.end() ? 0 : found->second;
 }
 
-std::shared_ptr<Session>
-SessionRegistry::eviction_candidate(std::chrono::steady_clock::time_point now) const {
-  // A scan: it runs only when the server is full, and costs far less than the accept.
-  std::shared_ptr<Session> chosen;
-  std::optional<EvictionRank> chosen_rank;
+std::vector<std::shared_ptr<Session>>
+SessionRegistry::eviction_candidates(std::chrono::steady_clock::time_point now,
+                                     std::size_t count) const {
+  // One scan keeps the `count` lowest ranks in a max-heap: it runs only when the server is
+  // full, and the caller takes several at a time so that a flood of newcomers does not scan
+  // every connection for each one.
+  using Ranked = std::pair<EvictionRank, Session *>;
+  std::vector<Ranked> heap;
+  heap.reserve(count + 1);
   for (const auto &[key, entry] : m_sessions) {
     auto session = entry.session.lock();
     if (!session)
       continue;
     auto rank = session->eviction_rank(now);
-    if (rank && (!chosen_rank || *rank < *chosen_rank)) {
-      chosen = std::move(session);
-      chosen_rank = rank;
+    if (!rank || (heap.size() == count && !(*rank < heap.front().first)))
+      continue;
+    heap.emplace_back(*rank, session.get());
+    std::push_heap(heap.begin(), heap.end());
+    if (heap.size() > count) {
+      std::pop_heap(heap.begin(), heap.end());
+      heap.pop_back();
     }
   }
+  std::sort_heap(heap.begin(), heap.end());
+  std::vector<std::shared_ptr<Session>> chosen;
+  for (const auto &[rank, session] : heap)
+    if (auto found = m_sessions.find(session); found != m_sessions.end())
+      if (auto live = found->second.session.lock())
+        chosen.push_back(std::move(live));
   return chosen;
 }
 

@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 namespace messageu::server {
 
@@ -22,10 +23,11 @@ public:
   std::size_t size() const { return m_sessions.size(); }
   // How many connections `address` (Session::address()) holds.
   std::size_t count_from(const std::string &address) const;
-  // The connection that makes room when the server is full: the one idle longest, else the
-  // slowest mid-request (ConnectionDeadline's rank); null when every one is waiting for the
-  // database.
-  std::shared_ptr<Session> eviction_candidate(std::chrono::steady_clock::time_point now) const;
+  // The connections that make room when the server is full, at most `count`: those idle
+  // longest, else the slowest mid-request (ConnectionDeadline's rank), lowest rank first;
+  // none waiting for the database.
+  std::vector<std::shared_ptr<Session>>
+  eviction_candidates(std::chrono::steady_clock::time_point now, std::size_t count) const;
 
   // Asks every session to stop after its request in flight; `on_empty` runs once no session
   // is left (at once if there is none).

@@ -116,9 +116,10 @@ std::string ConnectionDeadline::reason() const {
 std::optional<EvictionRank> ConnectionDeadline::eviction_rank(TimePoint now) const {
   if (m_paused_at)
     return std::nullopt;
-  if (m_step == Step::idle)
-    return EvictionRank{0,
-                        std::chrono::duration<double>(m_step_started.time_since_epoch()).count()};
+  if (m_step == Step::idle) {
+    auto since = std::chrono::duration<double>(m_step_started.time_since_epoch()).count();
+    return EvictionRank{now - m_step_started >= k_eviction_grace ? 0 : 2, since};
+  }
   auto elapsed = std::max(std::chrono::duration<double>(now - m_step_started).count(), 1e-3);
   return EvictionRank{1, static_cast<double>(m_bytes) / elapsed};
 }

@@ -37,9 +37,12 @@ struct DeadlineOptions {
 };
 
 // Which connection makes room first when the server is full: the smaller rank goes first.
-// Idle connections come first, the longest idle first; then those mid-request or mid-answer,
-// the slowest (fewest bytes per second since the request or answer began) first.
+// Connections idle for k_eviction_grace or more come first, the longest idle first; then those
+// mid-request or mid-answer, the slowest (fewest bytes per second since the request or answer
+// began) first; last those idle for less (just accepted, or just answered), so that a new
+// client is not closed before its first request could be read.
 using EvictionRank = std::pair<int, double>;
+inline constexpr std::chrono::seconds k_eviction_grace{1};
 
 class ConnectionDeadline {
 public:

@@ -114,7 +114,7 @@ std::unique_ptr<RawConnection> admitted_connection(std::uint16_t port, const Use
   return nullptr;
 }
 
-TEST(FaultsConnections, ServesThousandsAtOnceAndAboveTheMaximumClosesTheLongestIdleForEach) {
+TEST(FaultsConnections, ServesThousandsAtOnceAndAboveTheMaximumClosesTheLongestIdleToMakeRoom) {
   constexpr int k_wanted = 3000;
   constexpr int k_excess = 200;
   auto limit = raise_open_file_limit();
@@ -137,8 +137,8 @@ TEST(FaultsConnections, ServesThousandsAtOnceAndAboveTheMaximumClosesTheLongestI
   }
   EXPECT_EQ(list_on_all(held, alice), held.size());
 
-  // Above the maximum each newcomer is served, and the connection idle longest (the first
-  // held ones: list_on_all used them in order) is closed to make room.
+  // Above the maximum each newcomer is served, and the connections idle longest (the first
+  // held ones: list_on_all used them in order) are closed to make room, a few at a time.
   std::vector<std::unique_ptr<RawConnection>> newcomers;
   for (int i = 0; i < k_excess; ++i) {
     auto connection = std::make_unique<RawConnection>(port);
@@ -147,14 +147,17 @@ TEST(FaultsConnections, ServesThousandsAtOnceAndAboveTheMaximumClosesTheLongestI
     newcomers.push_back(std::move(connection));
   }
   EXPECT_TRUE(server.process().running());
-  for (int i = 0; i < k_excess; ++i)
-    EXPECT_TRUE(held[static_cast<std::size_t>(i)]->closed_by_peer(std::chrono::seconds(10)))
-        << "held connection " << i;
-  held.erase(held.begin(), held.begin() + k_excess);
+  std::size_t closed = 0;
+  EXPECT_TRUE(eventually([&] {
+    closed = count_occurrences(server.log(), "to make room for");
+    return closed >= static_cast<std::size_t>(k_excess);
+  }));
+  ASSERT_LT(closed, static_cast<std::size_t>(k_excess + 64));
+  for (std::size_t i = 0; i < closed; ++i)
+    EXPECT_TRUE(held[i]->closed_by_peer(std::chrono::seconds(10))) << "held connection " << i;
+  held.erase(held.begin(), held.begin() + static_cast<std::ptrdiff_t>(closed));
   EXPECT_EQ(list_on_all(held, alice), held.size());
   EXPECT_EQ(list_on_all(newcomers, alice), newcomers.size());
-  EXPECT_EQ(count_occurrences(server.log(), "to make room for"),
-            static_cast<std::size_t>(k_excess));
   RecordProperty("connections", count);
 }
 

@@ -96,7 +96,7 @@ TEST(ConnectionDeadline, TimeWaitingForTheDatabaseIsNotThePeers) {
   EXPECT_EQ(deadline.deadline(), k_start + seconds(40));
 }
 
-TEST(ConnectionDeadline, RanksIdleConnectionsFirstLongestIdleFirstThenTheSlowest) {
+TEST(ConnectionDeadline, RanksTheLongestIdleFirstThenTheSlowestThenTheJustAccepted) {
   ConnectionDeadline idle_early(options(), k_start);
   ConnectionDeadline idle_late(options(), k_start + seconds(5));
   ConnectionDeadline slow(options(), k_start);
@@ -108,10 +108,12 @@ TEST(ConnectionDeadline, RanksIdleConnectionsFirstLongestIdleFirstThenTheSlowest
   ConnectionDeadline busy(options(), k_start);
   busy.begin_request(k_start);
   busy.pause(k_start);
+  ConnectionDeadline just_accepted(options(), k_start + milliseconds(5900));
   auto now = k_start + seconds(6);
   EXPECT_LT(*idle_early.eviction_rank(now), *idle_late.eviction_rank(now));
   EXPECT_LT(*idle_late.eviction_rank(now), *slow.eviction_rank(now));
   EXPECT_LT(*slow.eviction_rank(now), *fast.eviction_rank(now));
+  EXPECT_LT(*fast.eviction_rank(now), *just_accepted.eviction_rank(now));
   EXPECT_FALSE(busy.eviction_rank(now));
 }
 
