@@ -14,57 +14,20 @@ Usage: slowloris.py SERVER [--connections N] [--per-address N] [--seconds S] [--
 """
 import argparse
 import json
-import os
 import random
-import re
 import socket
 import statistics
-import struct
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 
-REGISTER, LIST = 600, 601
-
-
-def frame(client_id: bytes, code: int, payload: bytes = b"") -> bytes:
-    return client_id + struct.pack("<BHI", 2, code, len(payload)) + payload
-
-
-def read_exact(connection: socket.socket, count: int) -> bytes:
-    data = bytearray()
-    while len(data) < count:
-        chunk = connection.recv(count - len(data))
-        if not chunk:
-            raise ConnectionError("closed")
-        data += chunk
-    return bytes(data)
+from attack_support import LIST, REGISTER, frame, public_key, read_response, running_server
 
 
 def request(port: int, message: bytes, timeout: float = 30) -> tuple[int, bytes]:
     with socket.create_connection(("127.0.0.1", port), timeout=timeout) as connection:
         connection.sendall(message)
-        _, code, size = struct.unpack("<BHI", read_exact(connection, 7))
-        return code, read_exact(connection, size)
-
-
-def public_key() -> bytes:
-    private = subprocess.run(["openssl", "genrsa", "-3", "1024"], check=True,
-                             capture_output=True).stdout
-    return subprocess.run(["openssl", "rsa", "-pubout", "-outform", "DER"], input=private,
-                          check=True, capture_output=True).stdout
-
-
-def wait_for_port(log_path: str) -> int:
-    for _ in range(200):
-        with open(log_path) as log:
-            found = re.search(r"listening on .*:(\d+)", log.read())
-        if found:
-            return int(found.group(1))
-        time.sleep(0.05)
-    raise RuntimeError("the server did not start")
+        return read_response(connection)
 
 
 class Attacker(threading.Thread):
@@ -118,40 +81,30 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=40)
     parser.add_argument("--dribble", type=float, default=5)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as directory:
-        log_path = os.path.join(directory, "server.log")
-        with open(log_path, "w") as log:
-            server = subprocess.Popen(
-                [args.server, "--port", "0", "--bind", "127.0.0.1", "--db",
-                 os.path.join(directory, "defensive.db"), "--log-level", "warn"], stderr=log)
-        try:
-            port = wait_for_port(log_path)
-            code, user = request(port, frame(b"\0" * 16, REGISTER,
-                                             b"alice".ljust(255, b"\0") + public_key()))
-            assert code == 2100, code
-            attacker = Attacker(port, args.connections, args.per_address, args.dribble)
-            attacker.start()
-            time.sleep(5)  # the attack in full swing
-            waits, failed = [], 0
-            end = time.monotonic() + args.seconds
-            while time.monotonic() < end:
-                started = time.monotonic()
-                try:
-                    code, _ = request(port, frame(user, LIST))
-                    waits.append((time.monotonic() - started) * 1000)
-                    failed += code != 2101
-                except OSError:
-                    failed += 1
-                time.sleep(1)
-            attacker.stop.set()
-            attacker.join()
-            print(json.dumps({"attack_connections_opened": attacker.opened,
-                              "requests": len(waits) + failed, "failed": failed,
-                              "median_ms": round(statistics.median(waits), 1) if waits else None,
-                              "max_ms": round(max(waits), 1) if waits else None}))
-        finally:
-            server.terminate()
-            server.wait()
+    with running_server(args.server) as (server, port):
+        code, user = request(port, frame(b"\0" * 16, REGISTER,
+                                         b"alice".ljust(255, b"\0") + public_key()))
+        assert code == 2100, code
+        attacker = Attacker(port, args.connections, args.per_address, args.dribble)
+        attacker.start()
+        time.sleep(5)  # the attack in full swing
+        waits, failed = [], 0
+        end = time.monotonic() + args.seconds
+        while time.monotonic() < end:
+            started = time.monotonic()
+            try:
+                code, _ = request(port, frame(user, LIST))
+                waits.append((time.monotonic() - started) * 1000)
+                failed += code != 2101
+            except OSError:
+                failed += 1
+            time.sleep(1)
+        attacker.stop.set()
+        attacker.join()
+        print(json.dumps({"attack_connections_opened": attacker.opened,
+                          "requests": len(waits) + failed, "failed": failed,
+                          "median_ms": round(statistics.median(waits), 1) if waits else None,
+                          "max_ms": round(max(waits), 1) if waits else None}))
     return 0
 
 

@@ -12,41 +12,13 @@ Usage: unread_lists.py SERVER [--users N] [--connections N] [--requests N] [--se
 """
 import argparse
 import json
-import os
-import re
 import socket
-import struct
-import subprocess
 import sys
-import tempfile
 import time
 
-REGISTER, LIST = 600, 601
+from attack_support import LIST, REGISTER, frame, public_key, read_response, running_server
+
 ADDRESSES_PER_HOST = 50
-
-
-def frame(client_id: bytes, code: int, payload: bytes = b"") -> bytes:
-    return client_id + struct.pack("<BHI", 2, code, len(payload)) + payload
-
-
-def read_exact(connection: socket.socket, count: int) -> bytes:
-    data = bytearray()
-    while len(data) < count:
-        chunk = connection.recv(count - len(data))
-        if not chunk:
-            raise ConnectionError("server closed the connection")
-        data += chunk
-    return bytes(data)
-
-
-def public_key() -> bytes:
-    # Exponent 3 keeps the SubjectPublicKeyInfo at exactly 160 bytes (PROTOCOL.md §4).
-    private = subprocess.run(["openssl", "genrsa", "-3", "1024"], check=True,
-                             capture_output=True).stdout
-    der = subprocess.run(["openssl", "rsa", "-pubout", "-outform", "DER"], input=private,
-                         check=True, capture_output=True).stdout
-    assert len(der) == 160, len(der)
-    return der
 
 
 def register(port: int, count: int) -> bytes:
@@ -61,9 +33,7 @@ def register(port: int, count: int) -> bytes:
                 frame(b"\0" * 16, REGISTER, f"user{n}".encode().ljust(255, b"\0") + key)
                 for n in names))
             for _ in names:
-                header = read_exact(connection, 7)
-                _, code, size = struct.unpack("<BHI", header)
-                payload = read_exact(connection, size)
+                code, payload = read_response(connection)
                 if code != 2100:
                     raise RuntimeError(f"register answered {code}")
                 first = first or payload
@@ -72,7 +42,10 @@ def register(port: int, count: int) -> bytes:
 
 def rss_kib(pid: int) -> int:
     with open(f"/proc/{pid}/status") as status:
-        return int(re.search(r"VmRSS:\s+(\d+)", status.read()).group(1))
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return -1
 
 
 def main() -> int:
@@ -83,38 +56,28 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=20)
     parser.add_argument("--settle", type=float, default=5)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as directory:
-        server = subprocess.Popen(
-            [args.server, "--port", "0", "--bind", "127.0.0.1", "--db",
-             os.path.join(directory, "defensive.db"), "--log-level", "warn"],
-            stderr=subprocess.PIPE, text=True)
-        try:
-            line = server.stderr.readline()
-            port = int(re.search(r"listening on .*:(\d+)", line).group(1))
-            requester = register(port, args.users)
-            time.sleep(1)
-            before = rss_kib(server.pid)
-            held = []
-            for index in range(args.connections):
-                connection = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-                connection.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
-                connection.bind((f"127.0.0.{2 + index // ADDRESSES_PER_HOST}", 0))
-                connection.connect(("127.0.0.1", port))
-                connection.sendall(frame(requester, LIST) * args.requests)
-                held.append(connection)
-            peak = before
-            end = time.monotonic() + args.settle
-            while time.monotonic() < end:
-                peak = max(peak, rss_kib(server.pid))
-                time.sleep(0.1)
-            print(json.dumps({"users": args.users, "connections": args.connections,
-                              "requests": args.requests, "rss_before_kib": before,
-                              "rss_peak_kib": peak, "answer_bytes": (args.users - 1) * 271}))
-            for connection in held:
-                connection.close()
-        finally:
-            server.terminate()
-            server.wait()
+    with running_server(args.server) as (server, port):
+        requester = register(port, args.users)
+        time.sleep(1)
+        before = rss_kib(server.pid)
+        held = []
+        for index in range(args.connections):
+            connection = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            connection.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+            connection.bind((f"127.0.0.{2 + index // ADDRESSES_PER_HOST}", 0))
+            connection.connect(("127.0.0.1", port))
+            connection.sendall(frame(requester, LIST) * args.requests)
+            held.append(connection)
+        peak = before
+        end = time.monotonic() + args.settle
+        while time.monotonic() < end:
+            peak = max(peak, rss_kib(server.pid))
+            time.sleep(0.1)
+        print(json.dumps({"users": args.users, "connections": args.connections,
+                          "requests": args.requests, "rss_before_kib": before,
+                          "rss_peak_kib": peak, "answer_bytes": (args.users - 1) * 271}))
+        for connection in held:
+            connection.close()
     return 0
 
 
