@@ -102,7 +102,7 @@ wait_for_port() {
 start_server() {
   local database=$work/server-$RANDOM$RANDOM.db
   "$bin/messageu-server" --port 0 --bind 127.0.0.1 --db "$database" --log-level "$log_level" \
-    --max-connections 20000 2>"$work/server.log" &
+    --max-connections 20000 --max-connections-per-address 20000 2>"$work/server.log" &
   server_pid=$!
   server_port=$(wait_for_port "$work/server.log")
 }

@@ -9,6 +9,8 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace messageu::server {
 
 namespace asio = boost::asio;
@@ -18,6 +20,8 @@ namespace {
 
 // How long to wait before accepting again after a failed accept (out of descriptors).
 constexpr std::chrono::milliseconds k_accept_retry_delay{100};
+// The most connections closed at once to make room for a newcomer.
+constexpr std::size_t k_max_eviction_batch = 32;
 
 Result<tcp::acceptor> bind_acceptor(asio::io_context &io, const tcp::endpoint &endpoint,
                                     bool dual_stack) {
@@ -47,7 +51,7 @@ std::string format_endpoint(const tcp::endpoint &endpoint) {
 } // namespace
 
 Result<std::unique_ptr<Listener>> Listener::open(asio::io_context &io, const std::string &address,
-                                                 std::uint16_t port, std::size_t max_connections,
+                                                 std::uint16_t port, ConnectionCaps caps,
                                                  SessionContext &context) {
   Result<tcp::acceptor> acceptor = make_error(Errc::unavailable, "");
   if (address.empty()) {
@@ -66,11 +70,11 @@ Result<std::unique_ptr<Listener>> Listener::open(asio::io_context &io, const std
     return make_error(Errc::unavailable,
                       fmt::format("cannot listen on {}:{}: {}", address.empty() ? "*" : address,
                                   port, acceptor.error().message));
-  return std::unique_ptr<Listener>(new Listener(std::move(*acceptor), max_connections, context));
+  return std::unique_ptr<Listener>(new Listener(std::move(*acceptor), caps, context));
 }
 
-Listener::Listener(tcp::acceptor acceptor, std::size_t max_connections, SessionContext &context)
-    : m_acceptor(std::move(acceptor)), m_max_connections(max_connections), m_context(context) {}
+Listener::Listener(tcp::acceptor acceptor, ConnectionCaps caps, SessionContext &context)
+    : m_acceptor(std::move(acceptor)), m_caps(caps), m_context(context) {}
 
 std::string Listener::local_address() const {
   boost::system::error_code error;
@@ -96,20 +100,44 @@ asio::awaitable<void> Listener::accept_loop() {
 }
 
 void Listener::admit(tcp::socket socket) {
-  if (m_context.registry.size() >= m_max_connections) {
-    boost::system::error_code error;
-    auto peer = socket.remote_endpoint(error);
-    m_context.logger.warn(fmt::format("peer={} refused: {} connections already open",
-                                      error ? "unknown" : format_endpoint(peer),
-                                      m_max_connections));
-    socket.close(error);
-    return;
-  }
   boost::system::error_code ignored;
   socket.set_option(tcp::no_delay(true), ignored);
   auto session = std::make_shared<Session>(std::move(socket), m_context);
+  if (m_context.registry.count_from(session->address()) >= m_caps.per_address) {
+    m_context.logger.info(fmt::format("peer={} refused: {} connections from its address already",
+                                      session->peer(), m_caps.per_address));
+    session->close();
+    return;
+  }
+  if (m_context.registry.size() >= m_caps.total && !make_room(*session)) {
+    m_context.logger.warn(
+        fmt::format("peer={} refused: {} connections already open", session->peer(), m_caps.total));
+    session->close();
+    return;
+  }
   m_context.registry.add(session);
   session->start();
+}
+
+bool Listener::make_room(const Session &newcomer) {
+  // A full server under a flood of newcomers would otherwise look at every connection for
+  // each one: a large server closes a few at a time (at most 1/256th of the maximum).
+  auto batch = std::clamp<std::size_t>(m_caps.total / 256, 1, k_max_eviction_batch);
+  auto now = std::chrono::steady_clock::now();
+  auto victims = m_context.registry.eviction_candidates(now, batch);
+  for (const auto &victim : victims) {
+    auto rank = victim->eviction_rank(now);
+    auto why = rank && rank->first == 0 ? std::string("among the longest idle")
+                                        : fmt::format("among the slowest mid-request ({:.0f} "
+                                                      "bytes/s)",
+                                                      rank ? rank->second : 0.0);
+    m_context.logger.info(fmt::format("peer={} closed to make room for peer={}: {} of {}",
+                                      victim->peer(), newcomer.peer(), why, m_caps.total));
+    // Out of the count now, not once its coroutine has unwound.
+    m_context.registry.remove(victim.get());
+    victim->close();
+  }
+  return !victims.empty();
 }
 
 void Listener::close() {

@@ -70,9 +70,10 @@ public:
     // Scripts and tests read the port from this exact line.
     std::fprintf(stderr, "listening on %s\n", m_listener->local_address().c_str());
     std::fflush(stderr);
-    m_logger.info(fmt::format("database {}, max message size {}, idle timeout {} ms{}",
+    m_logger.info(fmt::format("database {}, max message size {}, idle timeout {} ms, "
+                              "request timeout {} ms{}",
                               m_config.database_path, m_config.max_message_size,
-                              m_config.idle_timeout.count(),
+                              m_config.idle_timeout.count(), m_config.request_timeout.count(),
                               m_config.require_auth   ? ", authentication required"
                               : m_config.classic_only ? ", classic protocol only"
                                                       : ""));
@@ -120,10 +121,12 @@ private:
     });
     protocol::Limits limits;
     limits.max_content_size = static_cast<std::uint32_t>(m_config.max_message_size);
-    m_context = std::make_unique<SessionContext>(SessionContext{
-        *m_database, *m_read_path, m_logger, m_registry, limits, m_config.idle_timeout});
-    auto listener =
-        Listener::open(m_io, m_config.bind_address, m_config.port, max_connections, *m_context);
+    DeadlineOptions deadlines{m_config.idle_timeout, m_config.request_timeout,
+                              m_config.min_receive_rate, m_config.min_send_rate};
+    m_context = std::make_unique<SessionContext>(
+        SessionContext{*m_database, *m_read_path, m_logger, m_registry, limits, deadlines});
+    ConnectionCaps caps{max_connections, m_config.max_connections_per_address};
+    auto listener = Listener::open(m_io, m_config.bind_address, m_config.port, caps, *m_context);
     if (!listener) {
       m_database->stop();
       return listener.error();

@@ -25,17 +25,35 @@ namespace {
 constexpr std::size_t k_small_buffer_size = 8 * 1024;
 constexpr std::size_t k_large_buffer_size = 256 * 1024;
 
-std::string describe_peer(const asio::ip::tcp::socket &socket) {
+using Clock = std::chrono::steady_clock;
+
+// The peer's address, an IPv4-mapped IPv6 one as IPv4 (the same host either way); nullopt
+// when the socket has no peer any more.
+std::optional<asio::ip::address> peer_address(const asio::ip::tcp::socket &socket) {
   boost::system::error_code error;
   auto endpoint = socket.remote_endpoint(error);
   if (error)
-    return "unknown";
+    return std::nullopt;
   auto address = endpoint.address();
   if (address.is_v6() && address.to_v6().is_v4_mapped())
     address = address.to_v6().to_v4();
-  if (address.is_v6())
-    return fmt::format("[{}]:{}", address.to_string(), endpoint.port());
-  return fmt::format("{}:{}", address.to_string(), endpoint.port());
+  return address;
+}
+
+std::string describe_peer(const asio::ip::tcp::socket &socket) {
+  boost::system::error_code error;
+  auto endpoint = socket.remote_endpoint(error);
+  auto address = peer_address(socket);
+  if (error || !address)
+    return "unknown";
+  if (address->is_v6())
+    return fmt::format("[{}]:{}", address->to_string(), endpoint.port());
+  return fmt::format("{}:{}", address->to_string(), endpoint.port());
+}
+
+std::string describe_address(const asio::ip::tcp::socket &socket) {
+  auto address = peer_address(socket);
+  return address ? address->to_string() : "unknown";
 }
 
 // The operation's name for the log, also for a request refused before it was classified.
@@ -62,10 +80,10 @@ struct Session::Request {
 
 Session::Session(asio::ip::tcp::socket socket, SessionContext &context)
     : m_socket(std::move(socket)), m_context(context), m_timer(m_socket.get_executor()),
-      m_peer(describe_peer(m_socket)), m_reader(context.limits) {}
+      m_deadline(context.deadlines, Clock::now()), m_peer(describe_peer(m_socket)),
+      m_address(describe_address(m_socket)), m_reader(context.limits) {}
 
 void Session::start() {
-  arm_deadline();
   auto self = shared_from_this();
   auto report = [self](std::exception_ptr error) {
     if (!error)
@@ -100,31 +118,51 @@ void Session::close() {
   m_timer.cancel();
 }
 
-void Session::arm_deadline() {
-  m_deadline = std::chrono::steady_clock::now() + m_context.idle_timeout;
+void Session::set_waiting_for_database(bool waiting) {
+  if (waiting) {
+    m_deadline.pause(Clock::now());
+  } else {
+    m_deadline.resume(Clock::now());
+    deadline_changed();
+  }
 }
 
-void Session::set_waiting_for_database(bool waiting) {
-  m_waiting_for_database = waiting;
-  if (!waiting)
-    arm_deadline();
+void Session::deadline_changed() {
+  if (m_deadline.deadline() < m_timer.expiry())
+    m_timer.cancel();
+}
+
+void Session::follow_reader_step() {
+  auto now = Clock::now();
+  auto step = m_deadline.step();
+  if (m_reader.between_requests()) {
+    if (step != ConnectionDeadline::Step::idle)
+      m_deadline.wait_for_request(now);
+  } else if (m_reader.in_fixed_part()) {
+    if (step == ConnectionDeadline::Step::idle) // the next request's first bytes were here
+      m_deadline.begin_request(now);
+  } else if (step != ConnectionDeadline::Step::receiving) {
+    m_deadline.begin_receiving(now);
+  }
+  deadline_changed();
 }
 
 asio::awaitable<void> Session::watchdog() {
   auto self = shared_from_this();
   while (!m_closed) {
-    m_timer.expires_at(m_deadline);
+    // Waking at least this often, the watchdog needs no new timer when a step's deadline is
+    // set later than the wake-up anyway (every request's steps, usually): deadline_changed()
+    // cancels the timer only for an earlier one. While paused the deadline is "never".
+    auto heartbeat =
+        std::min(m_context.deadlines.idle_timeout, m_context.deadlines.request_timeout);
+    m_timer.expires_at(std::min(m_deadline.deadline(), Clock::now() + heartbeat));
     boost::system::error_code error;
     co_await m_timer.async_wait(asio::redirect_error(asio::use_awaitable, error));
     if (m_closed)
       break;
-    auto now = std::chrono::steady_clock::now();
-    if (m_waiting_for_database) {
-      m_deadline = std::max(m_deadline, now + m_context.idle_timeout);
-    } else if (now >= m_deadline) {
-      m_timed_out = true;
-      m_context.logger.debug(fmt::format("peer={} closed after {} ms without progress", m_peer,
-                                         m_context.idle_timeout.count()));
+    if (m_deadline.expired(Clock::now())) {
+      m_timeout_reason = m_deadline.reason();
+      m_context.logger.debug(fmt::format("peer={} closed: {}", m_peer, m_timeout_reason));
       close();
     }
   }
@@ -138,6 +176,7 @@ asio::awaitable<void> Session::serve() {
     for (bool open = true; open && !m_closed;) {
       auto event = m_reader.next(m_input);
       if (event == Event::need_more) {
+        follow_reader_step();
         m_idle = !request.active;
         if (m_idle && m_stop_requested)
           break;
@@ -163,17 +202,24 @@ asio::awaitable<bool> Session::read_more(Request *request) {
   auto &buffer = large ? m_large_buffer : m_small_buffer;
   if (buffer.empty())
     buffer.resize(large ? k_large_buffer_size : k_small_buffer_size);
-  arm_deadline();
   boost::system::error_code error;
   auto count = co_await m_socket.async_read_some(asio::buffer(buffer),
                                                  asio::redirect_error(asio::use_awaitable, error));
   if (error || count == 0) {
-    if (request->active)
-      m_context.logger.info(fmt::format("peer={} connection lost in the middle of a request ({}){}",
-                                        m_peer, request_name(request->frame.header),
-                                        m_timed_out ? " after the idle timeout" : ""));
+    if (request->active || !m_reader.between_requests())
+      m_context.logger.info(fmt::format(
+          "peer={} connection lost in the middle of {}{}", m_peer,
+          request->active ? "a request (" + request_name(request->frame.header) + ")"
+                          : "a request header",
+          m_timeout_reason.empty() ? "" : ": closed by the server, " + m_timeout_reason));
     co_return false;
   }
+  auto now = Clock::now();
+  if (m_deadline.step() == ConnectionDeadline::Step::idle) {
+    m_deadline.begin_request(now); // the first byte of a request: its clock starts
+    deadline_changed();
+  }
+  m_deadline.progress(count, now);
   m_idle = false;
   m_input = ByteView(buffer.data(), count);
   co_return true;
@@ -286,6 +332,8 @@ asio::awaitable<Reply> Session::complete_request(Request &request) {
 }
 
 asio::awaitable<bool> Session::answer(Request &request, Reply reply) {
+  m_deadline.begin_sending(Clock::now());
+  deadline_changed();
   auto header = protocol::encode_response_header(reply.header());
   std::uint64_t bytes_out = 0;
   bool written = false;
@@ -299,6 +347,10 @@ asio::awaitable<bool> Session::answer(Request &request, Reply reply) {
       written = co_await write_download(reply, bytes_out);
     request.download.reset();
     co_await finish_download(reply, written);
+  } else if (reply.shared.owner) {
+    written = co_await write_shared(header, reply.shared);
+    if (written)
+      bytes_out += header.size() + reply.shared.size;
   } else {
     // Header and payload leave in one send: one syscall and one packet for a small answer.
     written = co_await write_bytes(header, reply.payload);
@@ -308,6 +360,7 @@ asio::awaitable<bool> Session::answer(Request &request, Reply reply) {
   log_request(request, reply, written, bytes_out);
   request = Request{};
   m_large_buffer = Bytes{};
+  m_deadline.wait_for_request(Clock::now());
   co_return written && !reply.close_after && !m_stop_requested;
 }
 
@@ -351,20 +404,48 @@ asio::awaitable<void> Session::finish_download(Reply &reply, bool delivered) {
 }
 
 asio::awaitable<bool> Session::write_bytes(ByteView bytes) {
-  arm_deadline();
-  boost::system::error_code error;
-  co_await asio::async_write(m_socket, asio::buffer(bytes.data(), bytes.size()),
-                             asio::redirect_error(asio::use_awaitable, error));
-  co_return !error;
+  std::array<asio::const_buffer, 1> buffers{asio::buffer(bytes.data(), bytes.size())};
+  co_return co_await write_buffers(buffers);
 }
 
 asio::awaitable<bool> Session::write_bytes(ByteView first, ByteView second) {
-  arm_deadline();
-  boost::system::error_code error;
   std::array<asio::const_buffer, 2> buffers{asio::buffer(first.data(), first.size()),
                                             asio::buffer(second.data(), second.size())};
-  co_await asio::async_write(m_socket, buffers, asio::redirect_error(asio::use_awaitable, error));
-  co_return !error;
+  co_return co_await write_buffers(buffers);
+}
+
+asio::awaitable<bool> Session::write_shared(ByteView header, const SharedPayload &payload) {
+  std::vector<asio::const_buffer> buffers;
+  buffers.reserve(payload.parts.size() + 1);
+  buffers.push_back(asio::buffer(header.data(), header.size()));
+  for (auto part : payload.parts)
+    buffers.push_back(asio::buffer(part.data(), part.size()));
+  co_return co_await write_buffers(buffers);
+}
+
+asio::awaitable<bool> Session::write_buffers(std::span<asio::const_buffer> buffers) {
+  // Piece by piece rather than async_write, so that every piece the peer takes counts as
+  // progress against the send rate's deadline.
+  while (!buffers.empty()) {
+    if (buffers.front().size() == 0) {
+      buffers = buffers.subspan(1);
+      continue;
+    }
+    boost::system::error_code error;
+    auto count = co_await m_socket.async_write_some(
+        buffers, asio::redirect_error(asio::use_awaitable, error));
+    if (error)
+      co_return false;
+    m_deadline.progress(count, Clock::now());
+    for (; count > 0 && !buffers.empty(); buffers = buffers.subspan(1)) {
+      if (count < buffers.front().size()) {
+        buffers.front() += count;
+        break;
+      }
+      count -= buffers.front().size();
+    }
+  }
+  co_return true;
 }
 
 void Session::log_request(const Request &request, const Reply &reply, bool written,
@@ -384,7 +465,8 @@ void Session::log_request(const Request &request, const Reply &reply, bool writt
       std::chrono::steady_clock::now() - request.started);
   entry.note = reply.note;
   if (!written && entry.note.empty())
-    entry.note = m_timed_out ? "idle timeout while answering" : "connection lost while answering";
+    entry.note = m_timeout_reason.empty() ? "connection lost while answering"
+                                          : "closed while answering: " + m_timeout_reason;
   entry.level = reply.level;
   m_context.logger.request(entry);
 }

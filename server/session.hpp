@@ -1,10 +1,16 @@
 // One client connection: a coroutine that reads requests one after another (whatever the
 // TCP segmentation), has the database thread handle them, and writes the replies, plus a
-// watchdog that closes the connection when a read or write step stalls longer than the idle
-// timeout. The session only moves bytes: framing is the protocol layer's RequestReader and
-// every decision is the RequestHandler's.
+// watchdog that closes the connection when its ConnectionDeadline passes (idle too long, a
+// request's fixed part too slow, a content or an answer moving below the minimum rate). The
+// session only moves bytes: framing is the protocol layer's RequestReader and every decision
+// is the RequestHandler's.
+//
+// One request at a time: the next request is not read before the answer to the last one is
+// written whole, so a peer that does not read its answers holds at most one answer here, and
+// the send rate's deadline closes it.
 #pragma once
 
+#include "core/connection_deadline.hpp"
 #include "core/connection_state.hpp"
 #include "core/log.hpp"
 #include "core/read_path.hpp"
@@ -22,6 +28,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 
 namespace messageu::server {
@@ -36,7 +43,7 @@ struct SessionContext {
   Logger &logger;
   SessionRegistry &registry;
   protocol::Limits limits;
-  std::chrono::milliseconds idle_timeout;
+  DeadlineOptions deadlines;
 };
 
 class Session : public std::enable_shared_from_this<Session> {
@@ -52,6 +59,13 @@ public:
   void close();
 
   const std::string &peer() const { return m_peer; }
+  // The peer's IP address (an IPv4-mapped IPv6 address as IPv4): what the per-address cap
+  // counts.
+  const std::string &address() const { return m_address; }
+  // Where this connection stands when the server is full (see ConnectionDeadline).
+  std::optional<EvictionRank> eviction_rank(std::chrono::steady_clock::time_point now) const {
+    return m_deadline.eviction_rank(now);
+  }
 
 private:
   struct Request;
@@ -80,6 +94,11 @@ private:
   boost::asio::awaitable<bool> write_bytes(ByteView bytes);
   // Writes both in one gathered send.
   boost::asio::awaitable<bool> write_bytes(ByteView first, ByteView second);
+  // Writes the header and a shared payload's views in one gathered send.
+  boost::asio::awaitable<bool> write_shared(ByteView header, const SharedPayload &payload);
+  // Writes every buffer (gathered), reporting progress to the deadline; false when the
+  // connection is lost. Consumes `buffers`.
+  boost::asio::awaitable<bool> write_buffers(std::span<boost::asio::const_buffer> buffers);
   void log_request(const Request &request, const Reply &reply, bool written,
                    std::uint64_t bytes_out);
   // Hands back to the handler the upload or download a broken request left open.
@@ -87,21 +106,24 @@ private:
   void hand_over_touches();
   void release_transfers(Request &request);
 
-  // The watchdog's deadline: now + idle timeout before each read or write step; while the
-  // session waits for the database the watchdog does not fire.
-  void arm_deadline();
+  // Moves the deadline to the reader's step: idle between requests, the fixed part of a
+  // request, or a content (or a skipped payload).
+  void follow_reader_step();
+  // Wakes the watchdog when the deadline moved earlier than what it waits for.
+  void deadline_changed();
+  // While the session waits for the database the deadline is paused.
   void set_waiting_for_database(bool waiting);
 
   boost::asio::ip::tcp::socket m_socket;
   SessionContext &m_context;
   boost::asio::steady_timer m_timer;
-  std::chrono::steady_clock::time_point m_deadline;
-  bool m_waiting_for_database = false;
+  ConnectionDeadline m_deadline;
   bool m_idle = true; // waiting for the first byte of a request's header
   bool m_stop_requested = false;
   bool m_closed = false;
-  bool m_timed_out = false;
   std::string m_peer;
+  std::string m_address;
+  std::string m_timeout_reason; // set when the watchdog closed the connection
   ConnectionState m_state;
   protocol::RequestReader m_reader;
   Bytes m_small_buffer; // headers and small payloads

@@ -39,8 +39,7 @@ void ClientDirectory::add(const ClientId &id, std::string_view name,
   if (!added)
     return; // ids are unique: the store refused a second one already
   slot->second.entry = DirectoryEntry{id, public_key, false, false};
-  slot->second.position = m_encoded_list.size();
-  m_encoded_list.insert(m_encoded_list.end(), encoded.begin(), encoded.end());
+  slot->second.position = m_list.append(encoded);
 }
 
 void ClientDirectory::mark_protected(const ClientId &id) {
@@ -63,21 +62,17 @@ std::optional<DirectoryEntry> ClientDirectory::find(const ClientId &id) const {
   return found->second.entry;
 }
 
-std::optional<Bytes> ClientDirectory::user_list_for(const ClientId &requester) const {
+std::optional<SharedPayload> ClientDirectory::user_list_for(const ClientId &requester) {
   std::lock_guard lock(m_mutex);
   auto found = m_clients.find(requester);
   if (found == m_clients.end())
     return std::nullopt;
-  auto size = m_encoded_list.size() - protocol::k_user_entry_size;
+  auto size = m_list.size() - protocol::k_user_entry_size;
   if (size > k_max_list_size)
     return std::nullopt;
-  // The list without the requester's entry: the part before it, then the part after it.
-  auto skipped = m_encoded_list.begin() + static_cast<std::ptrdiff_t>(found->second.position);
-  Bytes payload;
-  payload.reserve(size);
-  payload.insert(payload.end(), m_encoded_list.begin(), skipped);
-  payload.insert(payload.end(), skipped + protocol::k_user_entry_size, m_encoded_list.end());
-  return payload;
+  auto list = m_list.snapshot();
+  auto parts = list->without_entry(found->second.position);
+  return SharedPayload{std::move(list), std::move(parts), size};
 }
 
 void ClientDirectory::touch(const ClientId &id, std::chrono::system_clock::time_point when) {

@@ -16,6 +16,8 @@
 // Thread-safe: one mutex, held for a copy at most.
 #pragma once
 
+#include "core/user_list.hpp"
+
 #include <messageu/store/server_store.hpp>
 #include <messageu/util/bytes.hpp>
 #include <messageu/util/ids.hpp>
@@ -58,9 +60,10 @@ public:
 
   std::optional<DirectoryEntry> find(const ClientId &id) const;
   // The payload of a user list for `requester`: every client in registration order but the
-  // requester. Nullopt if the requester is unknown, or if the list would not fit the u32
-  // payload size (the database thread then answers it).
-  std::optional<Bytes> user_list_for(const ClientId &requester) const;
+  // requester, as views of the shared encoded list (no copy). Nullopt if the requester is
+  // unknown, or if the list would not fit the u32 payload size (the database thread then
+  // answers it).
+  std::optional<SharedPayload> user_list_for(const ClientId &requester);
 
   // --- LastSeen of requests answered by the network thread ---
 
@@ -78,7 +81,7 @@ private:
 
   mutable std::mutex m_mutex;
   std::map<ClientId, Slot> m_clients;
-  Bytes m_encoded_list; // every client's 271-byte entry, in registration order
+  UserListBuilder m_list; // every client's 271-byte entry, in registration order
   std::map<ClientId, std::chrono::system_clock::time_point> m_touches;
 };
 

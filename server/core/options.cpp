@@ -25,7 +25,11 @@ struct RawOptions {
   std::string database_path = "defensive.db";
   std::uint64_t max_message_size = k_max_message_size_ceiling;
   double idle_timeout_seconds = 60;
+  double request_timeout_seconds = 10;
+  std::uint64_t min_receive_rate = k_default_min_receive_rate;
+  std::uint64_t min_send_rate = k_default_min_send_rate;
   std::size_t max_connections = k_default_max_connections;
+  std::size_t max_connections_per_address = k_default_max_connections_per_address;
   std::uint64_t max_pending_messages = k_default_max_pending_messages;
   std::uint64_t max_pending_bytes = k_default_max_pending_bytes;
   std::uint32_t max_pending_share = k_default_max_pending_share;
@@ -44,29 +48,59 @@ const CLI::Validator k_non_negative_integer(
     },
     "NONNEGATIVE");
 
+// An option holding a count, size or rate, where 0 turns the bound off.
+template <typename Value>
+void add_count_option(CLI::App &app, const std::string &name, Value &value,
+                      const std::string &description) {
+  app.add_option(name, value, description)->capture_default_str()->check(k_non_negative_integer);
+}
+
+// An option holding a value that must be above 0 (a duration in seconds, a connection cap).
+template <typename Value>
+void add_positive_option(CLI::App &app, const std::string &name, Value &value,
+                         const std::string &description) {
+  app.add_option(name, value, description)->capture_default_str()->check(CLI::PositiveNumber);
+}
+
 // The caps that protect the server from one recipient's backlog and one connection's flood.
 void declare_limit_options(CLI::App &app, RawOptions &raw) {
-  app.add_option("--max-pending-messages", raw.max_pending_messages,
-                 "Messages that may wait for one recipient; a send above it is refused "
-                 "(0: no cap)")
-      ->capture_default_str()
-      ->check(k_non_negative_integer);
-  app.add_option("--max-pending-bytes", raw.max_pending_bytes,
-                 "Bytes of content that may wait for one recipient; a send above it is "
-                 "refused (0: no cap)")
-      ->capture_default_str()
-      ->check(k_non_negative_integer);
+  add_count_option(app, "--max-pending-messages", raw.max_pending_messages,
+                   "Messages that may wait for one recipient; a send above it is refused "
+                   "(0: no cap)");
+  add_count_option(app, "--max-pending-bytes", raw.max_pending_bytes,
+                   "Bytes of content that may wait for one recipient; a send above it is "
+                   "refused (0: no cap)");
   app.add_option("--max-pending-share", raw.max_pending_share,
                  "Percent of each of those caps that one sender's messages to a recipient may "
                  "take (1-100; 100: no per-sender share)")
       ->capture_default_str()
       ->check(k_non_negative_integer)
       ->check(CLI::Range(std::uint32_t{1}, k_max_pending_share_ceiling));
-  app.add_option("--max-request-rate", raw.max_request_rate,
-                 "Requests per second one connection may send (bursts of one second's worth); "
-                 "excess requests are refused (0: no cap)")
-      ->capture_default_str()
-      ->check(k_non_negative_integer);
+  add_count_option(app, "--max-request-rate", raw.max_request_rate,
+                   "Requests per second one connection may send (bursts of one second's "
+                   "worth); excess requests are refused (0: no cap)");
+}
+
+// The bounds on how long a peer may hold a connection, and how many it may hold.
+void declare_connection_options(CLI::App &app, RawOptions &raw) {
+  add_positive_option(app, "--idle-timeout", raw.idle_timeout_seconds,
+                      "Seconds a connection may wait between requests, or stall without "
+                      "progress, before it is closed");
+  add_positive_option(app, "--request-timeout", raw.request_timeout_seconds,
+                      "Seconds a request's header and fixed part may take from its first "
+                      "byte; also the window over which the minimum rates are averaged");
+  add_count_option(app, "--min-receive-rate", raw.min_receive_rate,
+                   "Bytes per second a message's content must arrive at, on average; a "
+                   "slower sender is closed (0: no minimum)");
+  add_count_option(app, "--min-send-rate", raw.min_send_rate,
+                   "Bytes per second a client must read an answer at, on average; a slower "
+                   "reader is closed (0: no minimum)");
+  add_positive_option(app, "--max-connections", raw.max_connections,
+                      "Connections served at once; above it a newcomer takes the place of the "
+                      "connection idle longest, or else of the slowest one");
+  add_positive_option(app, "--max-connections-per-address", raw.max_connections_per_address,
+                      "Connections one IP address may hold at once; more from it are closed at "
+                      "once");
 }
 
 // Declares every option; returns --port's option, whose count says whether it was given.
@@ -82,15 +116,7 @@ CLI::Option *declare_options(CLI::App &app, RawOptions &raw) {
                  "Largest message content accepted, in bytes (at most 4294967295)")
       ->capture_default_str()
       ->check(CLI::Range(std::uint64_t{0}, k_max_message_size_ceiling));
-  app.add_option("--idle-timeout", raw.idle_timeout_seconds,
-                 "Seconds a connection may stay silent (or stall mid-request) before it is "
-                 "closed")
-      ->capture_default_str()
-      ->check(CLI::PositiveNumber);
-  app.add_option("--max-connections", raw.max_connections,
-                 "Connections served at once; more are accepted and closed at once")
-      ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+  declare_connection_options(app, raw);
   declare_limit_options(app, raw);
   app.add_option("--log-level", raw.log_level, "error, warn, info or debug")
       ->capture_default_str()
@@ -159,7 +185,11 @@ ParsedCommandLine parse_command_line(int argc, const char *const *argv) {
   config.database_path = raw.database_path;
   config.max_message_size = raw.max_message_size;
   config.idle_timeout = to_milliseconds(raw.idle_timeout_seconds);
+  config.request_timeout = to_milliseconds(raw.request_timeout_seconds);
+  config.min_receive_rate = raw.min_receive_rate;
+  config.min_send_rate = raw.min_send_rate;
   config.max_connections = raw.max_connections;
+  config.max_connections_per_address = raw.max_connections_per_address;
   config.max_pending_messages = raw.max_pending_messages;
   config.max_pending_bytes = raw.max_pending_bytes;
   config.max_pending_share = raw.max_pending_share;

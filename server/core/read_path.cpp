@@ -52,7 +52,7 @@ std::optional<Reply> ReadPath::answer(const protocol::RequestFrame &frame, ByteV
     auto list = m_directory.user_list_for(sender.id);
     if (!list)
       return std::nullopt;
-    return Reply::success(frame.dialect, frame.operation, std::move(*list));
+    return Reply::success_shared(frame.dialect, frame.operation, std::move(*list));
   }
   case Operation::public_key: {
     auto wanted = protocol::decode_public_key_request(payload);

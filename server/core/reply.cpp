@@ -18,11 +18,23 @@ Reply Reply::success(protocol::Dialect dialect, protocol::Operation operation, B
   return reply;
 }
 
+Reply Reply::success_shared(protocol::Dialect dialect, protocol::Operation operation,
+                            SharedPayload payload) {
+  Reply reply;
+  reply.code = protocol::response_code(dialect, operation);
+  reply.shared = std::move(payload);
+  return reply;
+}
+
 std::uint32_t Reply::payload_size() const {
   // Payloads in memory are small (at most a user list); the handler never builds one that
   // does not fit the u32 field.
-  return download ? streamed_size : static_cast<std::uint32_t>(payload.size());
+  if (download)
+    return streamed_size;
+  return static_cast<std::uint32_t>(shared.owner ? shared.size : payload.size());
 }
+
+Bytes Reply::payload_bytes() const { return shared.owner ? shared.flatten() : payload; }
 
 protocol::ResponseHeader Reply::header() const {
   return protocol::ResponseHeader{protocol::k_server_version, code, payload_size()};

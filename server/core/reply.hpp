@@ -4,6 +4,7 @@
 #pragma once
 
 #include "core/log.hpp"
+#include "core/user_list.hpp"
 
 #include <messageu/protocol/dialect.hpp>
 #include <messageu/protocol/header.hpp>
@@ -21,8 +22,9 @@ using DownloadId = std::uint64_t;
 
 struct Reply {
   std::uint16_t code = protocol::k_error_code;
-  Bytes payload;                      // the whole payload, unless `download` is set
+  Bytes payload;                      // the whole payload, unless `download` or `shared` is set
   std::optional<DownloadId> download; // a pull: `streamed_size` bytes come from the download
+  SharedPayload shared;               // a list: views of the shared list, when its owner is set
   std::uint32_t streamed_size = 0;
   bool close_after = false;        // close the connection once the reply is written
   std::string note;                // why it was refused, for the log (never secrets)
@@ -32,9 +34,14 @@ struct Reply {
   static Reply error(std::string note, LogLevel level = LogLevel::info, bool close_after = false);
   // The success response of `operation` in `dialect`.
   static Reply success(protocol::Dialect dialect, protocol::Operation operation, Bytes payload);
+  // The same with a payload written from shared views (a user list).
+  static Reply success_shared(protocol::Dialect dialect, protocol::Operation operation,
+                              SharedPayload payload);
 
   bool is_error() const { return code == protocol::k_error_code; }
   std::uint32_t payload_size() const;
+  // The in-memory payload in one buffer, shared or not (a copy for a shared one).
+  Bytes payload_bytes() const;
   // The 7-byte response header (server version 2).
   protocol::ResponseHeader header() const;
 };

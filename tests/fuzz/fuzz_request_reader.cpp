@@ -86,7 +86,10 @@ private:
       return true;
     case Event::complete: on_complete(detail); break;
     case Event::rejected: on_rejected(detail); break;
-    case Event::bad: MESSAGEU_FUZZ_CHECK(m_reader.error().code == Errc::too_large); break;
+    case Event::bad:
+      MESSAGEU_FUZZ_CHECK(m_reader.error().code == Errc::too_large ||
+                          m_reader.error().code == Errc::size_mismatch);
+      break;
     case Event::padding: MESSAGEU_FUZZ_CHECK(offset >= 2 * k_request_header_size); break;
     case Event::need_more: break;
     }

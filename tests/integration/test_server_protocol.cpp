@@ -229,16 +229,9 @@ TEST_F(ServerProtocol, SkipsTheDeclaredPayloadOfAMalformedRequestAndGoesOn) {
     ASSERT_TRUE(list) << what;
     EXPECT_EQ(list->code, 2101) << what;
   };
-  expect_refused_then_alive(request_frame(ClientId{}, 600, Bytes(500, 'a')), "register of 500");
-  expect_refused_then_alive(request_frame(alice.id, 601, Bytes(3, 1)), "list with a payload");
-  expect_refused_then_alive(request_frame(alice.id, 602, Bytes(15, 1)), "public key of 15");
-  expect_refused_then_alive(request_frame(alice.id, 603, Bytes(20, 1)), "send shorter than 21");
   Bytes bad_type = protocol::encode_send_payload(bob.id, MessageType::text, Bytes(5000, 7));
   bad_type[16] = 9;
   expect_refused_then_alive(request_frame(alice.id, 603, bad_type), "type 9");
-  Bytes mismatch = protocol::encode_send_payload(bob.id, MessageType::text, Bytes(100, 7));
-  store_le32(mismatch.data() + 17, 50); // says 50 bytes of content, carries 100
-  expect_refused_then_alive(request_frame(alice.id, 603, mismatch), "size mismatch");
   expect_refused_then_alive(
       send_request(alice.id, ClientId{}, MessageType::file, Bytes(300'000, 1)),
       "unknown recipient with a large content");
@@ -250,6 +243,28 @@ TEST_F(ServerProtocol, SkipsTheDeclaredPayloadOfAMalformedRequestAndGoesOn) {
       request(ClientId{}, Operation::register_client,
               protocol::encode_register_payload({"alice", other_key.public_key()})),
       "name taken");
+  EXPECT_EQ(pull(port, bob.id).size(), 0u);
+}
+
+TEST_F(ServerProtocol, AnswersASizeWrongForItsCodeWith9000AndClosesTheConnection) {
+  auto port = m_server.port();
+  auto alice = register_user(port, "alice");
+  auto bob = register_user(port, "bob");
+  Bytes mismatch = protocol::encode_send_payload(bob.id, MessageType::text, Bytes(100, 7));
+  store_le32(mismatch.data() + 17, 50); // says 50 bytes of content, carries 100
+  for (const auto &[bad, what] : std::vector<std::pair<Bytes, std::string>>{
+           {request_frame(ClientId{}, 600, Bytes(500, 'a')), "register of 500"},
+           {request_frame(alice.id, 601, Bytes(3, 1)), "list with a payload"},
+           {request_frame(alice.id, 602, Bytes(15, 1)), "public key of 15"},
+           {request_frame(alice.id, 603, Bytes(20, 1)), "send shorter than 21"},
+           {request_frame(alice.id, 603, mismatch), "content size mismatch"}}) {
+    RawConnection connection(port);
+    connection.send(bad);
+    auto refused = connection.receive_response();
+    ASSERT_TRUE(refused) << what;
+    EXPECT_EQ(refused->code, 9000) << what;
+    EXPECT_TRUE(connection.closed_by_peer()) << what;
+  }
   EXPECT_EQ(pull(port, bob.id).size(), 0u);
 }
 

@@ -7,23 +7,39 @@
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <stdexcept>
+#include <string>
 #include <sys/socket.h>
 #include <unistd.h>
 
 namespace messageu::test {
 
-RawConnection::RawConnection(std::uint16_t port) {
+RawConnection::RawConnection(std::uint16_t port) : RawConnection(port, nullptr) {}
+
+RawConnection::RawConnection(std::uint16_t port, const char *source, int receive_buffer) {
   m_fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (m_fd < 0)
     throw std::runtime_error("socket failed");
   int one = 1;
   setsockopt(m_fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  if (receive_buffer > 0)
+    setsockopt(m_fd, SOL_SOCKET, SO_RCVBUF, &receive_buffer, sizeof receive_buffer);
+  if (source) {
+    sockaddr_in local{};
+    local.sin_family = AF_INET;
+    if (inet_pton(AF_INET, source, &local.sin_addr) != 1 ||
+        bind(m_fd, reinterpret_cast<sockaddr *>(&local), sizeof local) != 0) {
+      close(m_fd);
+      throw std::runtime_error(std::string("cannot bind to ") + source);
+    }
+  }
   sockaddr_in address{};
   address.sin_family = AF_INET;
   address.sin_port = htons(port);
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (connect(m_fd, reinterpret_cast<sockaddr *>(&address), sizeof address) != 0)
+  if (connect(m_fd, reinterpret_cast<sockaddr *>(&address), sizeof address) != 0) {
+    close(m_fd);
     throw std::runtime_error("connect failed");
+  }
 }
 
 RawConnection::~RawConnection() {

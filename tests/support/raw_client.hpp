@@ -20,6 +20,10 @@ class RawConnection {
 public:
   // Connects to 127.0.0.1:port; throws on failure.
   explicit RawConnection(std::uint16_t port);
+  // Connects from `source` (another loopback address such as "127.0.0.2", to play another
+  // peer), with a receive buffer of `receive_buffer` bytes when not 0 (a client that reads
+  // slowly fills it soon). Throws on failure.
+  RawConnection(std::uint16_t port, const char *source, int receive_buffer = 0);
   ~RawConnection();
   RawConnection(const RawConnection &) = delete;
   RawConnection &operator=(const RawConnection &) = delete;

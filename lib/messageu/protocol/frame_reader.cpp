@@ -60,11 +60,8 @@ RequestReader::Event RequestReader::read_header(ByteView &input) {
   m_seen_request = true;
   auto frame = classify_request(header, m_limits);
   if (!frame) {
-    if (frame.error().code == Errc::too_large) {
-      m_error = frame.error();
-      m_state = State::broken;
-      return Event::bad;
-    }
+    if (frame.error().code != Errc::unknown_code)
+      return break_off(frame.error());
     return start_skipping(frame.error(), header.payload_size, input);
   }
   m_frame = *frame;
@@ -84,6 +81,10 @@ RequestReader::Event RequestReader::read_prefix(ByteView &input) {
     return Event::need_more;
   auto prefix = decode_send_prefix(m_buffer, m_frame.header.payload_size);
   m_buffer.clear();
+  // A content size that disagrees with the payload size leaves no size to trust; an invalid
+  // type in a well-framed send is skipped like any refused request.
+  if (!prefix && prefix.error().code == Errc::size_mismatch)
+    return break_off(prefix.error());
   if (!prefix)
     return start_skipping(prefix.error(), m_frame.header.payload_size - k_send_prefix_size, input);
   m_prefix = *prefix;
@@ -102,6 +103,13 @@ RequestReader::Event RequestReader::read_content(ByteView &input) {
   m_chunk = take_front(input, m_remaining);
   m_remaining -= m_chunk.size();
   return Event::content;
+}
+
+RequestReader::Event RequestReader::break_off(Error error) {
+  m_error = std::move(error);
+  m_buffer.clear();
+  m_state = State::broken;
+  return Event::bad;
 }
 
 RequestReader::Event RequestReader::start_skipping(Error error, std::uint64_t remaining,

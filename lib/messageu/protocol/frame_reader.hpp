@@ -24,8 +24,9 @@ public:
     send_prefix, // a send's 21-byte prefix was checked: send_prefix() is valid
     content,     // a chunk of a send's content: content() views the caller's input
     complete,    // the request is complete; payload() holds a non-send payload
-    rejected,    // the request was malformed and its payload skipped: answer 9000, go on
-    bad,         // the framing cannot be trusted (payload above the limit): answer 9000, close
+    rejected,    // the request was refused and its payload skipped: answer 9000, go on
+    bad,         // the framing cannot be trusted (a payload above the limit, a size that
+                 // cannot be right for the code, a large unknown one): answer 9000, close
   };
 
   explicit RequestReader(Limits limits = {}) : m_limits(limits) {}
@@ -37,6 +38,15 @@ public:
   ByteView content() const { return m_chunk; }
   ByteView payload() const { return m_buffer; }
   const Error &error() const { return m_error; }
+  // True between requests: no byte of the next request's header has been read yet.
+  bool between_requests() const {
+    return (m_state == State::header || m_state == State::done) && m_buffer.empty();
+  }
+  // True while the header or the fixed part of a request (a non-send payload, a send's
+  // 21-byte prefix) is being read; false during a send's content and a skipped payload.
+  bool in_fixed_part() const {
+    return m_state == State::header || m_state == State::payload || m_state == State::prefix;
+  }
   // The server found the request unacceptable part-way (an unknown recipient, a full disk):
   // skip the rest of its payload, then report rejected with `error`.
   void reject_rest(Error error);
@@ -50,6 +60,8 @@ private:
   Event read_content(ByteView &input);
   Event skip(ByteView &input);
   Event start_skipping(Error error, std::uint64_t remaining, ByteView &input);
+  // The stream cannot be framed any further: reports bad with `error` from now on.
+  Event break_off(Error error);
   // Moves bytes from input into m_buffer until it holds `size`; true when it does.
   bool fill(ByteView &input, std::size_t size);
 

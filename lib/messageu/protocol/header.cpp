@@ -88,6 +88,10 @@ Result<RequestFrame> classify_request(const RequestHeader &header, const Limits 
                                            std::to_string(header.payload_size) +
                                            " bytes is above the limit");
   auto meaning = decode_request_code(header.code);
+  if (!meaning && header.payload_size > k_max_skipped_payload)
+    return make_error(Errc::too_large, "unknown request code " + std::to_string(header.code) +
+                                           " with a payload of " +
+                                           std::to_string(header.payload_size) + " bytes");
   if (!meaning)
     return make_error(Errc::unknown_code, "unknown request code " + std::to_string(header.code));
   MESSAGEU_TRY(check_payload_size(meaning->operation, header));

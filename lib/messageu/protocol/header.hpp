@@ -91,13 +91,21 @@ struct Limits {
 // skipped safely and the connection is closed.
 std::uint64_t max_request_payload(const Limits &limits);
 
+// The largest payload skipped after an unknown request code: the largest fixed payload a
+// known code has (an ACK of 65,536 ids). A bigger one cannot be a request of any version this
+// server knows, so it is not read (a peer could otherwise make it swallow 4 GiB).
+inline constexpr std::uint64_t k_max_skipped_payload = k_max_ack_ids * 4;
+
 // Classifies a request header: its dialect and operation, and whether its payload size is
 // what the operation requires. Errors:
-//   Errc::too_large      payload size above max_request_payload (the caller cannot skip it);
-//   Errc::unknown_code   no dialect has this code;
+//   Errc::too_large      payload size above max_request_payload, or an unknown code with a
+//                        payload above k_max_skipped_payload;
+//   Errc::unknown_code   no dialect has this code (and its payload is small enough to skip);
 //   Errc::size_mismatch  the payload size is not the operation's fixed size (or, for send,
 //                        shorter than the 21-byte prefix; for ack, not a multiple of 4).
-// Except for too_large, the caller may skip `payload_size` bytes and go on.
+// Only after unknown_code may the caller skip `payload_size` bytes and go on: a known code
+// with a size that cannot be right says the peer does not speak the protocol, and its
+// declared size cannot be trusted to frame the next request.
 Result<RequestFrame> classify_request(const RequestHeader &header, const Limits &limits);
 
 } // namespace messageu::protocol

@@ -111,6 +111,14 @@ TEST(ClassifyRequest, RejectsWrongFixedSizes) {
 TEST(ClassifyRequest, RejectsUnknownCodes) {
   EXPECT_EQ(classify_request(header_for(608, 0), {}).error().code, Errc::unknown_code);
   EXPECT_EQ(classify_request(header_for(0, 0), {}).error().code, Errc::unknown_code);
+  EXPECT_EQ(classify_request(header_for(608, k_max_skipped_payload), {}).error().code,
+            Errc::unknown_code);
+}
+
+TEST(ClassifyRequest, AnUnknownCodeAboveTheLargestFixedPayloadIsTooLargeToSkip) {
+  EXPECT_EQ(classify_request(header_for(608, k_max_skipped_payload + 1), {}).error().code,
+            Errc::too_large);
+  EXPECT_EQ(classify_request(header_for(0, 0xFFFFFFFF), {}).error().code, Errc::too_large);
 }
 
 TEST(ClassifyRequest, RejectsPayloadAboveLimitBeforeAnythingElse) {

@@ -131,22 +131,51 @@ TEST(RequestReader, SkipsTheDeclaredPayloadOfAnUnknownCodeAndGoesOn) {
             (std::vector<std::string>{"rejected unknown_code", "header pull", "complete"}));
 }
 
-TEST(RequestReader, SkipsAWrongFixedSizePayload) {
-  auto stream = concat({raw_request(601, 5, 5),
-                        encode_request(k_alice, Dialect::v2025a, Operation::list_users, {})});
-  auto log = feed_requests(stream, [] { return 64; });
-  EXPECT_EQ(log.events,
-            (std::vector<std::string>{"rejected size_mismatch", "header list", "complete"}));
+TEST(RequestReader, BreaksOffAtAWrongFixedSizeWithoutReadingThePayload) {
+  // list, register, public key, pull, CHALLENGE, AUTHENTICATE and ACK with a size that cannot
+  // be right: reported at the header, and nothing after it is read as a request.
+  for (auto [operation, size] :
+       std::vector<std::pair<Operation, std::uint32_t>>{{Operation::list_users, 0xFFFFFFFF},
+                                                        {Operation::list_users, 5},
+                                                        {Operation::register_client, 0xFFFFFFFF},
+                                                        {Operation::public_key, 17},
+                                                        {Operation::pull_messages, 0xFFFFFFFF},
+                                                        {Operation::challenge, 1},
+                                                        {Operation::authenticate, 0xFFFFFFFF},
+                                                        {Operation::ack, 0xFFFFFFFF},
+                                                        {Operation::ack, 6},
+                                                        {Operation::send_message, 20}}) {
+    auto code = request_code(Dialect::v2025a, operation);
+    auto stream = concat({raw_request(code, size, 0),
+                          encode_request(k_alice, Dialect::v2025a, Operation::list_users, {})});
+    auto log = feed_requests(stream, [] { return 64; });
+    EXPECT_EQ(log.events, (std::vector<std::string>{"bad size_mismatch"}))
+        << code << " declaring " << size;
+  }
 }
 
-TEST(RequestReader, RejectsASendWhoseContentSizeDisagreesAndSkipsIt) {
+TEST(RequestReader, SkipsASmallPayloadOfAnUnknownCodeUpToTheLargestFixedPayload) {
+  auto stream = concat({raw_request(4242, k_max_skipped_payload, k_max_skipped_payload),
+                        encode_request(k_alice, Dialect::v2025a, Operation::list_users, {})});
+  auto log = feed_requests(stream, [] { return 4096; });
+  EXPECT_EQ(log.events,
+            (std::vector<std::string>{"rejected unknown_code", "header list", "complete"}));
+}
+
+TEST(RequestReader, BreaksOffAtAnUnknownCodeWithALargePayload) {
+  for (std::uint32_t size : {static_cast<std::uint32_t>(k_max_skipped_payload + 1), 0xFFFFFFFFu}) {
+    auto log = feed_requests(raw_request(4242, size, 0), [] { return 23; });
+    EXPECT_EQ(log.events, (std::vector<std::string>{"bad too_large"})) << size;
+  }
+}
+
+TEST(RequestReader, BreaksOffAtASendWhoseContentSizeDisagrees) {
   auto payload = encode_send_payload(k_bob, MessageType::text, Bytes(32, 1));
   store_le32(payload.data() + 17, 31); // content size now disagrees with the payload size
   auto stream = concat({encode_request(k_alice, Dialect::v2025a, Operation::send_message, payload),
                         encode_request(k_alice, Dialect::v2025a, Operation::list_users, {})});
   auto log = feed_requests(stream, [] { return 10; });
-  EXPECT_EQ(log.events, (std::vector<std::string>{"header send", "rejected size_mismatch",
-                                                  "header list", "complete"}));
+  EXPECT_EQ(log.events, (std::vector<std::string>{"header send", "bad size_mismatch"}));
   EXPECT_TRUE(log.content.empty());
 }
 

@@ -15,8 +15,17 @@ namespace {
 using store::test::client_id;
 using store::test::public_key;
 
-std::vector<ClientId> listed_ids(const Bytes &payload) {
-  auto users = protocol::decode_user_list(payload);
+// A distinct id for each of thousands of clients.
+ClientId numbered_id(int number) {
+  ClientId id{};
+  id[0] = static_cast<Byte>(number & 0xFF);
+  id[1] = static_cast<Byte>(number >> 8);
+  id[15] = 0x77;
+  return id;
+}
+
+std::vector<ClientId> listed_ids(const SharedPayload &payload) {
+  auto users = protocol::decode_user_list(payload.flatten());
   EXPECT_TRUE(users) << users.error().message;
   std::vector<ClientId> ids;
   for (const auto &user : users.value_or(std::vector<protocol::UserEntry>{}))
@@ -70,7 +79,41 @@ TEST(ClientDirectory, EncodesNamesAsTheProtocolDoes) {
   directory.add(client_id(1), "alice", public_key(1));
   directory.add(client_id(2), "bob", public_key(2));
   std::vector<protocol::UserEntry> expected{{client_id(2), "bob"}};
-  EXPECT_EQ(*directory.user_list_for(client_id(1)), protocol::encode_user_list(expected));
+  EXPECT_EQ(directory.user_list_for(client_id(1))->flatten(), protocol::encode_user_list(expected));
+}
+
+TEST(ClientDirectory, ListsThousandsAcrossBlocksSkippingTheRequesterAnywhere) {
+  ClientDirectory directory;
+  constexpr int k_clients = 3 * UserListBuilder::k_block_entries + 10;
+  for (int i = 0; i < k_clients; ++i)
+    directory.add(numbered_id(i), "user " + std::to_string(i), public_key(1));
+  // The first, the last of a block, the first of the next, and the very last.
+  for (int requester : {0, 255, 256, 511, k_clients - 1}) {
+    auto list = directory.user_list_for(numbered_id(requester));
+    ASSERT_TRUE(list);
+    auto ids = listed_ids(*list);
+    ASSERT_EQ(ids.size(), std::size_t(k_clients - 1)) << requester;
+    EXPECT_EQ(list->size, ids.size() * protocol::k_user_entry_size);
+    std::vector<ClientId> expected;
+    for (int i = 0; i < k_clients; ++i)
+      if (i != requester)
+        expected.push_back(numbered_id(i));
+    EXPECT_EQ(ids, expected) << requester;
+  }
+}
+
+TEST(ClientDirectory, ListAnswersShareOneCopyUntilTheNextRegistration) {
+  ClientDirectory directory;
+  directory.add(client_id(1), "alice", public_key(1));
+  directory.add(client_id(2), "bob", public_key(2));
+  auto for_alice = directory.user_list_for(client_id(1));
+  auto for_bob = directory.user_list_for(client_id(2));
+  EXPECT_EQ(for_alice->owner, for_bob->owner);
+  directory.add(client_id(3), "carol", public_key(3));
+  auto after = directory.user_list_for(client_id(1));
+  EXPECT_NE(after->owner, for_alice->owner);
+  EXPECT_EQ(listed_ids(*for_alice), (std::vector{client_id(2)})); // still whole
+  EXPECT_EQ(listed_ids(*after), (std::vector{client_id(2), client_id(3)}));
 }
 
 TEST(ClientDirectory, KeepsTheFlagsItsWritersSet) {

@@ -37,7 +37,29 @@ TEST(ServerOptions, UsesTheDocumentedDefaults) {
   // The default must admit a message of the largest content the protocol allows.
   EXPECT_GE(config.max_pending_bytes, std::uint64_t{protocol::k_max_content_size});
   EXPECT_EQ(config.max_request_rate, 0u);
+  EXPECT_EQ(config.request_timeout, std::chrono::seconds(10));
+  EXPECT_EQ(config.min_receive_rate, 4096u);
+  EXPECT_EQ(config.min_send_rate, 4096u);
+  EXPECT_EQ(config.max_connections, 10'000u);
+  EXPECT_EQ(config.max_connections_per_address, 64u);
   EXPECT_TRUE(parsed.warnings.empty());
+}
+
+TEST(ServerOptions, ReadsTheConnectionBounds) {
+  auto parsed = parse({"--port", "1", "--request-timeout", "1.5", "--min-receive-rate", "0",
+                       "--min-send-rate", "100", "--max-connections-per-address", "5"});
+  ASSERT_TRUE(parsed.config);
+  EXPECT_EQ(parsed.config->request_timeout, std::chrono::milliseconds(1500));
+  EXPECT_EQ(parsed.config->min_receive_rate, 0u);
+  EXPECT_EQ(parsed.config->min_send_rate, 100u);
+  EXPECT_EQ(parsed.config->max_connections_per_address, 5u);
+}
+
+TEST(ServerOptions, RefusesConnectionBoundsThatCannotWork) {
+  EXPECT_EQ(parse({"--port", "1", "--request-timeout", "0"}).exit_code, k_exit_usage);
+  EXPECT_EQ(parse({"--port", "1", "--min-receive-rate", "-1"}).exit_code, k_exit_usage);
+  EXPECT_EQ(parse({"--port", "1", "--min-send-rate", "fast"}).exit_code, k_exit_usage);
+  EXPECT_EQ(parse({"--port", "1", "--max-connections-per-address", "0"}).exit_code, k_exit_usage);
 }
 
 TEST(ServerOptions, ReadsEveryOption) {

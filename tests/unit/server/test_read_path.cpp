@@ -65,7 +65,7 @@ TEST_F(ReadPathTest, AnswersListKeyAndEmptyPullWithTheHandlersBytesInEveryDialec
       ASSERT_TRUE(reply) << info.name << " " << static_cast<int>(operation);
       auto expected = handler_answer(operation, m_bob, payload, info.dialect);
       EXPECT_EQ(reply->code, expected.code) << info.name;
-      EXPECT_EQ(reply->payload, expected.payload) << info.name;
+      EXPECT_EQ(reply->payload_bytes(), expected.payload_bytes()) << info.name;
       EXPECT_EQ(reply->payload_size(), expected.payload_size()) << info.name;
       EXPECT_FALSE(reply->download);
       EXPECT_FALSE(reply->close_after);
@@ -77,7 +77,7 @@ TEST_F(ReadPathTest, ListsEveryOtherClientInRegistrationOrder) {
   ConnectionState connection;
   auto reply = fast(Operation::list_users, m_bob, {}, connection);
   ASSERT_TRUE(reply);
-  auto users = protocol::decode_user_list(reply->payload);
+  auto users = protocol::decode_user_list(reply->payload_bytes());
   ASSERT_TRUE(users);
   ASSERT_EQ(users->size(), 2u);
   EXPECT_EQ((*users)[0].id, m_alice);
@@ -85,7 +85,7 @@ TEST_F(ReadPathTest, ListsEveryOtherClientInRegistrationOrder) {
   EXPECT_EQ((*users)[1].id, m_carol);
   auto dave = registered("dave", m_alice_key.public_key());
   reply = fast(Operation::list_users, m_bob, {}, connection);
-  users = protocol::decode_user_list(reply->payload);
+  users = protocol::decode_user_list(reply->payload_bytes());
   ASSERT_TRUE(users);
   ASSERT_EQ(users->size(), 3u);
   EXPECT_EQ((*users)[2].id, dave);
