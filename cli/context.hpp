@@ -61,6 +61,10 @@ public:
 
 private:
   Result<client::ServerLink *> make_link(const ClientId &sender);
+  // --dialect X as given; auto: the dialect remembered for `endpoint`, else a search, and
+  // what a search finds is remembered in state.db.
+  Result<client::LinkSettings> dialect_settings(const Endpoint &endpoint);
+  void remember_found_dialect(client::ServerLink &link);
   Status warn_if_protected(store::ClientState &state, const Endpoint &endpoint);
 
   GlobalOptions m_options;
