@@ -1,9 +1,9 @@
 // The client's side of the wire: sends one request and reads its one response, in the
-// dialect the user chose, over a connection that is either opened for each request (the
-// default, which every server supports) or kept for a whole command (an authenticated
-// session, PROTOCOL.md §10). Reads exactly 7 + payload bytes of each response and ignores
-// anything a padding server sends after them. Prints nothing: what happens is reported to an
-// optional observer for --verbose.
+// dialect the user chose or the one the link found (dialect_search.cpp), over a connection that is
+// either opened for each request (the default, which every server supports) or kept for a whole
+// command (an authenticated session, PROTOCOL.md §10). Writes each request whole (PROTOCOL.md §7).
+// Reads exactly 7 + payload bytes of each response and ignores anything a padding server sends
+// after them. Prints nothing: what happens is reported to an optional observer for --verbose.
 #pragma once
 
 #include <messageu/client/content_source.hpp>
