@@ -109,20 +109,29 @@ class Detection(unittest.TestCase):
         self.profile.ok("list")
         self.assertEqual(self.server.codes, [701])
 
-    def test_a_send_refused_in_a_stale_dialect_is_not_sent_twice(self):
+    def test_a_send_refused_in_a_stale_dialect_is_sent_again_in_the_right_one(self):
         bob = Profile(self.server.address)
         self.addCleanup(bob.cleanup)
         self.profile.ok("register", "alice")
         bob.ok("register", "bob")
         self.profile.ok("send", "bob", "one")
-        with sqlite3.connect(self.profile.path("state.db")) as db:
-            db.execute("UPDATE servers SET dialect = '2022'")
-        result = self.profile.run("send", "bob", "two")
-        self.assertEqual(result.returncode, 69)
-        self.assertIn("now speaks dialect 2026, not 2022", result.stderr.decode())
+        for stale in ("2022", "2021c"):
+            with sqlite3.connect(self.profile.path("state.db")) as db:
+                db.execute("UPDATE servers SET dialect = ?", (stale,))
+            if stale == "2022":
+                self.profile.ok("send", "bob", "two")
+                continue
+            # A file read and encrypted as it is sent cannot be sent again: nothing was sent.
+            path = os.path.join(self.profile.home, "report")
+            with open(path, "wb") as file:
+                file.write(b"figures")
+            result = self.profile.run("sendfile", "bob", path)
+            self.assertEqual(result.returncode, 69)
+            self.assertIn("now speaks dialect 2026, not 2021c", result.stderr.decode())
         self.profile.ok("send", "bob", "three")
         self.assertEqual(bob.ok("pull"), block("alice", "symmetric key received") +
-                         block("alice", "one") + block("alice", "three"))
+                         block("alice", "one") + block("alice", "two") +
+                         block("alice", "three"))
 
     def test_a_refused_register_in_every_dialect_names_both_causes(self):
         self.profile.ok("register", "alice")

@@ -277,12 +277,14 @@ Result<Bytes> ServerLink::exchange(Operation operation, ByteView payload, bool i
 
 Result<Bytes> ServerLink::exchange_streamed(Operation operation, ByteView prefix,
                                             ContentSource &content) {
-  return in_dialect(
-      operation,
-      [&] {
-        return run(Request{operation, prefix, &content}, nullptr);
-      },
-      /*repeatable=*/false);
+  bool started = false;
+  auto attempt = [&] {
+    if (started) // only a restartable content is sent again (in_dialect's `repeatable`)
+      content.restart();
+    started = true;
+    return run(Request{operation, prefix, &content}, nullptr);
+  };
+  return in_dialect(operation, attempt, content.restartable());
 }
 
 Status ServerLink::exchange_pull(PullHandler &handler) {
