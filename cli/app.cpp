@@ -54,9 +54,10 @@ void add_global_options(CLI::App &app, ParsedOptions &parsed) {
   app.add_option("--server", parsed.server, "Server address, overriding server.info")
       ->envname("MESSAGEU_SERVER")
       ->type_name("HOST:PORT");
-  app.add_option("--dialect", global.dialect, "Protocol codes to speak (default 2025a)")
+  app.add_option("--dialect", global.dialect,
+                 "Protocol codes to speak; auto (default) finds the server's and remembers it")
       ->envname("MESSAGEU_DIALECT")
-      ->check(CLI::IsMember({"2025a", "2022", "2021c", "2026"}));
+      ->check(CLI::IsMember({"auto", "2025a", "2022", "2021c", "2026"}));
   app.add_option("--protocol", global.protocol,
                  "3: authenticated sessions when the server offers them (default); "
                  "2: classic only")
@@ -88,7 +89,8 @@ std::vector<Command> add_commands(CLI::App &app) {
   return {add_register_command(app), add_whoami_command(app),     add_list_command(app),
           add_getkey_command(app),   add_requestkey_command(app), add_sendkey_command(app),
           add_send_command(app),     add_sendfile_command(app),   add_pull_command(app),
-          add_contacts_command(app), add_trust_command(app),      add_completion_command(app)};
+          add_contacts_command(app), add_trust_command(app),      add_completion_command(app),
+          add_ping_command(app)};
 }
 
 GlobalOptions finish_options(const ParsedOptions &parsed) {
@@ -122,8 +124,8 @@ int report_usage_error(CLI::App &app, const CLI::ParseError &error, int argc, ch
   Output output(OutputSettings{wants_json(argc, argv), false, false});
   std::string message = error.what();
   if (app.get_subcommands().empty() && error.get_name() == "RequiredError")
-    message = "a command is required: register, whoami, list, getkey, requestkey, sendkey, "
-              "send, sendfile, pull, contacts, trust or completion";
+    message = "a command is required: register, whoami, ping, list, getkey, requestkey, "
+              "sendkey, send, sendfile, pull, contacts, trust or completion";
   if (!output.json())
     message += "\n" + help_hint(app);
   auto status = client::exit_status(client::ExitCode::usage);

@@ -91,16 +91,42 @@ Result<store::ClientState *> Context::existing_state() {
 
 Result<Endpoint> Context::endpoint() const { return m_profile.server_endpoint(m_options.server); }
 
-Result<client::ServerLink *> Context::make_link(const ClientId &sender) {
+Result<client::LinkSettings> Context::dialect_settings(const Endpoint &endpoint) {
   client::LinkSettings settings;
-  settings.endpoint = MESSAGEU_TRY(endpoint());
-  settings.dialect =
-      protocol::dialect_from_name(m_options.dialect).value_or(protocol::k_default_dialect);
+  settings.endpoint = endpoint;
+  if (auto named = protocol::dialect_from_name(m_options.dialect)) {
+    settings.dialect = *named;
+    return settings;
+  }
+  settings.dialect_mode = client::DialectMode::search;
+  auto *state = MESSAGEU_TRY(existing_state());
+  if (state == nullptr)
+    return settings;
+  auto remembered = MESSAGEU_TRY(state->remembered_server_dialect(to_string(endpoint)));
+  if (auto dialect = protocol::dialect_from_name(remembered.value_or(""))) {
+    settings.dialect = *dialect;
+    settings.dialect_mode = client::DialectMode::remembered;
+  }
+  return settings;
+}
+
+void Context::remember_found_dialect(client::ServerLink &link) {
+  link.set_dialect_listener(
+      [this, server = to_string(link.settings().endpoint)](protocol::Dialect dialect) -> Status {
+        auto *state = MESSAGEU_TRY(this->state());
+        return state->remember_server_dialect(server, protocol::dialect_name(dialect));
+      });
+}
+
+Result<client::ServerLink *> Context::make_link(const ClientId &sender) {
+  auto settings = MESSAGEU_TRY(dialect_settings(MESSAGEU_TRY(endpoint())));
   settings.timeout = to_milliseconds(m_options.timeout_seconds);
   settings.retries = m_options.retries;
   m_link.emplace(std::move(settings), sender);
   if (m_output.verbose())
     m_link->set_observer([this](std::string_view line) { m_output.debug(line); });
+  if (m_link->settings().dialect_mode != client::DialectMode::fixed)
+    remember_found_dialect(*m_link);
   return &*m_link;
 }
 

@@ -71,6 +71,10 @@ private:
   Status check_profile_directory();
   client::PermissionPolicy permission_policy() const;
   Result<client::ServerLink *> make_link(const ClientId &sender);
+  // --dialect X as given; auto: the dialect remembered for `endpoint`, else a search, and
+  // what a search finds is remembered in state.db.
+  Result<client::LinkSettings> dialect_settings(const Endpoint &endpoint);
+  void remember_found_dialect(client::ServerLink &link);
   Status warn_if_protected(store::ClientState &state, const Endpoint &endpoint);
 
   GlobalOptions m_options;

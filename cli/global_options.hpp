@@ -9,7 +9,7 @@ namespace messageu::cli {
 struct GlobalOptions {
   std::optional<std::string> home;   // --home / $MESSAGEU_HOME
   std::optional<std::string> server; // --server / $MESSAGEU_SERVER
-  std::string dialect = "2025a";     // --dialect / $MESSAGEU_DIALECT
+  std::string dialect = "auto";      // --dialect / $MESSAGEU_DIALECT
   int protocol = 3;                  // --protocol / $MESSAGEU_PROTOCOL
   bool json = false;
   bool quiet = false;

@@ -63,7 +63,7 @@ _messageu() {
         prev=${COMP_WORDS[COMP_CWORD - 1]}
     fi
 
-    local commands="register whoami list getkey requestkey sendkey send sendfile pull contacts
+    local commands="register whoami ping list getkey requestkey sendkey send sendfile pull contacts
         trust completion"
     local global_options="--home --server --dialect --protocol --json --quiet -q --verbose -v
         --timeout --retries --lock-timeout --insecure-profile --help -h"
@@ -109,7 +109,7 @@ _messageu() {
                 return
                 ;;
             --dialect)
-                mapfile -t COMPREPLY < <(compgen -W "2025a 2022 2021c 2026" -- "$cur")
+                mapfile -t COMPREPLY < <(compgen -W "auto 2025a 2022 2021c 2026" -- "$cur")
                 return
                 ;;
             --protocol)

@@ -86,7 +86,7 @@ complete -c messageu -f
 # The global options, accepted before or after the subcommand.
 complete -c messageu -l home -x -a '(__fish_complete_directories)' -d 'Profile directory'
 complete -c messageu -l server -x -d 'Server address HOST:PORT, overriding server.info'
-complete -c messageu -l dialect -x -a "(printf '%s\t%s\n' 2025a 'codes 600-604 (default)' 2022 'codes 1100-1104' 2021c 'codes 1000-1004' 2026 'codes 700-704')" -d 'Protocol codes to speak'
+complete -c messageu -l dialect -x -a "(printf '%s\t%s\n' auto 'find and remember the dialect of the server (default)' 2025a 'codes 600-604' 2022 'codes 1100-1104' 2021c 'codes 1000-1004' 2026 'codes 700-704')" -d 'Protocol codes to speak'
 complete -c messageu -l protocol -x -a "(printf '%s\t%s\n' 3 'authenticated sessions when offered' 2 'classic only')" -d 'Protocol version'
 complete -c messageu -l json -d 'Machine output: one JSON object per line'
 complete -c messageu -s q -l quiet -d 'Print nothing but data and errors'
@@ -101,6 +101,7 @@ complete -c messageu -n __messageu_needs_command -l version -d 'Print the versio
 # The subcommands.
 complete -c messageu -n __messageu_needs_command -a register -d 'Make a key pair, register NAME, write my.info'
 complete -c messageu -n __messageu_needs_command -a whoami -d 'Show this profile (offline)'
+complete -c messageu -n __messageu_needs_command -a ping -d 'Check the server: dialect, protocol, WAIT, round trip'
 complete -c messageu -n __messageu_needs_command -a list -d 'List the registered users and refresh the cache'
 complete -c messageu -n __messageu_needs_command -a getkey -d 'Fetch the public key of USER and pin it'
 complete -c messageu -n __messageu_needs_command -a requestkey -d 'Ask USER for a symmetric key'

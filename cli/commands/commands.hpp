@@ -32,5 +32,6 @@ Command add_pull_command(CLI::App &parent);
 Command add_contacts_command(CLI::App &parent);
 Command add_trust_command(CLI::App &parent);
 Command add_completion_command(CLI::App &parent);
+Command add_ping_command(CLI::App &parent);
 
 } // namespace messageu::cli

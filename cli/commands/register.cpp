@@ -33,7 +33,9 @@ Result<ClientId> register_with_server(Context &context, const std::string &name,
                                       const crypto::RsaPrivateKey &key) {
   auto *link = MESSAGEU_TRY(context.link());
   auto id = client::register_user(*link, name, key.public_key());
-  if (!id && id.error().code == Errc::server_error)
+  // With --dialect auto the link's error already names both likely causes.
+  bool dialect_named = link->settings().dialect_mode == client::DialectMode::fixed;
+  if (!id && id.error().code == Errc::server_error && dialect_named)
     return make_error(Errc::server_error,
                       "server responded with an error (is the name '" + name + "' taken?)");
   return id;

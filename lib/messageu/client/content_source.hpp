@@ -27,6 +27,10 @@ public:
   // The next chunk, valid until the next call; an empty view once everything was produced.
   // A source that cannot produce what size() promised (a file that shrank) → an error.
   virtual Result<ByteView> next_chunk() = 0;
+  // Whether restart() can start the content again from its first chunk, so that a request
+  // the server refused in a stale dialect can be sent again in the right one.
+  virtual bool restartable() const { return false; }
+  virtual void restart() {}
 };
 
 // Content already in memory (an empty key request, an encrypted key or text).
@@ -36,6 +40,8 @@ public:
 
   std::uint64_t size() const override { return m_content.size(); }
   Result<ByteView> next_chunk() override;
+  bool restartable() const override { return true; }
+  void restart() override { m_done = false; }
 
 private:
   Bytes m_content;

@@ -2,8 +2,10 @@
 // an exact read on the way back, driven by the protocol's ResponseReader.
 #include <messageu/client/server_link.hpp>
 
+#include <messageu/client/answer_diagnosis.hpp>
 #include <messageu/protocol/frame_reader.hpp>
 #include <messageu/protocol/header.hpp>
+#include <messageu/util/hex.hpp>
 
 #include <array>
 #include <string>
@@ -27,6 +29,27 @@ std::string milliseconds_since(Clock::time_point start) {
 }
 
 bool is_lost_connection(const Error &error) { return error.code == Errc::connection_closed; }
+
+// A request of at most this many bytes is written whole, in one write (PROTOCOL.md §7).
+constexpr std::uint64_t k_whole_request_limit = 64 * 1024;
+
+// The content to write with the header: all of it when the request fits the limit (gathered
+// into `gathered` if the source gives it in pieces), else the source's first chunk.
+Result<ByteView> first_content_chunk(ContentSource &content, std::size_t head_size,
+                                     Bytes &gathered) {
+  auto chunk = MESSAGEU_TRY(content.next_chunk());
+  auto request_size = protocol::k_request_header_size + head_size + content.size();
+  if (request_size > k_whole_request_limit || chunk.size() >= content.size())
+    return chunk;
+  gathered.assign(chunk.begin(), chunk.end());
+  while (gathered.size() < content.size()) {
+    chunk = MESSAGEU_TRY(content.next_chunk());
+    if (chunk.empty())
+      break;
+    gathered.insert(gathered.end(), chunk.begin(), chunk.end());
+  }
+  return ByteView(gathered);
+}
 
 } // namespace
 
@@ -110,17 +133,31 @@ Status ServerLink::send_request(transport::Connection &connection, const Request
   if (request.operation != Operation::register_client)
     header.client_id = m_sender;
   header.version = header_version(request.operation);
-  header.code = protocol::request_code(m_settings.dialect, request.operation);
+  header.code = request.wait_code != 0
+                    ? request.wait_code
+                    : protocol::request_code(m_settings.dialect, request.operation);
   header.payload_size = static_cast<std::uint32_t>(payload_size);
+  report(
+      "request " +
+      std::string(request.wait_code != 0 ? "wait" : protocol::operation_name(request.operation)) +
+      " (" + std::to_string(header.code) + ", version " + std::to_string(header.version) + ", " +
+      std::to_string(payload_size) + " bytes)");
+  ++m_requests_sent;
+  return write_request(connection, header, request);
+}
+
+// Published servers read a request with one recv (PROTOCOL.md §7): the header, the payload
+// head and the content (or its first chunk) leave in one gather write.
+Status ServerLink::write_request(transport::Connection &connection,
+                                 const protocol::RequestHeader &header, const Request &request) {
   auto encoded = protocol::encode_request_header(header);
-  report("request " + std::string(protocol::operation_name(request.operation)) + " (" +
-         std::to_string(header.code) + ", version " + std::to_string(header.version) + ", " +
-         std::to_string(payload_size) + " bytes)");
-  std::array<ByteView, 2> first{ByteView(encoded), request.head};
-  MESSAGEU_TRY(connection.write_all(first));
+  std::array<ByteView, 3> first{ByteView(encoded), request.head, ByteView{}};
   if (request.content == nullptr)
-    return {};
-  std::uint64_t sent = 0;
+    return connection.write_all(std::span<const ByteView>(first.data(), 2));
+  Bytes gathered; // a small content that came in several chunks, copied into one
+  first[2] = MESSAGEU_TRY(first_content_chunk(*request.content, request.head.size(), gathered));
+  MESSAGEU_TRY(connection.write_all(first));
+  std::uint64_t sent = first[2].size();
   while (true) {
     auto chunk = MESSAGEU_TRY(request.content->next_chunk());
     if (chunk.empty())
@@ -139,10 +176,18 @@ Result<Bytes> ServerLink::read_response(transport::Connection &connection, Opera
                                         PullHandler *handler) {
   protocol::ResponseReader reader(m_settings.dialect, operation);
   std::array<Byte, protocol::k_response_header_size> head{};
-  MESSAGEU_TRY(connection.read_exact(head));
+  if (auto read = connection.read_exact(head); !read)
+    return is_lost_connection(read.error())
+               ? closed_without_answer(m_settings.endpoint, m_settings.dialect)
+               : std::move(read).error();
   auto header = MESSAGEU_TRY(protocol::decode_response_header(head));
   report("response " + std::to_string(header.code) + " (" + std::to_string(header.payload_size) +
          " bytes)");
+  if (auto odd = diagnose_response_header(head, header.code, m_settings.dialect)) {
+    report("response header bytes: " + to_hex(head));
+    connection.close(); // whatever follows is not a MessageU answer
+    return *odd;
+  }
   // Never read past this response: what follows is a padding server's zeros, or nothing.
   std::uint64_t remaining = header.payload_size;
   Bytes buffer;
@@ -192,6 +237,8 @@ Result<Bytes> ServerLink::run(const Request &request, PullHandler *handler) {
   auto sent = send_request(*connection, request);
   if (!sent && !(request.content != nullptr && is_lost_connection(sent.error()))) {
     finish_exchange(false);
+    if (is_lost_connection(sent.error())) // closed before it read the request
+      return closed_without_answer(m_settings.endpoint, m_settings.dialect);
     return sent.error();
   }
   // A server that refuses a large content may answer before it has read all of it, then
@@ -214,22 +261,49 @@ Result<Bytes> ServerLink::run(const Request &request, PullHandler *handler) {
 }
 
 Result<Bytes> ServerLink::exchange(Operation operation, ByteView payload, bool idempotent) {
-  int attempts = idempotent && !m_keep_open ? 1 + std::max(m_settings.retries, 0) : 1;
-  for (int attempt = 1;; ++attempt) {
-    auto response = run(Request{operation, payload, nullptr}, nullptr);
-    if (response || attempt >= attempts || !is_lost_connection(response.error()))
-      return response;
-    report("connection lost (" + response.error().message + "), asking again");
-  }
+  return in_dialect(
+      operation,
+      [&]() -> Result<Bytes> {
+        int attempts = idempotent && !m_keep_open ? 1 + std::max(m_settings.retries, 0) : 1;
+        for (int attempt = 1;; ++attempt) {
+          auto response = run(Request{operation, payload, nullptr}, nullptr);
+          if (response || attempt >= attempts || !is_lost_connection(response.error()))
+            return response;
+          report("connection lost (" + response.error().message + "), asking again");
+        }
+      },
+      /*repeatable=*/true);
 }
 
 Result<Bytes> ServerLink::exchange_streamed(Operation operation, ByteView prefix,
                                             ContentSource &content) {
-  return run(Request{operation, prefix, &content}, nullptr);
+  bool started = false;
+  auto attempt = [&] {
+    if (started) // only a restartable content is sent again (in_dialect's `repeatable`)
+      content.restart();
+    started = true;
+    return run(Request{operation, prefix, &content}, nullptr);
+  };
+  return in_dialect(operation, attempt, content.restartable());
 }
 
 Status ServerLink::exchange_pull(PullHandler &handler) {
-  MESSAGEU_TRY(run(Request{Operation::pull_messages, {}, nullptr}, &handler));
+  MESSAGEU_TRY(in_dialect(
+      Operation::pull_messages,
+      [&] {
+        return run(Request{Operation::pull_messages, {}, nullptr}, &handler);
+      },
+      /*repeatable=*/true));
+  return {};
+}
+
+Status ServerLink::exchange_wait(std::uint32_t milliseconds, PullHandler &handler) {
+  Bytes payload(4);
+  for (std::size_t index = 0; index < payload.size(); ++index)
+    payload[index] = static_cast<Byte>(milliseconds >> (8 * index));
+  MESSAGEU_TRY(settle_dialect());
+  auto code = protocol::wait_request_code(m_settings.dialect);
+  MESSAGEU_TRY(run(Request{Operation::pull_messages, payload, nullptr, code}, &handler));
   return {};
 }
 

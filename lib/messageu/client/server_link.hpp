@@ -1,9 +1,9 @@
 // The client's side of the wire: sends one request and reads its one response, in the
-// dialect the user chose, over a connection that is either opened for each request (the
-// default, which every server supports) or kept for a whole command (an authenticated
-// session, PROTOCOL.md §10). Reads exactly 7 + payload bytes of each response and ignores
-// anything a padding server sends after them. Prints nothing: what happens is reported to an
-// optional observer for --verbose.
+// dialect the user chose or the one the link found (dialect_search.cpp), over a connection that is
+// either opened for each request (the default, which every server supports) or kept for a whole
+// command (an authenticated session, PROTOCOL.md §10). Writes each request whole (PROTOCOL.md §7).
+// Reads exactly 7 + payload bytes of each response and ignores anything a padding server sends
+// after them. Prints nothing: what happens is reported to an optional observer for --verbose.
 #pragma once
 
 #include <messageu/client/content_source.hpp>
@@ -21,9 +21,18 @@
 
 namespace messageu::client {
 
+// How the link comes to its dialect (CLI.md §2, PROTOCOL.md §3).
+enum class DialectMode {
+  fixed,      // named by the user (--dialect X): spoken as it is, never searched
+  remembered, // --dialect auto, remembered for this server: searched again only when the
+              // server refuses a request and a list in that dialect too
+  search,     // --dialect auto, nothing remembered: found by the first request
+};
+
 struct LinkSettings {
   Endpoint endpoint;
-  protocol::Dialect dialect = protocol::k_default_dialect;
+  protocol::Dialect dialect = protocol::k_default_dialect; // the one spoken, or the first guess
+  DialectMode dialect_mode = DialectMode::fixed;
   std::chrono::milliseconds timeout{10000};
   int retries = 2; // connection attempts after the first (never a resend, see exchange())
 };
@@ -40,6 +49,8 @@ public:
 
 // Diagnostics for --verbose: one line per event, never keys or contents.
 using LinkObserver = std::function<void(std::string_view line)>;
+// Told the dialect a search found (the first time, or when the server changed), to remember it.
+using DialectListener = std::function<Status(protocol::Dialect dialect)>;
 
 class ServerLink {
 public:
@@ -51,6 +62,9 @@ public:
   const LinkSettings &settings() const { return m_settings; }
   const ClientId &sender() const { return m_sender; }
   void set_observer(LinkObserver observer) { m_observer = std::move(observer); }
+  void set_dialect_listener(DialectListener listener) { m_dialect_listener = std::move(listener); }
+  // Requests written so far, dialect searches included (for ping and measurements).
+  std::uint64_t requests_sent() const { return m_requests_sent; }
 
   // --- connection mode -----------------------------------------------------------------------
 
@@ -78,13 +92,23 @@ public:
                                   ContentSource &content);
   // Sends a pull and streams its response to `handler`.
   Status exchange_pull(PullHandler &handler);
+  // Sends WAIT (PROTOCOL.md §11) for at most `milliseconds` on the kept connection and streams
+  // the answer, a pull's, to `handler`. A server without WAIT → Errc::server_error.
+  Status exchange_wait(std::uint32_t milliseconds, PullHandler &handler);
+
+  // With DialectMode::search, finds the dialect now (a list with the sender's id, the zero id
+  // when unregistered) instead of on the first request; does nothing in the other modes.
+  // Refused in every dialect → Errc::server_error naming both likely causes.
+  Status settle_dialect();
 
 private:
   struct Request {
     protocol::Operation operation;
     ByteView head; // the payload, or its prefix when content follows
     ContentSource *content = nullptr;
+    std::uint16_t wait_code = 0; // a WAIT request, answered like operation (a pull)
   };
+  using Attempt = std::function<Result<Bytes>()>;
 
   Result<transport::Connection *> connection();
   Status send_request(transport::Connection &connection, const Request &request);
@@ -92,6 +116,25 @@ private:
   Result<Bytes> read_response(transport::Connection &connection, protocol::Operation operation,
                               PullHandler *handler);
   Result<Bytes> run(const Request &request, PullHandler *handler);
+  Status write_request(transport::Connection &connection, const protocol::RequestHeader &header,
+                       const Request &request);
+
+  // --- dialect search (dialect_search.cpp) ---------------------------------------------------
+  // Runs `attempt` for `operation` in the link's dialect, first finding it (search) or,
+  // when the remembered one is refused, checking it still holds. `repeatable`: a request
+  // refused in a stale dialect may be sent again in the right one (nothing was consumed).
+  Result<Bytes> in_dialect(protocol::Operation operation, const Attempt &attempt, bool repeatable);
+  // Tries `attempt` in each dialect but `skip`, most likely first, until one is not refused.
+  Result<Bytes> search(protocol::Operation operation, const Attempt &attempt,
+                       std::optional<protocol::Dialect> skip);
+  Result<Bytes> list_probe();
+  bool can_probe() const; // a list with the sender's id needs a registered sender
+  // `refusal` came in the remembered dialect: the answer stands if a list in it still works,
+  // else the dialect is searched again and the request repeated when `repeatable`.
+  Result<Bytes> recheck_after_refusal(protocol::Operation operation, const Attempt &attempt,
+                                      bool repeatable, Result<Bytes> refusal);
+  Status dialect_found(protocol::Dialect dialect);
+  Error every_dialect_refused(protocol::Operation operation) const;
   // Closes the connection unless it is kept and `in_step` (the exchange ran to its end).
   void finish_exchange(bool in_step);
   std::uint8_t header_version(protocol::Operation operation) const;
@@ -100,6 +143,8 @@ private:
   LinkSettings m_settings;
   ClientId m_sender{};
   LinkObserver m_observer;
+  DialectListener m_dialect_listener;
+  std::uint64_t m_requests_sent = 0;
   bool m_keep_open = false;
   bool m_authenticated = false;
   std::optional<transport::Connection> m_connection;

@@ -26,6 +26,18 @@ std::uint16_t response_code(Dialect dialect, Operation operation) {
                                     static_cast<std::uint16_t>(operation));
 }
 
+std::uint16_t wait_request_code(Dialect dialect) {
+  return static_cast<std::uint16_t>(dialect_info(dialect).request_base + k_wait_index);
+}
+
+std::vector<Dialect> dialects_answering_with(std::uint16_t code) {
+  std::vector<Dialect> dialects;
+  for (const auto &info : k_dialects)
+    if (code >= info.response_base && code < info.response_base + k_operation_count)
+      dialects.push_back(info.dialect);
+  return dialects;
+}
+
 std::optional<RequestCodeMeaning> decode_request_code(std::uint16_t code) {
   for (const auto &info : k_dialects)
     if (code >= info.request_base && code < info.request_base + k_operation_count)

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string_view>
+#include <vector>
 
 namespace messageu::protocol {
 
@@ -44,6 +45,12 @@ inline constexpr std::array<DialectInfo, 4> k_dialects = {{
     {Dialect::v2026, "2026", 700, 2100},
 }};
 inline constexpr Dialect k_default_dialect = Dialect::v2025a;
+// The order in which `--dialect auto` tries the dialects: the most widely deployed first.
+inline constexpr std::array<Dialect, 4> k_detection_order = {Dialect::v2025a, Dialect::v2022,
+                                                             Dialect::v2021c, Dialect::v2026};
+// WAIT (PROTOCOL.md §11) is request base + 8 and is answered like a pull. It is not an
+// Operation: only `ping` sends it, to learn whether a server offers it.
+inline constexpr std::uint16_t k_wait_index = 8;
 
 const DialectInfo &dialect_info(Dialect dialect);
 std::string_view dialect_name(Dialect dialect);
@@ -63,6 +70,12 @@ std::optional<RequestCodeMeaning> decode_request_code(std::uint16_t code);
 // Which operation a response code answers in `dialect`; nullopt if it is none of them
 // (9000 included: test for k_error_code first).
 std::optional<Operation> decode_response_code(Dialect dialect, std::uint16_t code);
+
+std::uint16_t wait_request_code(Dialect dialect);
+
+// The dialects whose response codes include `code` (9000 excluded), in table order: an answer
+// that is not in the dialect spoken says which dialect the server may speak instead.
+std::vector<Dialect> dialects_answering_with(std::uint16_t code);
 
 // "register", "list", "public_key", "send", "pull", "challenge", "authenticate", "ack".
 std::string_view operation_name(Operation operation);

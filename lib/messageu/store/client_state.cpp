@@ -17,7 +17,8 @@ namespace messageu::store {
 namespace {
 
 // 1: the first schema. 2: spool rows may name a decrypted file (the plaintext_* columns).
-constexpr std::int64_t k_schema_version = 2;
+// 3: servers remember the dialect they speak (the dialect column).
+constexpr std::int64_t k_schema_version = 3;
 
 constexpr std::string_view k_schema = R"sql(
 CREATE TABLE IF NOT EXISTS users (
@@ -53,7 +54,8 @@ CREATE INDEX IF NOT EXISTS spool_by_message ON spool (sender, message_id);
 CREATE TABLE IF NOT EXISTS servers (
   endpoint TEXT PRIMARY KEY NOT NULL,
   protocol INTEGER NOT NULL,
-  updated  INTEGER NOT NULL
+  updated  INTEGER NOT NULL,
+  dialect  TEXT
 );
 )sql";
 
@@ -66,6 +68,11 @@ ALTER TABLE spool ADD COLUMN plaintext_tail BLOB;
 ALTER TABLE spool ADD COLUMN plaintext_size INTEGER;
 ALTER TABLE spool ADD COLUMN plaintext_sha256 BLOB
   CHECK (plaintext_sha256 IS NULL OR length(plaintext_sha256) = 32);
+)sql";
+
+// From schema 2: the dialect a server speaks, NULL until `--dialect auto` has found it.
+constexpr std::string_view k_upgrade_to_3 = R"sql(
+ALTER TABLE servers ADD COLUMN dialect TEXT;
 )sql";
 
 constexpr std::string_view k_user_columns =
@@ -148,7 +155,8 @@ std::int64_t protocol_number(ServerProtocol protocol) {
 struct Statements {
   Statement upsert_user, find_by_name, find_by_id, all_users, insert_pinned_user, set_pinned_key,
       set_offered_key, newest_key, insert_key, prune_keys, list_keys, find_spooled, insert_spooled,
-      list_spooled, delete_spooled, find_server, upsert_server;
+      list_spooled, delete_spooled, find_server, upsert_server, find_server_dialect,
+      upsert_server_dialect;
 };
 
 // Prepares each statement in turn. (Not inside one braced initializer: returning an error from
@@ -199,13 +207,32 @@ Result<Statements> prepare_statements(Database &database) {
       database.prepare("INSERT INTO servers (endpoint, protocol, updated) VALUES (?1, ?2, ?3) "
                        "ON CONFLICT (endpoint) DO UPDATE SET protocol = excluded.protocol, "
                        "updated = excluded.updated"));
-  return Statements{
-      std::move(upsert_user),     std::move(find_by_name),       std::move(find_by_id),
-      std::move(all_users),       std::move(insert_pinned_user), std::move(set_pinned_key),
-      std::move(set_offered_key), std::move(newest_key),         std::move(insert_key),
-      std::move(prune_keys),      std::move(list_keys),          std::move(find_spooled),
-      std::move(insert_spooled),  std::move(list_spooled),       std::move(delete_spooled),
-      std::move(find_server),     std::move(upsert_server)};
+  auto find_server_dialect =
+      MESSAGEU_TRY(database.prepare("SELECT dialect FROM servers WHERE endpoint = ?1"));
+  // A server first met through its dialect has protocol 0 (unknown) until CHALLENGE tells.
+  auto upsert_server_dialect =
+      MESSAGEU_TRY(database.prepare("INSERT INTO servers (endpoint, protocol, updated, dialect) "
+                                    "VALUES (?1, 0, ?3, ?2) ON CONFLICT (endpoint) DO UPDATE SET "
+                                    "dialect = excluded.dialect, updated = excluded.updated"));
+  return Statements{std::move(upsert_user),
+                    std::move(find_by_name),
+                    std::move(find_by_id),
+                    std::move(all_users),
+                    std::move(insert_pinned_user),
+                    std::move(set_pinned_key),
+                    std::move(set_offered_key),
+                    std::move(newest_key),
+                    std::move(insert_key),
+                    std::move(prune_keys),
+                    std::move(list_keys),
+                    std::move(find_spooled),
+                    std::move(insert_spooled),
+                    std::move(list_spooled),
+                    std::move(delete_spooled),
+                    std::move(find_server),
+                    std::move(upsert_server),
+                    std::move(find_server_dialect),
+                    std::move(upsert_server_dialect)};
 }
 
 } // namespace
@@ -279,8 +306,13 @@ Result<ClientState> ClientState::open(const std::filesystem::path &path) {
       return storage_error(path.string() + " was written by a newer messageu (schema " +
                            std::to_string(version) + ")");
     if (version < k_schema_version) {
-      // A fresh database gets the whole schema; one of schema 1 gets the columns it lacks.
-      MESSAGEU_TRY(database.exec(version == 1 ? k_upgrade_to_2 : k_schema));
+      // A fresh database gets the whole schema; an older one gets the columns it lacks.
+      if (version == 0)
+        MESSAGEU_TRY(database.exec(k_schema));
+      if (version == 1)
+        MESSAGEU_TRY(database.exec(k_upgrade_to_2));
+      if (version == 1 || version == 2)
+        MESSAGEU_TRY(database.exec(k_upgrade_to_3));
       MESSAGEU_TRY(database.set_user_version(k_schema_version));
     }
     MESSAGEU_TRY(transaction.commit());
@@ -474,6 +506,26 @@ Status ClientState::remember_server_protocol(std::string_view endpoint_text,
   MESSAGEU_TRY(statement.bind_int64(3, now_seconds()));
   MESSAGEU_TRY(statement.run());
   return transaction.commit();
+}
+
+Result<std::optional<std::string>>
+ClientState::remembered_server_dialect(std::string_view endpoint_text) {
+  auto &statement = m_impl->statements.find_server_dialect;
+  StatementReset reset(statement);
+  MESSAGEU_TRY(statement.bind_text(1, endpoint_text));
+  if (!MESSAGEU_TRY(statement.step()) || statement.column_is_null(0))
+    return std::optional<std::string>{};
+  return std::optional<std::string>{statement.column_text(0)};
+}
+
+Status ClientState::remember_server_dialect(std::string_view endpoint_text,
+                                            std::string_view dialect_name) {
+  auto &statement = m_impl->statements.upsert_server_dialect;
+  StatementReset reset(statement);
+  MESSAGEU_TRY(statement.bind_text(1, endpoint_text));
+  MESSAGEU_TRY(statement.bind_text(2, dialect_name));
+  MESSAGEU_TRY(statement.bind_int64(3, now_seconds()));
+  return statement.run();
 }
 
 } // namespace messageu::store

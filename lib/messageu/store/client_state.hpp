@@ -154,6 +154,11 @@ public:
   // this profile before is a downgrade → Errc::key_changed, and the record stays
   // `authenticated`. Recording `unknown` → Errc::invalid_argument.
   Status remember_server_protocol(std::string_view endpoint_text, ServerProtocol protocol);
+  // The dialect (its name, e.g. "2021c") found for a server by `--dialect auto`, or nullopt.
+  Result<std::optional<std::string>> remembered_server_dialect(std::string_view endpoint_text);
+  // Records the dialect a server speaks, replacing what was remembered; its protocol record
+  // is left as it is.
+  Status remember_server_dialect(std::string_view endpoint_text, std::string_view dialect_name);
 
 private:
   struct Impl;

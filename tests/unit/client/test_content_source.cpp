@@ -121,3 +121,11 @@ TEST(BytesContent, GivesItsBytesOnceThenEnds) {
   EXPECT_EQ(drain(source), (Bytes{1, 2, 3}));
   EXPECT_TRUE(source.next_chunk()->empty());
 }
+
+TEST(BytesContent, StartsAgainAfterRestart) {
+  BytesContent source(Bytes{4, 5});
+  ASSERT_TRUE(source.restartable());
+  EXPECT_EQ(drain(source), (Bytes{4, 5}));
+  source.restart();
+  EXPECT_EQ(drain(source), (Bytes{4, 5}));
+}

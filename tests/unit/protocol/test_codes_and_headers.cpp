@@ -46,6 +46,20 @@ TEST(Dialect, ResponseCodesDecodeOnlyInTheirDialect) {
   EXPECT_FALSE(decode_response_code(Dialect::v2025a, k_error_code));
 }
 
+TEST(Dialect, AResponseCodeNamesTheDialectsThatAnswerWithIt) {
+  EXPECT_EQ(dialects_answering_with(2000), std::vector<Dialect>{Dialect::v2021c});
+  EXPECT_EQ(dialects_answering_with(2104),
+            (std::vector<Dialect>{Dialect::v2025a, Dialect::v2022, Dialect::v2026}));
+  EXPECT_TRUE(dialects_answering_with(k_error_code).empty());
+  EXPECT_TRUE(dialects_answering_with(0).empty());
+}
+
+TEST(Dialect, WaitIsBasePlusEightInEveryDialect) {
+  EXPECT_EQ(wait_request_code(Dialect::v2025a), 608);
+  EXPECT_EQ(wait_request_code(Dialect::v2021c), 1008);
+  EXPECT_FALSE(decode_request_code(wait_request_code(Dialect::v2026)));
+}
+
 TEST(RequestHeader, RoundTripsEveryField) {
   RequestHeader header{*client_id_from_hex("000102030405060708090a0b0c0d0e0f"), 3, 603, 0xA1B2C3D4};
   auto bytes = encode_request_header(header);

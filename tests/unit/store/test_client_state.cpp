@@ -370,6 +370,18 @@ TEST_F(ClientStateTest, ForgettingServerProtocolIsInvalid) {
             Errc::invalid_argument);
 }
 
+TEST_F(ClientStateTest, ServerDialectIsRememberedBesideTheProtocol) {
+  EXPECT_EQ(*state().remembered_server_dialect("host:1"), std::nullopt);
+  ASSERT_TRUE(state().remember_server_dialect("host:1", "2021c"));
+  EXPECT_EQ(*state().remembered_server_protocol("host:1"), ServerProtocol::unknown);
+  ASSERT_TRUE(state().remember_server_protocol("host:1", ServerProtocol::authenticated));
+  ASSERT_TRUE(state().remember_server_dialect("host:1", "2026"));
+  reopen();
+  EXPECT_EQ(*state().remembered_server_dialect("host:1"), std::optional<std::string>("2026"));
+  EXPECT_EQ(*state().remembered_server_protocol("host:1"), ServerProtocol::authenticated);
+  EXPECT_EQ(*state().remembered_server_dialect("host:2"), std::nullopt);
+}
+
 TEST_F(ClientStateTest, TwoConnectionsSeeEachOthersWrites) {
   auto second = ClientState::open(path());
   ASSERT_TRUE(second);
@@ -403,28 +415,44 @@ TEST_F(ClientStateTest, SpoolKeepsWhatADecryptedFileNeedsAcrossReopen) {
   EXPECT_TRUE(*state().is_spooled(message.sender, 90, MessageType::file, 1'048'592));
 }
 
+namespace {
+
+// A state.db as schema `version` (1 or 2) made it, then `rows` run on it.
+void make_old_state_db(const std::filesystem::path &path, std::int64_t version,
+                       std::string_view rows) {
+  auto database = Database::open(path);
+  ASSERT_TRUE(database);
+  ASSERT_TRUE(database->exec(R"sql(
+    CREATE TABLE users (id BLOB PRIMARY KEY NOT NULL, name TEXT NOT NULL DEFAULT '',
+      pinned_key BLOB, offered_key BLOB, first_seen INTEGER NOT NULL,
+      last_seen INTEGER NOT NULL);
+    CREATE TABLE symmetric_keys (sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+      peer BLOB NOT NULL, key BLOB NOT NULL, added INTEGER NOT NULL);
+    CREATE TABLE spool (sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+      message_id INTEGER NOT NULL, sender BLOB NOT NULL, type INTEGER NOT NULL,
+      content BLOB, content_path TEXT, content_size INTEGER NOT NULL);
+    CREATE TABLE servers (endpoint TEXT PRIMARY KEY NOT NULL, protocol INTEGER NOT NULL,
+      updated INTEGER NOT NULL);
+  )sql"));
+  if (version >= 2) {
+    ASSERT_TRUE(database->exec("ALTER TABLE spool ADD COLUMN plaintext_key BLOB; "
+                               "ALTER TABLE spool ADD COLUMN plaintext_tail BLOB; "
+                               "ALTER TABLE spool ADD COLUMN plaintext_size INTEGER; "
+                               "ALTER TABLE spool ADD COLUMN plaintext_sha256 BLOB;"));
+  }
+  ASSERT_TRUE(database->exec(rows));
+  ASSERT_TRUE(database->set_user_version(version));
+}
+
+} // namespace
+
 TEST(ClientStateFile, UpgradesASchema1DatabaseKeepingItsSpool) {
   TempDir dir;
-  {
-    // The tables as the first schema made them, with one spooled raw file.
-    auto database = Database::open(dir / "state.db");
-    ASSERT_TRUE(database);
-    ASSERT_TRUE(database->exec(R"sql(
-      CREATE TABLE users (id BLOB PRIMARY KEY NOT NULL, name TEXT NOT NULL DEFAULT '',
-        pinned_key BLOB, offered_key BLOB, first_seen INTEGER NOT NULL,
-        last_seen INTEGER NOT NULL);
-      CREATE TABLE symmetric_keys (sequence INTEGER PRIMARY KEY AUTOINCREMENT,
-        peer BLOB NOT NULL, key BLOB NOT NULL, added INTEGER NOT NULL);
-      CREATE TABLE spool (sequence INTEGER PRIMARY KEY AUTOINCREMENT,
-        message_id INTEGER NOT NULL, sender BLOB NOT NULL, type INTEGER NOT NULL,
-        content BLOB, content_path TEXT, content_size INTEGER NOT NULL);
-      CREATE TABLE servers (endpoint TEXT PRIMARY KEY NOT NULL, protocol INTEGER NOT NULL,
-        updated INTEGER NOT NULL);
-      INSERT INTO spool (message_id, sender, type, content, content_path, content_size)
-        VALUES (5, zeroblob(16), 4, NULL, '/spool/incoming-old', 70000);
-    )sql"));
-    ASSERT_TRUE(database->set_user_version(1));
-  }
+  // The tables as the first schema made them, with one spooled raw file.
+  make_old_state_db(dir / "state.db", 1, R"sql(
+    INSERT INTO spool (message_id, sender, type, content, content_path, content_size)
+      VALUES (5, zeroblob(16), 4, NULL, '/spool/incoming-old', 70000);
+  )sql");
   auto state = ClientState::open(dir / "state.db");
   ASSERT_TRUE(state) << state.error().message;
   auto spooled = *state->spooled_messages();
@@ -445,4 +473,20 @@ TEST(ClientStateFile, UpgradesASchema1DatabaseKeepingItsSpool) {
   ASSERT_EQ(spooled.size(), 2u);
   ASSERT_TRUE(spooled[1].decrypted);
   EXPECT_EQ(spooled[1].decrypted->plaintext_size, 79'990u);
+}
+
+TEST(ClientStateFile, UpgradesASchema2DatabaseKeepingItsServers) {
+  TempDir dir;
+  // The tables as the second schema made them: servers without a dialect.
+  make_old_state_db(dir / "state.db", 2,
+                    "INSERT INTO servers (endpoint, protocol, updated) VALUES ('host:1', 2, 0);");
+  auto state = ClientState::open(dir / "state.db");
+  ASSERT_TRUE(state) << state.error().message;
+  EXPECT_EQ(*state->remembered_server_protocol("host:1"), ServerProtocol::authenticated);
+  EXPECT_EQ(*state->remembered_server_dialect("host:1"), std::nullopt);
+  ASSERT_TRUE(state->remember_server_dialect("host:1", "2022"));
+  state = ClientState::open(dir / "state.db"); // opens as is the second time
+  ASSERT_TRUE(state) << state.error().message;
+  EXPECT_EQ(*state->remembered_server_dialect("host:1"), std::optional<std::string>("2022"));
+  EXPECT_EQ(*state->remembered_server_protocol("host:1"), ServerProtocol::authenticated);
 }
