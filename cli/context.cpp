@@ -188,10 +188,14 @@ Error Context::explain_failure(Error error) {
   auto known = client::server_knows_sender(*m_link);
   if (!known || *known)
     return error;
+  std::string advice =
+      "register again, or check --server (" + to_string(m_link->settings().endpoint) + ")";
+  // A dialect named on the command line is never searched: the server may speak another one.
+  if (auto named = protocol::dialect_from_name(m_options.dialect))
+    advice += ", or the server does not speak dialect " +
+              std::string(protocol::dialect_name(*named)) + " (try --dialect auto)";
   return make_error(Errc::config, "this server does not know you (id " +
-                                      client_id_to_hex(m_identity->info.id) +
-                                      "): register again, or check --server (" +
-                                      to_string(m_link->settings().endpoint) + ")");
+                                      client_id_to_hex(m_identity->info.id) + "): " + advice);
 }
 
 } // namespace messageu::cli

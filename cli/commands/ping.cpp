@@ -64,7 +64,8 @@ Result<std::optional<std::string>> probe_dialect(client::ServerLink &link, PingR
       std::chrono::duration<double, std::milli>(Clock::now() - start).count() / requests;
   if (probed)
     return std::optional<std::string>(protocol::dialect_name(link.settings().dialect));
-  if (probed.error().code != Errc::server_error)
+  // Refused in every dialect (config) or, with a dialect named, in that one (server_error).
+  if (probed.error().code != Errc::server_error && probed.error().code != Errc::config)
     return not_messageu(probed.error());
   return std::optional<std::string>{};
 }

@@ -38,8 +38,8 @@ class EveryDialect(unittest.TestCase):
         out = bob.ok("pull")
         blocks = out.split("-----<EOM>-----\n\n")
         self.assertEqual(out[:out.rindex("From: alice")],
-                         block("alice", "symmetric key received") +
-                         "".join(block("alice", text) for text in TEXTS))
+                         block("alice", alice.client_id(), "symmetric key received") +
+                         "".join(block("alice", alice.client_id(), text) for text in TEXTS))
         saved = blocks[-2].split("Content:\n")[1].strip()
         with open(saved, "rb") as file:
             self.assertEqual(file.read(), content)
@@ -95,8 +95,11 @@ class Detection(unittest.TestCase):
         self.profile.ok("register", "alice")
         del self.server.codes[:]
         result = self.profile.run("--dialect", "2025a", "list")
-        self.assertEqual(result.returncode, 69)
-        self.assertEqual(self.server.codes, [601])
+        # Refused, then one more list to tell "does not know you" from a refused request.
+        self.assertEqual(result.returncode, 78)
+        self.assertEqual(self.server.codes, [601, 601])
+        self.assertIn("does not know you", result.stderr.decode())
+        self.assertIn("does not speak dialect 2025a (try --dialect auto)", result.stderr.decode())
 
     def test_a_server_that_changed_dialect_is_searched_again(self):
         self.profile.ok("register", "alice")
@@ -129,9 +132,10 @@ class Detection(unittest.TestCase):
             self.assertEqual(result.returncode, 69)
             self.assertIn("now speaks dialect 2026, not 2021c", result.stderr.decode())
         self.profile.ok("send", "bob", "three")
-        self.assertEqual(bob.ok("pull"), block("alice", "symmetric key received") +
-                         block("alice", "one") + block("alice", "two") +
-                         block("alice", "three"))
+        alice = self.profile.client_id()
+        self.assertEqual(bob.ok("pull"), block("alice", alice, "symmetric key received") +
+                         block("alice", alice, "one") + block("alice", alice, "two") +
+                         block("alice", alice, "three"))
 
     def test_a_refused_register_in_every_dialect_names_both_causes(self):
         self.profile.ok("register", "alice")
@@ -149,7 +153,7 @@ class Detection(unittest.TestCase):
         self.addCleanup(elsewhere.close)
         self.profile.ok("register", "alice")
         result = self.profile.run("--server", elsewhere.address, "list")
-        self.assertEqual(result.returncode, 69)
+        self.assertEqual(result.returncode, 78)
         self.assertIn("does not know you", result.stderr.decode())
         self.assertIn("not a MessageU server", result.stderr.decode())
 

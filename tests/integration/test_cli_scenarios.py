@@ -119,7 +119,8 @@ class ScriptedServers(unittest.TestCase):
         answers = iter([response_bytes(ERROR)])
         server = scripted_server(list_answer=lambda: next(answers, None))
         self.addCleanup(server.close)
-        result = self.run_against(server).run("list")
+        # A dialect named: with --dialect auto a refusal would move on to the next dialect.
+        result = self.run_against(server).run("--dialect", "2025a", "list")
         self.assertEqual(result.returncode, 69)
         self.assertIn(b"server responded with an error", result.stderr)
 

@@ -3,6 +3,7 @@
 // the search, or a list with the sender's id), and searched again only when the server
 // refuses both a request and a list in the remembered dialect.
 #include <messageu/client/server_link.hpp>
+#include <messageu/util/ids.hpp>
 
 namespace messageu::client {
 namespace {
@@ -34,14 +35,19 @@ Result<Bytes> ServerLink::list_probe() {
 
 Error ServerLink::every_dialect_refused(Operation operation) const {
   auto server = to_string(m_settings.endpoint);
-  std::string causes =
-      operation == Operation::register_client
-          ? "the name is taken, or the server at " + server + " is not a MessageU server"
-          : "this server does not know you (was this profile registered with another "
-            "server?), or the server at " +
-                server + " is not a MessageU server";
-  return make_error(Errc::server_error, "server responded with an error in every dialect (" +
-                                            all_dialect_names() + "): " + causes);
+  auto refused = "server responded with an error in every dialect (" + all_dialect_names() + "): ";
+  if (operation == Operation::register_client)
+    return make_error(Errc::server_error, refused + "the name is taken, or the server at " +
+                                              server + " is not a MessageU server");
+  if (m_sender == ClientId{})
+    return make_error(Errc::config, refused + "the server at " + server +
+                                        " refuses an unregistered client, or it is not a "
+                                        "MessageU server");
+  // A registered profile refused in every dialect will be refused again until the profile or
+  // the server changes: a configuration error, like a missing registration.
+  return make_error(Errc::config, refused + "this server does not know you (id " +
+                                      client_id_to_hex(m_sender) + "): register again, or check " +
+                                      "--server (" + server + "); or it is not a MessageU server");
 }
 
 Status ServerLink::dialect_found(protocol::Dialect dialect) {
