@@ -28,8 +28,8 @@ constexpr const char *k_footer = R"(Environment:
   NO_COLOR disables colour.
 
 Exit status:
-  0 success, 64 usage error, 65 bad data, 66 input file not found, 67 unknown user,
-  68 unknown host, 69 the server answered with an error, 70 internal error,
+  0 success, 1 partly done (the rest kept and reported), 64 usage error, 65 bad data,
+  66 input file not found, 67 unknown user, 68 unknown host, 69 the server answered with an error, 70 internal error,
   73 cannot create an output file, 74 local I/O error, 75 temporary failure (try again later),
   76 protocol error, 77 a user's key changed and is not trusted, or the profile is open to
   others, 78 configuration error.

@@ -54,7 +54,8 @@ struct Inbox {
   const PullOptions &options;
   bool names_unavailable = false;
   std::optional<Error> reply_error;
-  std::size_t kept = 0; // messages left in the spool for the next pull
+  std::size_t kept = 0;            // messages left in the spool for the next pull
+  std::size_t unreadable_keys = 0; // symmetric keys that this profile can never decrypt
 };
 
 // Restarts the bar whenever a new transfer begins (its count starts over).
@@ -198,9 +199,20 @@ std::string describe(const store::SpooledMessage &message, const client::Peer &s
 // gave up on such messages.
 Status handle_undecryptable(Inbox &inbox, const store::SpooledMessage &message,
                             const client::Peer &sender, const client::ReceivedMessage &received) {
-  bool discard = inbox.options.discard_undecryptable;
+  // A symmetric key is encrypted with this profile's public key: if the private key cannot
+  // open it now, it never will, so keeping it would only repeat the warning at every pull.
+  bool hopeless = message.type == MessageType::symmetric_key;
+  bool discard = inbox.options.discard_undecryptable || hopeless;
   MESSAGEU_TRY(print_message(inbox, sender, received, std::nullopt, !discard));
   auto &output = inbox.context.output();
+  if (hopeless) {
+    ++inbox.unreadable_keys;
+    output.warning(describe(message, sender) +
+                   " is a key this profile cannot decrypt: dropped; ask " +
+                   printable(sender.label()) + " for their key again: messageu requestkey " +
+                   user_argument(sender));
+    return drop(inbox, message);
+  }
   if (discard) {
     output.warning(describe(message, sender) + " cannot be decrypted: discarded");
     return drop(inbox, message);
@@ -249,6 +261,10 @@ Status handle_spool(Inbox &inbox) {
     return make_error(Errc::partial, std::to_string(inbox.kept) + " of " +
                                          std::to_string(messages.size()) +
                                          " message(s) kept for the next pull");
+  if (inbox.unreadable_keys > 0)
+    return make_error(Errc::partial, std::to_string(inbox.unreadable_keys) + " of " +
+                                         std::to_string(messages.size()) +
+                                         " message(s) were keys that cannot be decrypted");
   return {};
 }
 
@@ -272,7 +288,7 @@ Status run_pull(Context &context, const PullOptions &options) {
   client::MessageProcessor processor(*state, me->private_key, save_to);
   ProgressBar bar(context.output(), "saving file");
   processor.set_progress(progress_for(bar, "saving file"));
-  Inbox inbox{context, *state, *directory, outbox, processor, options, false, std::nullopt, 0};
+  Inbox inbox{context, *state, *directory, outbox, processor, options, false, std::nullopt, 0, 0};
   return handle_spool(inbox);
 }
 

@@ -10,6 +10,7 @@
 #include <messageu/util/ids.hpp>
 
 #include <algorithm>
+#include <fstream>
 #include <future>
 #include <map>
 #include <sys/stat.h>
@@ -310,6 +311,33 @@ TEST_F(CliCommands, KeepsATextItCannotDecryptUntilTheUserGivesUpOnIt) {
             std::string::npos)
       << discarded.out;
   EXPECT_EQ(ok(m_bob, {"pull"}), "");
+}
+
+TEST_F(CliCommands, DropsAKeyItCanNeverDecryptAndSaysSo) {
+  ok(m_alice, {"sendkey", "bob"});
+  // Bob's my.info now holds carol's private key under bob's name and id: the key alice sent,
+  // encrypted for bob's registered public key, can never be opened with it.
+  CliProfile carol;
+  ASSERT_EQ(carol({"--server", m_server.address(), "register", "carol"}).exit_code, 0);
+  auto bob_info = lines_of(read_text_file(m_bob.path("my.info").string()));
+  auto carol_info = lines_of(read_text_file(carol.path("my.info").string()));
+  {
+    std::ofstream my_info(m_bob.path("my.info"), std::ios::trunc);
+    my_info << bob_info.at(0) << "\n" << bob_info.at(1) << "\n";
+    for (std::size_t line = 2; line < carol_info.size(); ++line)
+      my_info << carol_info[line] << "\n";
+  }
+  // The classic protocol: an authenticated session would need bob's own private key.
+  auto dropped = m_bob({"--protocol", "2", "pull"});
+  EXPECT_EQ(dropped.exit_code, 1) << describe(dropped);
+  EXPECT_EQ(dropped.out, block("alice", id_of(m_alice), "can't decrypt message"));
+  EXPECT_NE(dropped.err.find("is a key this profile cannot decrypt: dropped; ask alice for their "
+                             "key again: messageu requestkey alice"),
+            std::string::npos)
+      << dropped.err;
+  auto again = m_bob({"--protocol", "2", "pull"});
+  EXPECT_EQ(again.exit_code, 0) << describe(again);
+  EXPECT_EQ(again.out, "");
 }
 
 TEST_F(CliCommands, AnEmptyPullSucceedsAndPrintsNothing) {
