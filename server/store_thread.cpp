@@ -62,7 +62,10 @@ void StoreThread::loop() {
       }
       m_io.poll(); // the rest of what came meanwhile: sends among it queue their commits
     } catch (const std::exception &error) {
+      // Only posted work, which nobody waits for, throws this far: the thread goes on.
       m_logger.error(fmt::format("work on the store failed: {}", error.what()));
+    } catch (...) {
+      m_logger.error("work on the store failed");
     }
     committed = commit_pending();
   }
