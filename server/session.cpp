@@ -277,8 +277,7 @@ asio::awaitable<StoreWorkResult<Work>> Session::on_store_thread(Work work) {
       store.executor(),
       [&handler = store.handler(),
        work = std::move(work)]() mutable -> asio::awaitable<std::optional<Value>> {
-        if constexpr (StoreWorkValue<
-                          std::invoke_result_t<Work &, RequestHandler &>>::is_coroutine) {
+        if constexpr (StoreWork<Work>::is_coroutine) {
           auto awaited = co_await work(handler);
           co_return std::optional<Value>(std::move(awaited));
         } else {

@@ -59,8 +59,8 @@ template <typename T> struct StoreWorkValue<boost::asio::awaitable<T>> {
   static constexpr bool is_coroutine = true;
 };
 template <typename Work>
-using StoreWorkResult =
-    typename StoreWorkValue<std::invoke_result_t<Work &, RequestHandler &>>::type;
+using StoreWork = StoreWorkValue<std::invoke_result_t<Work &, RequestHandler &>>;
+template <typename Work> using StoreWorkResult = typename StoreWork<Work>::type;
 
 class Session : public std::enable_shared_from_this<Session> {
 public:
