@@ -4,9 +4,9 @@
 #include "core/client_directory.hpp"
 #include "core/read_path.hpp"
 #include "core/request_handler.hpp"
-#include "database.hpp"
 #include "listener.hpp"
 #include "session_registry.hpp"
+#include "store_thread.hpp"
 #include "system_limits.hpp"
 
 #include <messageu/store/sqlite_server_store.hpp>
@@ -84,7 +84,7 @@ public:
         m_logger.error("the listener stopped by an error");
     });
     m_io.run();
-    m_database->stop();
+    m_store_thread->stop();
     m_handler->record_touches(); // the store writes them when it closes
     m_logger.info("stopped");
     m_logger.flush();
@@ -114,7 +114,7 @@ private:
     m_read_path = std::make_unique<ReadPath>(m_directory, options);
     // LastSeen times wait in memory (the directory's, then the store's); an idle server writes
     // them out.
-    m_database = std::make_unique<Database>(*m_handler, m_logger, [this] {
+    m_store_thread = std::make_unique<StoreThread>(*m_handler, m_logger, [this] {
       m_handler->record_touches();
       if (auto written = m_store->flush_touches(); !written)
         m_logger.warn("cannot write LastSeen times: " + written.error().message);
@@ -124,11 +124,11 @@ private:
     DeadlineOptions deadlines{m_config.idle_timeout, m_config.request_timeout,
                               m_config.min_receive_rate, m_config.min_send_rate};
     m_context = std::make_unique<SessionContext>(
-        SessionContext{*m_database, *m_read_path, m_logger, m_registry, limits, deadlines});
+        SessionContext{*m_store_thread, *m_read_path, m_logger, m_registry, limits, deadlines});
     ConnectionCaps caps{max_connections, m_config.max_connections_per_address};
     auto listener = Listener::open(m_io, m_config.bind_address, m_config.port, caps, *m_context);
     if (!listener) {
-      m_database->stop();
+      m_store_thread->stop();
       return listener.error();
     }
     m_listener = std::move(*listener);
@@ -184,13 +184,13 @@ private:
 
   const ServerConfig &m_config;
   Logger &m_logger;
-  // Destroyed in reverse: the event loop (and every session with it) before the database
-  // thread, the database thread before the handler and the store it uses.
+  // Destroyed in reverse: the event loop (and every session with it) before the store thread,
+  // the store thread before the handler and the store it uses.
   std::unique_ptr<store::SqliteServerStore> m_store;
   ClientDirectory m_directory;
   std::unique_ptr<RequestHandler> m_handler;
   std::unique_ptr<ReadPath> m_read_path;
-  std::unique_ptr<Database> m_database;
+  std::unique_ptr<StoreThread> m_store_thread;
   SessionRegistry m_registry;
   std::unique_ptr<SessionContext> m_context;
   asio::io_context m_io{1};

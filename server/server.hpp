@@ -1,4 +1,4 @@
-// The whole server process: opens the store, starts the database thread, listens, serves
+// The whole server process: opens the store, starts the store thread, listens, serves
 // until SIGINT or SIGTERM, then stops accepting, lets the requests in flight finish (for a
 // bounded time), closes the database and returns the exit code.
 #pragma once

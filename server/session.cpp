@@ -1,16 +1,19 @@
 // The per-connection coroutine and its watchdog.
 #include "session.hpp"
 
-#include "database.hpp"
 #include "session_registry.hpp"
+#include "store_thread.hpp"
 
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <fmt/format.h>
 
 #include <array>
+#include <optional>
+#include <variant>
 
 namespace messageu::server {
 
@@ -60,6 +63,18 @@ std::string describe_address(const asio::ip::tcp::socket &socket) {
 std::string request_name(const protocol::RequestHeader &header) {
   auto meaning = protocol::decode_request_code(header.code);
   return meaning ? std::string(protocol::operation_name(meaning->operation)) : "unknown";
+}
+
+// RequestHandler::begin_send, with a failure to open the upload answered as a refusal.
+std::variant<Reply, UploadId> open_send(RequestHandler &handler,
+                                        const protocol::RequestFrame &frame,
+                                        const protocol::SendPrefix &prefix,
+                                        ConnectionState &connection, ByteView content) {
+  try {
+    return handler.begin_send(frame, prefix, connection, content);
+  } catch (const std::exception &error) {
+    return Reply::error(std::string("cannot open the send: ") + error.what(), LogLevel::error);
+  }
 }
 
 } // namespace
@@ -118,7 +133,7 @@ void Session::close() {
   m_timer.cancel();
 }
 
-void Session::set_waiting_for_database(bool waiting) {
+void Session::set_waiting_for_store(bool waiting) {
   if (waiting) {
     m_deadline.pause(Clock::now());
   } else {
@@ -251,10 +266,33 @@ asio::awaitable<bool> Session::on_event(Event event, Request &request) {
   co_return true;
 }
 
+template <typename Work>
+asio::awaitable<StoreWorkResult<Work>> Session::on_store_thread(Work work) {
+  using Value = StoreWorkResult<Work>;
+  auto &store = m_context.store_thread;
+  set_waiting_for_store(true);
+  // co_spawn reports an exception with a default-constructed value, which a Result has not:
+  // the value travels in an optional.
+  auto value = co_await asio::co_spawn(
+      store.executor(),
+      [&handler = store.handler(),
+       work = std::move(work)]() mutable -> asio::awaitable<std::optional<Value>> {
+        if constexpr (StoreWork<Work>::is_coroutine) {
+          auto awaited = co_await work(handler);
+          co_return std::optional<Value>(std::move(awaited));
+        } else {
+          co_return std::optional<Value>(work(handler));
+        }
+      },
+      asio::use_awaitable);
+  set_waiting_for_store(false);
+  co_return std::move(*value);
+}
+
 asio::awaitable<bool> Session::on_send_prefix(Request &request) {
   auto prefix = m_reader.send_prefix();
   // A small message usually arrives whole: opening the upload and writing its first chunk in
-  // one trip to the database thread saves a round trip per send.
+  // one trip to the store thread saves a round trip per send.
   auto next = m_reader.next(m_input);
   auto first_chunk = next == Event::content ? m_reader.content() : ByteView{};
   if (next == Event::complete ||
@@ -263,11 +301,9 @@ asio::awaitable<bool> Session::on_send_prefix(Request &request) {
       (void)m_reader.next(m_input); // consumes the end of the content (Event::complete)
     co_return co_await answer(request, co_await commit_whole_send(request, prefix, first_chunk));
   }
-  set_waiting_for_database(true);
-  auto started = co_await m_context.database.run([&, prefix, first_chunk](RequestHandler &handler) {
+  auto started = co_await on_store_thread([&, prefix, first_chunk](RequestHandler &handler) {
     return handler.begin_send(request.frame, prefix, m_state, first_chunk);
   });
-  set_waiting_for_database(false);
   if (auto *refusal = std::get_if<Reply>(&started)) {
     m_reader.reject_rest(make_error(Errc::bad_data, refusal->note));
     request.refusal = std::move(*refusal);
@@ -282,25 +318,23 @@ asio::awaitable<bool> Session::on_send_prefix(Request &request) {
 asio::awaitable<Reply>
 Session::commit_whole_send(Request &request, const protocol::SendPrefix &prefix, ByteView content) {
   // The whole message is here: it is opened, written and committed in one trip to the
-  // database thread, in the next group commit.
-  set_waiting_for_database(true);
-  auto reply = co_await m_context.database.open_and_commit_send(
-      [&request, prefix, content, this](RequestHandler &handler) {
-        return handler.begin_send(request.frame, prefix, m_state, content);
+  // store thread, in the next group commit.
+  co_return co_await on_store_thread(
+      [&request, prefix, content, this](RequestHandler &handler) -> asio::awaitable<Reply> {
+        auto started = open_send(handler, request.frame, prefix, m_state, content);
+        if (auto *refusal = std::get_if<Reply>(&started))
+          co_return std::move(*refusal);
+        co_return co_await m_context.store_thread.commit(std::get<UploadId>(started));
       });
-  set_waiting_for_database(false);
-  co_return reply;
 }
 
 asio::awaitable<void> Session::on_content(Request &request) {
   if (!request.upload)
     co_return;
-  set_waiting_for_database(true);
   auto chunk = m_reader.content();
   auto upload = *request.upload;
-  auto written = co_await m_context.database.run(
+  auto written = co_await on_store_thread(
       [upload, chunk](RequestHandler &handler) { return handler.write_content(upload, chunk); });
-  set_waiting_for_database(false);
   if (!written) {
     release_transfers(request);
     request.refusal = Reply::error(written.error().message, LogLevel::error);
@@ -315,20 +349,16 @@ asio::awaitable<Reply> Session::complete_request(Request &request) {
       co_return std::move(*reply);
     }
   }
-  set_waiting_for_database(true);
-  Reply reply;
   if (request.upload) {
     auto upload = *request.upload;
     request.upload.reset();
-    reply = co_await m_context.database.commit_send(upload);
-  } else {
-    auto payload = m_reader.payload();
-    reply = co_await m_context.database.run([&request, payload, this](RequestHandler &handler) {
-      return handler.handle(request.frame, payload, m_state);
-    });
+    co_return co_await on_store_thread(
+        [upload, this](RequestHandler &) { return m_context.store_thread.commit(upload); });
   }
-  set_waiting_for_database(false);
-  co_return reply;
+  auto payload = m_reader.payload();
+  co_return co_await on_store_thread([&request, payload, this](RequestHandler &handler) {
+    return handler.handle(request.frame, payload, m_state);
+  });
 }
 
 asio::awaitable<bool> Session::answer(Request &request, Reply reply) {
@@ -368,11 +398,9 @@ asio::awaitable<bool> Session::write_download(Reply &reply, std::uint64_t &bytes
   auto download = *reply.download;
   Bytes buffer(k_large_buffer_size);
   for (std::uint64_t streamed = 0; streamed < reply.streamed_size;) {
-    set_waiting_for_database(true);
-    auto chunk = co_await m_context.database.run([download, &buffer](RequestHandler &handler) {
+    auto chunk = co_await on_store_thread([download, &buffer](RequestHandler &handler) {
       return handler.read_download(download, buffer);
     });
-    set_waiting_for_database(false);
     if (!chunk || *chunk == 0) {
       // The client sees a short response and a closed connection; since the response was
       // not written completely, nothing is deleted.
@@ -392,11 +420,9 @@ asio::awaitable<bool> Session::write_download(Reply &reply, std::uint64_t &bytes
 asio::awaitable<void> Session::finish_download(Reply &reply, bool delivered) {
   // Only a response written completely may delete what it carried (PROTOCOL.md §4).
   auto download = *reply.download;
-  set_waiting_for_database(true);
-  auto finished = co_await m_context.database.run([download, delivered](RequestHandler &handler) {
+  auto finished = co_await on_store_thread([download, delivered](RequestHandler &handler) {
     return handler.finish_download(download, delivered);
   });
-  set_waiting_for_database(false);
   if (!finished) {
     reply.note = finished.error().message;
     reply.level = LogLevel::error;
@@ -471,17 +497,20 @@ void Session::log_request(const Request &request, const Reply &reply, bool writt
   m_context.logger.request(entry);
 }
 
+// Nobody waits for these: they are posted, and the store thread logs a failure.
 void Session::hand_over_touches() {
+  auto &store = m_context.store_thread;
   if (m_context.read_path.touches_due())
-    m_context.database.post([](RequestHandler &handler) { handler.record_touches(); });
+    asio::post(store.executor(), [&handler = store.handler()] { handler.record_touches(); });
 }
 
 void Session::release_transfers(Request &request) {
+  auto &store = m_context.store_thread;
   if (auto upload = std::exchange(request.upload, std::nullopt))
-    m_context.database.post(
-        [upload = *upload](RequestHandler &handler) { handler.discard_upload(upload); });
+    asio::post(store.executor(),
+               [&handler = store.handler(), upload = *upload] { handler.discard_upload(upload); });
   if (auto download = std::exchange(request.download, std::nullopt))
-    m_context.database.post([download = *download](RequestHandler &handler) {
+    asio::post(store.executor(), [&handler = store.handler(), download = *download] {
       (void)handler.finish_download(download, false);
     });
 }

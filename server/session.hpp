@@ -1,5 +1,5 @@
 // One client connection: a coroutine that reads requests one after another (whatever the
-// TCP segmentation), has the database thread handle them, and writes the replies, plus a
+// TCP segmentation), has the store thread handle them, and writes the replies, plus a
 // watchdog that closes the connection when its ConnectionDeadline passes (idle too long, a
 // request's fixed part too slow, a content or an answer moving below the minimum rate). The
 // session only moves bytes: framing is the protocol layer's RequestReader and every decision
@@ -30,21 +30,37 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <type_traits>
 
 namespace messageu::server {
 
-class Database;
+class RequestHandler;
+class StoreThread;
 class SessionRegistry;
 
 // What every session shares.
 struct SessionContext {
-  Database &database;
+  StoreThread &store_thread;
   ReadPath &read_path; // used on the network thread
   Logger &logger;
   SessionRegistry &registry;
   protocol::Limits limits;
   DeadlineOptions deadlines;
 };
+
+// What work run on the store thread gives back: the value it returns, or the value of the
+// coroutine it returns.
+template <typename T> struct StoreWorkValue {
+  using type = T;
+  static constexpr bool is_coroutine = false;
+};
+template <typename T> struct StoreWorkValue<boost::asio::awaitable<T>> {
+  using type = T;
+  static constexpr bool is_coroutine = true;
+};
+template <typename Work>
+using StoreWork = StoreWorkValue<std::invoke_result_t<Work &, RequestHandler &>>;
+template <typename Work> using StoreWorkResult = typename StoreWork<Work>::type;
 
 class Session : public std::enable_shared_from_this<Session> {
 public:
@@ -84,7 +100,7 @@ private:
   // Writes the reply (streaming a pull's download) and logs the request; false when the
   // connection is lost or must close.
   boost::asio::awaitable<bool> answer(Request &request, Reply reply);
-  // A send whose content is all in `content`: begin and commit in one database trip.
+  // A send whose content is all in `content`: begin and commit in one store thread trip.
   boost::asio::awaitable<Reply>
   commit_whole_send(Request &request, const protocol::SendPrefix &prefix, ByteView content);
   boost::asio::awaitable<bool> write_download(Reply &reply, std::uint64_t &bytes_out);
@@ -101,18 +117,23 @@ private:
   boost::asio::awaitable<bool> write_buffers(std::span<boost::asio::const_buffer> buffers);
   void log_request(const Request &request, const Reply &reply, bool written,
                    std::uint64_t bytes_out);
-  // Hands back to the handler the upload or download a broken request left open.
-  // Has the database thread take the LastSeen times of requests answered here, when due.
+  // Has the store thread take the LastSeen times of requests answered here, when due.
   void hand_over_touches();
+  // Hands back to the handler the upload or download a broken request left open.
   void release_transfers(Request &request);
+
+  // Runs `work(handler)` on the store thread and resumes here with what it returns (what the
+  // coroutine it returns produces, when it waits there for the group commit); an exception
+  // thrown there is rethrown here. The deadline is paused meanwhile.
+  template <typename Work> boost::asio::awaitable<StoreWorkResult<Work>> on_store_thread(Work work);
 
   // Moves the deadline to the reader's step: idle between requests, the fixed part of a
   // request, or a content (or a skipped payload).
   void follow_reader_step();
   // Wakes the watchdog when the deadline moved earlier than what it waits for.
   void deadline_changed();
-  // While the session waits for the database the deadline is paused.
-  void set_waiting_for_database(bool waiting);
+  // While the session waits for the store thread the deadline is paused.
+  void set_waiting_for_store(bool waiting);
 
   boost::asio::ip::tcp::socket m_socket;
   SessionContext &m_context;

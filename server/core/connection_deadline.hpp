@@ -11,7 +11,7 @@
 //              --request-timeout of earned time is kept, so a fast start buys no long stall
 //              later. With the rate off, the idle timeout bounds each stall instead.
 //
-// Time spent waiting for the database thread is the server's, not the peer's: it is paused.
+// Time spent waiting for the store thread is the server's, not the peer's: it is paused.
 // The same state ranks connections when the server is full and one must make room.
 //
 // Pure: the caller passes the time; used on the network thread.
@@ -60,7 +60,7 @@ public:
   void begin_sending(TimePoint now);
   // `bytes` more moved in the current step.
   void progress(std::uint64_t bytes, TimePoint now);
-  // While paused (waiting for the database thread) nothing expires; resuming moves every
+  // While paused (waiting for the store thread) nothing expires; resuming moves every
   // deadline on by the time paused.
   void pause(TimePoint now);
   void resume(TimePoint now);

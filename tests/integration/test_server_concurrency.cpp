@@ -1,7 +1,7 @@
-// messageu-server under many connections at once: concurrent senders lose nothing, stalled
-// connections are closed after the idle timeout without holding anyone else up, excess
-// connections are turned away, and SIGTERM ends the process cleanly after the requests in
-// flight.
+// messageu-server under many connections at once: concurrent senders lose nothing and share
+// commits, stalled connections are closed after the idle timeout without holding anyone else
+// up, excess connections are turned away, and SIGTERM ends the process cleanly after the
+// requests in flight.
 #include "test_server_support.hpp"
 
 #include <atomic>
@@ -15,37 +15,47 @@ namespace {
 constexpr int k_clients = 16;
 constexpr int k_messages_per_client = 40;
 
-TEST(ServerConcurrency, SixteenConcurrentClientsLoseNoMessage) {
-  ServerProcess server;
-  auto port = server.port();
+std::vector<User> register_clients(std::uint16_t port) {
   std::vector<User> users;
   for (int i = 0; i < k_clients; ++i)
     users.push_back(register_user(port, "user" + std::to_string(i)));
+  return users;
+}
+
+// Runs `send(sender, failed)` for every client at once, one thread each; returns the
+// failures they counted.
+template <typename Send> int send_from_every_client(Send send) {
   std::atomic<int> failures{0};
   std::vector<std::thread> threads;
-  for (int sender = 0; sender < k_clients; ++sender) {
-    threads.emplace_back([&, sender] {
-      // Half keep one connection, half open one per request, as both kinds of client do.
-      std::optional<RawConnection> kept;
-      if (sender % 2 == 0)
-        kept.emplace(port);
-      for (int n = 0; n < k_messages_per_client; ++n) {
-        const auto &recipient = users[(sender + 1 + n % (k_clients - 1)) % k_clients];
-        auto text = std::to_string(sender) + ":" + std::to_string(n);
-        auto bytes =
-            send_request(users[sender].id, recipient.id, MessageType::text, as_bytes(text));
-        std::optional<RawConnection> fresh;
-        if (!kept)
-          fresh.emplace(port);
-        auto response = round_trip(kept ? *kept : *fresh, bytes);
-        if (!response || response->code != 2103)
-          ++failures;
-      }
-    });
-  }
+  for (int sender = 0; sender < k_clients; ++sender)
+    threads.emplace_back([&, sender] { send(sender, failures); });
   for (auto &thread : threads)
     thread.join();
-  EXPECT_EQ(failures.load(), 0);
+  return failures.load();
+}
+
+TEST(ServerConcurrency, SixteenConcurrentClientsLoseNoMessage) {
+  ServerProcess server;
+  auto port = server.port();
+  auto users = register_clients(port);
+  auto failures = send_from_every_client([&](int sender, std::atomic<int> &failed) {
+    // Half keep one connection, half open one per request, as both kinds of client do.
+    std::optional<RawConnection> kept;
+    if (sender % 2 == 0)
+      kept.emplace(port);
+    for (int n = 0; n < k_messages_per_client; ++n) {
+      const auto &recipient = users[(sender + 1 + n % (k_clients - 1)) % k_clients];
+      auto text = std::to_string(sender) + ":" + std::to_string(n);
+      auto bytes = send_request(users[sender].id, recipient.id, MessageType::text, as_bytes(text));
+      std::optional<RawConnection> fresh;
+      if (!kept)
+        fresh.emplace(port);
+      auto response = round_trip(kept ? *kept : *fresh, bytes);
+      if (!response || response->code != 2103)
+        ++failed;
+    }
+  });
+  EXPECT_EQ(failures, 0);
   std::multiset<std::string> received;
   for (const auto &user : users)
     for (const auto &message : pull(port, user.id))
@@ -54,6 +64,31 @@ TEST(ServerConcurrency, SixteenConcurrentClientsLoseNoMessage) {
   for (int sender = 0; sender < k_clients; ++sender)
     for (int n = 0; n < k_messages_per_client; ++n)
       EXPECT_EQ(received.count(std::to_string(sender) + ":" + std::to_string(n)), 1u);
+}
+
+// While the store thread waits for one commit's fsync, the sends of the other connections
+// queue, and the next commit takes them all in one transaction; each sender still gets its
+// 2103 only once its message is durable.
+TEST(ServerConcurrency, SendsFromConcurrentConnectionsShareACommit) {
+  ServerProcess server({"--log-level", "debug"});
+  auto port = server.port();
+  auto users = register_clients(port);
+  auto failures = send_from_every_client([&](int sender, std::atomic<int> &failed) {
+    RawConnection connection(port);
+    const auto &recipient = users[(sender + 1) % k_clients];
+    for (int n = 0; n < 10; ++n) {
+      auto text = std::to_string(sender) + ":" + std::to_string(n);
+      auto response = round_trip(connection, send_request(users[sender].id, recipient.id,
+                                                          MessageType::text, as_bytes(text)));
+      if (!response || response->code != 2103)
+        ++failed;
+    }
+  });
+  EXPECT_EQ(failures, 0);
+  for (const auto &user : users)
+    EXPECT_EQ(pull(port, user.id).size(), 10u);
+  EXPECT_EQ(server.stop(), 0); // the log is written whole
+  EXPECT_NE(server.log().find("group commit of "), std::string::npos);
 }
 
 TEST(ServerConcurrency,
