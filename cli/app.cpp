@@ -128,7 +128,7 @@ int report_usage_error(CLI::App &app, const CLI::ParseError &error, int argc, ch
               "sendkey, send, sendfile, pull, contacts, trust or completion";
   if (!output.json())
     message += "\n" + help_hint(app);
-  auto status = client::exit_status(client::ExitCode::usage);
+  auto status = exit_status(ExitCode::usage);
   output.error(message, status);
   return status;
 }
@@ -143,7 +143,7 @@ int run_command(const Command &command, const GlobalOptions &options) {
   if (status)
     return 0;
   auto error = context.explain_failure(std::move(status).error());
-  auto exit_status = client::exit_status(client::exit_code_for(error.code));
+  auto exit_status = messageu::exit_status(client::exit_code_for(error.code));
   // A reader that went away (`| head`) wants no complaint about it.
   if (!output.stdout_closed())
     output.error(error.message, exit_status);
@@ -175,7 +175,7 @@ int run_app(int argc, char **argv) {
   for (const auto &command : commands)
     if (command.app->parsed())
       return run_command(command, finish_options(parsed));
-  return client::exit_status(client::ExitCode::usage);
+  return exit_status(ExitCode::usage);
 }
 
 CLI::App *add_subcommand(CLI::App &parent, const std::string &name, const std::string &summary,

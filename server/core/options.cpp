@@ -170,13 +170,13 @@ ParsedCommandLine parse_command_line(int argc, const char *const *argv) {
       throw CLI::ValidationError("--require-auth", "needs --protocol 3");
   } catch (const CLI::ParseError &error) {
     int code = app.exit(error, std::cout, std::cerr);
-    parsed.exit_code = code == 0 ? 0 : k_exit_usage;
+    parsed.exit_code = code == 0 ? 0 : exit_status(ExitCode::usage);
     return parsed;
   }
   auto port = resolve_port(raw, parsed.warnings);
   if (!port) {
     std::cerr << "messageu-server: " << port.error().message << "\n";
-    parsed.exit_code = k_exit_config;
+    parsed.exit_code = exit_status(ExitCode::config);
     return parsed;
   }
   ServerConfig config;
