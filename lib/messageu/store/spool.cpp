@@ -10,6 +10,7 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <utility>
 #include <vector>
 
 namespace messageu::store {
@@ -102,10 +103,10 @@ Result<SpoolFile> Spool::create() const {
   std::string pattern = (m_directory / (std::string(k_content_prefix) + "XXXXXX")).string();
   std::vector<char> buffer(pattern.begin(), pattern.end());
   buffer.push_back('\0');
-  int descriptor = ::mkostemp(buffer.data(), O_CLOEXEC); // mode 0600
-  if (descriptor < 0)
+  UniqueFd descriptor(::mkostemp(buffer.data(), O_CLOEXEC)); // mode 0600
+  if (!descriptor)
     return errno_error("cannot create spool file in", m_directory, errno);
-  return SpoolFile(descriptor, std::filesystem::path(buffer.data()).filename().string());
+  return SpoolFile(std::move(descriptor), std::filesystem::path(buffer.data()).filename().string());
 }
 
 Result<SpoolFile> Spool::open_file(std::string_view name) const {
@@ -113,10 +114,10 @@ Result<SpoolFile> Spool::open_file(std::string_view name) const {
   if (!is_content_name(name))
     return storage_error("not a spool file name: " + std::string(name));
   auto path = m_directory / name;
-  int descriptor = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (descriptor < 0)
+  UniqueFd descriptor(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!descriptor)
     return errno_error("cannot open", path, errno);
-  return SpoolFile(descriptor, std::string(name));
+  return SpoolFile(std::move(descriptor), std::string(name));
 }
 
 Status Spool::remove(std::string_view name) const {
