@@ -7,6 +7,7 @@
 #include "standard_streams.hpp"
 
 #include <messageu/client/exit_code.hpp>
+#include <messageu/util/version.hpp>
 
 #include <CLI/CLI.hpp>
 
@@ -161,7 +162,7 @@ int run_app(int argc, char **argv) {
   app.footer(k_footer);
   // An option given twice takes its last value, so a script may override an alias.
   app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
-  app.set_version_flag("--version", "messageu " MESSAGEU_VERSION);
+  app.set_version_flag("--version", "messageu " + std::string(k_version));
   ParsedOptions parsed;
   add_global_options(app, parsed);
   auto commands = add_commands(app);

@@ -3,6 +3,7 @@
 
 #include <messageu/util/endpoint.hpp>
 #include <messageu/util/files.hpp>
+#include <messageu/util/version.hpp>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -129,7 +130,7 @@ CLI::Option *declare_options(CLI::App &app, RawOptions &raw) {
                  "server only, for testing clients against one")
       ->capture_default_str()
       ->check(CLI::IsMember({2, 3}));
-  app.set_version_flag("--version", "messageu-server " MESSAGEU_VERSION);
+  app.set_version_flag("--version", "messageu-server " + std::string(k_version));
   return port;
 }
 

@@ -2,6 +2,7 @@
 #include "core/options.hpp"
 
 #include <messageu/protocol/header.hpp>
+#include <messageu/util/version.hpp>
 
 #include "support/temp_dir.hpp"
 
@@ -210,6 +211,14 @@ TEST(ServerOptions, ExitsWithZeroAfterHelpAndVersion) {
   auto version = parse({"--version"});
   EXPECT_FALSE(version.config);
   EXPECT_EQ(version.exit_code, 0);
+}
+
+TEST(ServerOptions, PrintsTheProjectVersion) {
+  testing::internal::CaptureStdout();
+  auto version = parse({"--version"});
+  auto printed = testing::internal::GetCapturedStdout();
+  EXPECT_EQ(version.exit_code, 0);
+  EXPECT_EQ(printed, "messageu-server " + std::string(k_version) + "\n");
 }
 
 } // namespace
