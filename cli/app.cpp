@@ -7,6 +7,7 @@
 #include "standard_streams.hpp"
 
 #include <messageu/client/exit_code.hpp>
+#include <messageu/util/version.hpp>
 
 #include <CLI/CLI.hpp>
 
@@ -128,7 +129,7 @@ int report_usage_error(CLI::App &app, const CLI::ParseError &error, int argc, ch
               "sendkey, send, sendfile, pull, contacts, trust or completion";
   if (!output.json())
     message += "\n" + help_hint(app);
-  auto status = client::exit_status(client::ExitCode::usage);
+  auto status = exit_status(ExitCode::usage);
   output.error(message, status);
   return status;
 }
@@ -143,7 +144,7 @@ int run_command(const Command &command, const GlobalOptions &options) {
   if (status)
     return 0;
   auto error = context.explain_failure(std::move(status).error());
-  auto exit_status = client::exit_status(client::exit_code_for(error.code));
+  auto exit_status = messageu::exit_status(client::exit_code_for(error.code));
   // A reader that went away (`| head`) wants no complaint about it.
   if (!output.stdout_closed())
     output.error(error.message, exit_status);
@@ -161,7 +162,7 @@ int run_app(int argc, char **argv) {
   app.footer(k_footer);
   // An option given twice takes its last value, so a script may override an alias.
   app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
-  app.set_version_flag("--version", "messageu " MESSAGEU_VERSION);
+  app.set_version_flag("--version", "messageu " + std::string(k_version));
   ParsedOptions parsed;
   add_global_options(app, parsed);
   auto commands = add_commands(app);
@@ -175,7 +176,7 @@ int run_app(int argc, char **argv) {
   for (const auto &command : commands)
     if (command.app->parsed())
       return run_command(command, finish_options(parsed));
-  return client::exit_status(client::ExitCode::usage);
+  return exit_status(ExitCode::usage);
 }
 
 CLI::App *add_subcommand(CLI::App &parent, const std::string &name, const std::string &summary,

@@ -4,7 +4,7 @@
 #include "app.hpp"
 #include "standard_streams.hpp"
 
-#include <messageu/client/exit_code.hpp>
+#include <messageu/util/exit_code.hpp>
 
 #include <cstdio>
 #include <exception>
@@ -13,7 +13,7 @@ int main(int argc, char **argv) {
   if (!messageu::cli::standard_streams::make_safe()) {
     std::fprintf(stderr, "messageu: error: a standard stream is closed and /dev/null cannot be "
                          "opened in its place\n");
-    return messageu::client::exit_status(messageu::client::ExitCode::io_error);
+    return messageu::exit_status(messageu::ExitCode::io_error);
   }
   try {
     return messageu::cli::run_app(argc, argv);
@@ -22,5 +22,5 @@ int main(int argc, char **argv) {
   } catch (...) {
     std::fprintf(stderr, "messageu: internal error\n");
   }
-  return 70;
+  return messageu::exit_status(messageu::ExitCode::internal);
 }

@@ -1,6 +1,8 @@
 // Replacing closed standard descriptors with /dev/null.
 #include "standard_streams.hpp"
 
+#include <messageu/util/unique_fd.hpp>
+
 #include <array>
 #include <cerrno>
 #include <fcntl.h>
@@ -16,14 +18,14 @@ bool is_open(int fd) { return ::fcntl(fd, F_GETFD) != -1 || errno != EBADF; }
 // Puts /dev/null at `fd`. open() takes the lowest free number, which is `fd` itself when the
 // lower ones are open (make_safe goes in order); dup2 covers any other case.
 bool open_null_at(int fd) {
-  int null_fd = ::open("/dev/null", fd == STDIN_FILENO ? O_RDONLY : O_WRONLY);
-  if (null_fd < 0)
+  UniqueFd null_fd(::open("/dev/null", fd == STDIN_FILENO ? O_RDONLY : O_WRONLY));
+  if (!null_fd)
     return false;
-  if (null_fd == fd)
+  if (null_fd.get() == fd) {
+    (void)null_fd.release(); // it is the standard descriptor now: it stays open
     return true;
-  bool moved = ::dup2(null_fd, fd) == fd;
-  ::close(null_fd);
-  return moved;
+  }
+  return ::dup2(null_fd.get(), fd) == fd;
 }
 
 } // namespace

@@ -3,6 +3,8 @@
 #include "core/options.hpp"
 #include "server.hpp"
 
+#include <messageu/util/exit_code.hpp>
+
 #include <exception>
 
 int main(int argc, char **argv) {
@@ -17,6 +19,6 @@ int main(int argc, char **argv) {
     return run_server(*parsed.config, logger);
   } catch (const std::exception &error) {
     logger.error(std::string("fatal: ") + error.what());
-    return k_exit_internal;
+    return messageu::exit_status(messageu::ExitCode::internal);
   }
 }

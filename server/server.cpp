@@ -10,6 +10,7 @@
 #include "system_limits.hpp"
 
 #include <messageu/store/sqlite_server_store.hpp>
+#include <messageu/util/exit_code.hpp>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
@@ -49,11 +50,11 @@ std::size_t connection_limit(const ServerConfig &config, Logger &logger) {
 
 int exit_code_for(const Error &error) {
   switch (error.code) {
-  case Errc::invalid_argument: return k_exit_usage;
-  case Errc::unavailable: return k_exit_unavailable;
+  case Errc::invalid_argument: return exit_status(ExitCode::usage);
+  case Errc::unavailable: return exit_status(ExitCode::temporary_failure);
   case Errc::storage:
-  case Errc::io_error: return k_exit_io;
-  default: return k_exit_internal;
+  case Errc::io_error: return exit_status(ExitCode::io_error);
+  default: return exit_status(ExitCode::internal);
   }
 }
 

@@ -1,6 +1,8 @@
 // The load generator's command line, parsed with CLI11; CLI11's exceptions stay in here.
 #include "load_options.hpp"
 
+#include <messageu/util/exit_code.hpp>
+
 #include <CLI/CLI.hpp>
 
 #include <cmath>
@@ -10,8 +12,6 @@
 
 namespace messageu::bench {
 namespace {
-
-constexpr int k_exit_usage = 64;
 
 const std::map<std::string, LoadOperation> k_operations = {
     {"list", LoadOperation::list},
@@ -75,18 +75,18 @@ ParsedOptions parse_load_options(int argc, const char *const *argv) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError &error) {
     auto code = app.exit(error);
-    return {std::nullopt, code == 0 ? 0 : k_exit_usage};
+    return {std::nullopt, code == 0 ? 0 : exit_status(ExitCode::usage)};
   }
 
   auto endpoint = parse_endpoint(server, "--server");
   if (!endpoint) {
     std::cerr << endpoint.error().message << '\n';
-    return {std::nullopt, k_exit_usage};
+    return {std::nullopt, exit_status(ExitCode::usage)};
   }
   auto known_dialect = protocol::dialect_from_name(dialect);
   if (!known_dialect) {
     std::cerr << "--dialect: unknown dialect " << dialect << '\n';
-    return {std::nullopt, k_exit_usage};
+    return {std::nullopt, exit_status(ExitCode::usage)};
   }
   options.server = *endpoint;
   options.dialect = *known_dialect;

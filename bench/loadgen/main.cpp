@@ -5,6 +5,8 @@
 #include "report.hpp"
 #include "workload.hpp"
 
+#include <messageu/util/exit_code.hpp>
+
 #include <utility> // before Asio: g++ 12 in C++20 needs it
 
 #include <boost/asio/io_context.hpp>
@@ -16,10 +18,8 @@
 
 namespace {
 
-// Exit codes in the spirit of the client's (CLI.md §6).
-constexpr int k_exit_unavailable = 75;
-constexpr int k_exit_server_error = 69;
-constexpr int k_exit_internal = 70;
+using messageu::exit_status;
+using messageu::ExitCode;
 
 std::optional<boost::asio::ip::tcp::endpoint> resolve(const messageu::Endpoint &server) {
   boost::asio::io_context context;
@@ -36,13 +36,14 @@ int run(const messageu::bench::LoadOptions &options) {
   auto server = resolve(options.server);
   if (!server) {
     std::fprintf(stderr, "messageu-loadgen: cannot resolve %s\n", options.server.host.c_str());
-    return k_exit_unavailable;
+    return exit_status(ExitCode::temporary_failure);
   }
   auto workload = Workload::prepare(options, *server);
   if (!workload) {
     std::fprintf(stderr, "messageu-loadgen: setup failed: %s\n", workload.error().message.c_str());
-    return workload.error().code == messageu::Errc::server_error ? k_exit_server_error
-                                                                 : k_exit_unavailable;
+    return exit_status(workload.error().code == messageu::Errc::server_error
+                           ? ExitCode::server_error
+                           : ExitCode::temporary_failure);
   }
   auto report = run_load(options, *workload, *server);
   auto line =
@@ -61,6 +62,6 @@ int main(int argc, char **argv) {
     return run(*parsed.options);
   } catch (const std::exception &error) {
     std::fprintf(stderr, "messageu-loadgen: internal error: %s\n", error.what());
-    return k_exit_internal;
+    return exit_status(ExitCode::internal);
   }
 }

@@ -3,6 +3,7 @@
 
 #include <messageu/util/endpoint.hpp>
 #include <messageu/util/files.hpp>
+#include <messageu/util/version.hpp>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -129,7 +130,7 @@ CLI::Option *declare_options(CLI::App &app, RawOptions &raw) {
                  "server only, for testing clients against one")
       ->capture_default_str()
       ->check(CLI::IsMember({2, 3}));
-  app.set_version_flag("--version", "messageu-server " MESSAGEU_VERSION);
+  app.set_version_flag("--version", "messageu-server " + std::string(k_version));
   return port;
 }
 
@@ -170,13 +171,13 @@ ParsedCommandLine parse_command_line(int argc, const char *const *argv) {
       throw CLI::ValidationError("--require-auth", "needs --protocol 3");
   } catch (const CLI::ParseError &error) {
     int code = app.exit(error, std::cout, std::cerr);
-    parsed.exit_code = code == 0 ? 0 : k_exit_usage;
+    parsed.exit_code = code == 0 ? 0 : exit_status(ExitCode::usage);
     return parsed;
   }
   auto port = resolve_port(raw, parsed.warnings);
   if (!port) {
     std::cerr << "messageu-server: " << port.error().message << "\n";
-    parsed.exit_code = k_exit_config;
+    parsed.exit_code = exit_status(ExitCode::config);
     return parsed;
   }
   ServerConfig config;

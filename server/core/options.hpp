@@ -7,6 +7,7 @@
 #include "core/log.hpp"
 #include "core/pending_quota.hpp"
 
+#include <messageu/util/exit_code.hpp>
 #include <messageu/util/result.hpp>
 
 #include <chrono>
@@ -53,13 +54,6 @@ struct ParsedCommandLine {
   int exit_code = 0;                  // when config is empty
   std::vector<std::string> warnings;  // to log once the logger exists (e.g. missing port file)
 };
-
-// Exit codes shared with the client (CLI.md §6).
-inline constexpr int k_exit_usage = 64;
-inline constexpr int k_exit_io = 74;
-inline constexpr int k_exit_unavailable = 75;
-inline constexpr int k_exit_internal = 70;
-inline constexpr int k_exit_config = 78;
 
 // Parses argv. Prints --help / --version text on stdout and usage errors on stderr. The port
 // comes from --port, else the --port-file (default myport.info; missing → a warning and

@@ -8,6 +8,7 @@
 
 #include <messageu/crypto/fingerprint.hpp>
 #include <messageu/util/ids.hpp>
+#include <messageu/util/version.hpp>
 
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -49,7 +50,7 @@ std::uint16_t closed_port() {
 TEST(CliFrame, PrintsItsVersion) {
   auto result = messageu({"--version"});
   EXPECT_EQ(result.exit_code, 0);
-  EXPECT_EQ(result.out, "messageu 1.0.0\n");
+  EXPECT_EQ(result.out, "messageu " + std::string(k_version) + "\n");
 }
 
 TEST(CliFrame, ShowsHelpWithADescriptionAndAnExampleForEveryCommand) {

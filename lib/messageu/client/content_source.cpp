@@ -2,12 +2,12 @@
 #include <messageu/client/content_source.hpp>
 
 #include <messageu/util/files.hpp>
+#include <messageu/util/unique_fd.hpp>
 
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
 #include <sys/stat.h>
-#include <unistd.h>
 #include <utility>
 
 namespace messageu::client {
@@ -20,23 +20,20 @@ Result<ByteView> BytesContent::next_chunk() {
 }
 
 struct EncryptedFileContent::Reader {
-  int fd;
+  UniqueFd fd;
   const std::uint64_t plaintext_size; // also read by the caller's thread
   std::uint64_t read = 0;
   crypto::AesCbcEncryptor encryptor;
   Bytes plaintext{};
 
-  Reader(int file, std::uint64_t size, const crypto::AesKey &key)
-      : fd(file), plaintext_size(size), encryptor(key) {}
-  Reader(const Reader &) = delete;
-  Reader &operator=(const Reader &) = delete;
-  ~Reader() { ::close(fd); }
+  Reader(UniqueFd file, std::uint64_t size, const crypto::AesKey &key)
+      : fd(std::move(file)), plaintext_size(size), encryptor(key) {}
 
   // Reads and encrypts the next chunk into `ciphertext`; true when it is the last one.
   Result<bool> produce(Bytes &ciphertext) {
     auto wanted = std::min<std::uint64_t>(k_file_chunk_size, plaintext_size - read);
     plaintext.resize(static_cast<std::size_t>(wanted));
-    auto filled = MESSAGEU_TRY(read_full_from_fd(fd, plaintext, "the file"));
+    auto filled = MESSAGEU_TRY(read_full_from_fd(fd.get(), plaintext, "the file"));
     if (filled < plaintext.size())
       return make_error(Errc::io_error, "the file shrank while it was being sent");
     read += filled;
@@ -50,20 +47,18 @@ struct EncryptedFileContent::Reader {
 
 Result<EncryptedFileContent> EncryptedFileContent::open(const std::filesystem::path &path,
                                                         const crypto::AesKey &key) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd)
     return make_error(Errc::file_not_found,
                       "file not found: " + path.string() + " (" + std::strerror(errno) + ")");
   struct stat status {};
-  if (::fstat(fd, &status) != 0 || !S_ISREG(status.st_mode)) {
-    ::close(fd);
+  if (::fstat(fd.get(), &status) != 0 || !S_ISREG(status.st_mode))
     return make_error(Errc::file_not_found,
                       "file not found: " + path.string() + " (not a regular file)");
-  }
   // Tell the kernel the file is read once, front to back.
-  ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+  ::posix_fadvise(fd.get(), 0, 0, POSIX_FADV_SEQUENTIAL);
   auto size = static_cast<std::uint64_t>(status.st_size);
-  return EncryptedFileContent(std::make_unique<Reader>(fd, size, key));
+  return EncryptedFileContent(std::make_unique<Reader>(std::move(fd), size, key));
 }
 
 EncryptedFileContent::EncryptedFileContent(std::unique_ptr<Reader> reader)

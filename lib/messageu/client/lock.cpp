@@ -8,8 +8,6 @@
 #include <fcntl.h>
 #include <sys/file.h>
 #include <thread>
-#include <unistd.h>
-#include <utility>
 
 namespace messageu::client {
 namespace {
@@ -33,14 +31,14 @@ Result<bool> try_lock(int fd, const std::filesystem::path &path) {
 
 Result<ProfileLock> ProfileLock::acquire(const std::filesystem::path &path,
                                          std::chrono::milliseconds timeout) {
-  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (fd < 0)
+  UniqueFd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600));
+  if (!fd)
     return make_error(Errc::io_error,
                       "cannot open the lock file " + path.string() + ": " + std::strerror(errno));
-  ProfileLock lock(fd); // closes the descriptor on every error path below
+  ProfileLock lock(std::move(fd)); // closes the descriptor on every error path below
   auto deadline = std::chrono::steady_clock::now() + timeout;
   while (true) {
-    if (MESSAGEU_TRY(try_lock(fd, path)))
+    if (MESSAGEU_TRY(try_lock(lock.m_fd.get(), path)))
       return lock;
     auto now = std::chrono::steady_clock::now();
     if (now >= deadline)
@@ -51,22 +49,9 @@ Result<ProfileLock> ProfileLock::acquire(const std::filesystem::path &path,
   }
 }
 
-ProfileLock::ProfileLock(ProfileLock &&other) noexcept : m_fd(std::exchange(other.m_fd, -1)) {}
-
-ProfileLock &ProfileLock::operator=(ProfileLock &&other) noexcept {
-  if (this != &other) {
-    release();
-    m_fd = std::exchange(other.m_fd, -1);
-  }
-  return *this;
-}
-
-ProfileLock::~ProfileLock() { release(); }
-
 void ProfileLock::release() {
   // Closing the only descriptor of the open file description releases the flock.
-  if (m_fd >= 0)
-    ::close(std::exchange(m_fd, -1));
+  m_fd.close();
 }
 
 } // namespace messageu::client

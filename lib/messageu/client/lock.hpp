@@ -4,9 +4,11 @@
 #pragma once
 
 #include <messageu/util/result.hpp>
+#include <messageu/util/unique_fd.hpp>
 
 #include <chrono>
 #include <filesystem>
+#include <utility>
 
 namespace messageu::client {
 
@@ -19,21 +21,16 @@ public:
   static Result<ProfileLock> acquire(const std::filesystem::path &path,
                                      std::chrono::milliseconds timeout);
 
-  ProfileLock(ProfileLock &&other) noexcept;
-  ProfileLock &operator=(ProfileLock &&other) noexcept;
-  ProfileLock(const ProfileLock &) = delete;
-  ProfileLock &operator=(const ProfileLock &) = delete;
-  // Releases the lock.
-  ~ProfileLock();
+  // Move-only; destruction (or assigning another lock) releases the lock.
 
   // Releases the lock now; harmless if already released.
   void release();
-  bool held() const { return m_fd >= 0; }
+  bool held() const { return m_fd.valid(); }
 
 private:
-  explicit ProfileLock(int fd) : m_fd(fd) {}
+  explicit ProfileLock(UniqueFd fd) : m_fd(std::move(fd)) {}
 
-  int m_fd = -1;
+  UniqueFd m_fd;
 };
 
 } // namespace messageu::client

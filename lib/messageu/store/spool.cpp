@@ -10,6 +10,7 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <utility>
 #include <vector>
 
 namespace messageu::store {
@@ -43,14 +44,13 @@ Status make_directory(const std::filesystem::path &directory) {
 }
 
 // Takes an exclusive lock on the directory's lock file; returns the descriptor holding it.
-Result<int> lock_directory(const std::filesystem::path &directory) {
+Result<UniqueFd> lock_directory(const std::filesystem::path &directory) {
   auto path = directory / k_lock_name;
-  int descriptor = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (descriptor < 0)
+  UniqueFd descriptor(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600));
+  if (!descriptor)
     return errno_error("cannot open", path, errno);
-  if (::flock(descriptor, LOCK_EX | LOCK_NB) != 0) {
+  if (::flock(descriptor.get(), LOCK_EX | LOCK_NB) != 0) {
     int error_number = errno;
-    ::close(descriptor);
     if (error_number == EWOULDBLOCK)
       return make_error(Errc::unavailable,
                         "spool " + directory.string() + " is in use by another server");
@@ -61,12 +61,12 @@ Result<int> lock_directory(const std::filesystem::path &directory) {
 
 } // namespace
 
-Spool::Spool(std::filesystem::path directory, int lock_descriptor, bool temporary)
-    : m_directory(std::move(directory)), m_lock_descriptor(lock_descriptor),
+Spool::Spool(std::filesystem::path directory, UniqueFd lock_descriptor, bool temporary)
+    : m_directory(std::move(directory)), m_lock_descriptor(std::move(lock_descriptor)),
       m_temporary(temporary) {}
 
 Spool::~Spool() {
-  ::close(m_lock_descriptor);
+  m_lock_descriptor.close();
   if (m_temporary) {
     std::error_code ignored;
     std::filesystem::remove_all(m_directory, ignored);
@@ -75,8 +75,8 @@ Spool::~Spool() {
 
 Result<std::shared_ptr<Spool>> Spool::open(const std::filesystem::path &directory) {
   MESSAGEU_TRY(make_directory(directory));
-  int descriptor = MESSAGEU_TRY(lock_directory(directory));
-  return std::shared_ptr<Spool>(new Spool(directory, descriptor, false));
+  auto descriptor = MESSAGEU_TRY(lock_directory(directory));
+  return std::shared_ptr<Spool>(new Spool(directory, std::move(descriptor), false));
 }
 
 Result<std::shared_ptr<Spool>> Spool::open_temporary() {
@@ -95,17 +95,17 @@ Result<std::shared_ptr<Spool>> Spool::open_temporary() {
     std::filesystem::remove_all(directory, error);
     return std::move(descriptor).error();
   }
-  return std::shared_ptr<Spool>(new Spool(directory, *descriptor, true));
+  return std::shared_ptr<Spool>(new Spool(directory, std::move(*descriptor), true));
 }
 
 Result<SpoolFile> Spool::create() const {
   std::string pattern = (m_directory / (std::string(k_content_prefix) + "XXXXXX")).string();
   std::vector<char> buffer(pattern.begin(), pattern.end());
   buffer.push_back('\0');
-  int descriptor = ::mkostemp(buffer.data(), O_CLOEXEC); // mode 0600
-  if (descriptor < 0)
+  UniqueFd descriptor(::mkostemp(buffer.data(), O_CLOEXEC)); // mode 0600
+  if (!descriptor)
     return errno_error("cannot create spool file in", m_directory, errno);
-  return SpoolFile(descriptor, std::filesystem::path(buffer.data()).filename().string());
+  return SpoolFile(std::move(descriptor), std::filesystem::path(buffer.data()).filename().string());
 }
 
 Result<SpoolFile> Spool::open_file(std::string_view name) const {
@@ -113,10 +113,10 @@ Result<SpoolFile> Spool::open_file(std::string_view name) const {
   if (!is_content_name(name))
     return storage_error("not a spool file name: " + std::string(name));
   auto path = m_directory / name;
-  int descriptor = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (descriptor < 0)
+  UniqueFd descriptor(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!descriptor)
     return errno_error("cannot open", path, errno);
-  return SpoolFile(descriptor, std::string(name));
+  return SpoolFile(std::move(descriptor), std::string(name));
 }
 
 Status Spool::remove(std::string_view name) const {
@@ -129,14 +129,11 @@ Status Spool::remove(std::string_view name) const {
 }
 
 Status Spool::sync_directory() const {
-  int descriptor = ::open(m_directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (descriptor < 0)
+  UniqueFd descriptor(::open(m_directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!descriptor)
     return errno_error("cannot open", m_directory, errno);
-  int result = ::fsync(descriptor);
-  int error_number = errno;
-  ::close(descriptor);
-  if (result != 0)
-    return errno_error("cannot fsync", m_directory, error_number);
+  if (::fsync(descriptor.get()) != 0)
+    return errno_error("cannot fsync", m_directory, errno);
   return {};
 }
 

@@ -8,6 +8,7 @@
 
 #include <messageu/store/spool_file.hpp>
 #include <messageu/util/result.hpp>
+#include <messageu/util/unique_fd.hpp>
 
 #include <cstddef>
 #include <filesystem>
@@ -51,10 +52,10 @@ public:
   static bool is_content_name(std::string_view name);
 
 private:
-  Spool(std::filesystem::path directory, int lock_descriptor, bool temporary);
+  Spool(std::filesystem::path directory, UniqueFd lock_descriptor, bool temporary);
 
   std::filesystem::path m_directory;
-  int m_lock_descriptor;
+  UniqueFd m_lock_descriptor; // holds the directory's lock while open
   bool m_temporary;
 };
 

@@ -27,28 +27,12 @@ Error file_error(std::string_view action, const std::string &name, int error_num
 
 } // namespace
 
-SpoolFile::SpoolFile(int descriptor, std::string name)
-    : m_descriptor(descriptor), m_name(std::move(name)) {}
-
-SpoolFile::SpoolFile(SpoolFile &&other) noexcept
-    : m_descriptor(std::exchange(other.m_descriptor, -1)), m_name(std::move(other.m_name)),
-      m_progress(other.m_progress) {}
-
-SpoolFile &SpoolFile::operator=(SpoolFile &&other) noexcept {
-  if (this != &other) {
-    close();
-    m_descriptor = std::exchange(other.m_descriptor, -1);
-    m_name = std::move(other.m_name);
-    m_progress = other.m_progress;
-  }
-  return *this;
-}
-
-SpoolFile::~SpoolFile() { close(); }
+SpoolFile::SpoolFile(UniqueFd descriptor, std::string name)
+    : m_descriptor(std::move(descriptor)), m_name(std::move(name)) {}
 
 Status SpoolFile::write_all(ByteView bytes) {
   while (!bytes.empty()) {
-    ssize_t count = ::write(m_descriptor, bytes.data(), bytes.size());
+    ssize_t count = ::write(m_descriptor.get(), bytes.data(), bytes.size());
     if (count < 0 && errno == EINTR)
       continue;
     if (count < 0)
@@ -66,17 +50,17 @@ void SpoolFile::start_writeback() {
 #ifdef __linux__
   // Advice only: a failure here leaves the data to the fsync, which reports any error.
   auto start = static_cast<off_t>(m_progress.writeback_start);
-  (void)::sync_file_range(m_descriptor, start,
+  (void)::sync_file_range(m_descriptor.get(), start,
                           static_cast<off_t>(m_progress.written - m_progress.writeback_start),
                           SYNC_FILE_RANGE_WRITE);
   // The window before this one has had a window's time to reach the disk.
   if (m_progress.writeback_start >= k_writeback_window) {
     auto previous = static_cast<off_t>(m_progress.writeback_start - m_progress.previous_window);
-    (void)::sync_file_range(m_descriptor, previous, static_cast<off_t>(m_progress.previous_window),
-                            SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE |
-                                SYNC_FILE_RANGE_WAIT_AFTER);
-    (void)::posix_fadvise(m_descriptor, previous, static_cast<off_t>(m_progress.previous_window),
-                          POSIX_FADV_DONTNEED);
+    (void)::sync_file_range(
+        m_descriptor.get(), previous, static_cast<off_t>(m_progress.previous_window),
+        SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER);
+    (void)::posix_fadvise(m_descriptor.get(), previous,
+                          static_cast<off_t>(m_progress.previous_window), POSIX_FADV_DONTNEED);
   }
 #endif
   m_progress.previous_window = m_progress.written - m_progress.writeback_start;
@@ -85,7 +69,7 @@ void SpoolFile::start_writeback() {
 
 Result<std::size_t> SpoolFile::read(MutableByteView buffer) {
   for (;;) {
-    ssize_t count = ::read(m_descriptor, buffer.data(), buffer.size());
+    ssize_t count = ::read(m_descriptor.get(), buffer.data(), buffer.size());
     if (count >= 0) {
       m_progress.read += static_cast<std::uint64_t>(count);
       drop_read_pages();
@@ -100,7 +84,7 @@ void SpoolFile::drop_read_pages() {
   if (m_progress.read - m_progress.read_dropped < k_writeback_window)
     return;
 #ifdef __linux__
-  (void)::posix_fadvise(m_descriptor, static_cast<off_t>(m_progress.read_dropped),
+  (void)::posix_fadvise(m_descriptor.get(), static_cast<off_t>(m_progress.read_dropped),
                         static_cast<off_t>(m_progress.read - m_progress.read_dropped),
                         POSIX_FADV_DONTNEED);
 #endif
@@ -108,15 +92,11 @@ void SpoolFile::drop_read_pages() {
 }
 
 Status SpoolFile::sync() {
-  if (::fsync(m_descriptor) != 0)
+  if (::fsync(m_descriptor.get()) != 0)
     return file_error("fsync", m_name, errno);
   return {};
 }
 
-void SpoolFile::close() {
-  if (m_descriptor >= 0)
-    ::close(m_descriptor);
-  m_descriptor = -1;
-}
+void SpoolFile::close() { m_descriptor.close(); }
 
 } // namespace messageu::store

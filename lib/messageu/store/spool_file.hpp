@@ -16,6 +16,7 @@
 
 #include <messageu/util/bytes.hpp>
 #include <messageu/util/result.hpp>
+#include <messageu/util/unique_fd.hpp>
 
 #include <cstddef>
 #include <cstdint>
@@ -25,13 +26,8 @@ namespace messageu::store {
 
 class SpoolFile {
 public:
-  // Takes ownership of the open descriptor `descriptor` of the file called `name`.
-  SpoolFile(int descriptor, std::string name);
-  SpoolFile(SpoolFile &&other) noexcept;
-  SpoolFile &operator=(SpoolFile &&other) noexcept;
-  SpoolFile(const SpoolFile &) = delete;
-  SpoolFile &operator=(const SpoolFile &) = delete;
-  ~SpoolFile();
+  // Owns `descriptor`, the open file called `name`. Move-only; destruction closes it.
+  SpoolFile(UniqueFd descriptor, std::string name);
 
   // The file's name inside the spool directory.
   const std::string &name() const { return m_name; }
@@ -53,7 +49,7 @@ private:
   // Once a window's worth was read since the last call: drops its pages.
   void drop_read_pages();
 
-  int m_descriptor;
+  UniqueFd m_descriptor;
   std::string m_name;
   // How far writing and reading went, and how much of it left the page cache.
   struct Progress {

@@ -2,6 +2,8 @@
 // the directory) on POSIX descriptors.
 #include <messageu/util/files.hpp>
 
+#include <messageu/util/unique_fd.hpp>
+
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -15,29 +17,6 @@ namespace {
 std::string describe(const std::filesystem::path &path, int error_number) {
   return path.string() + ": " + std::strerror(error_number);
 }
-
-// Closes a descriptor when it goes out of scope.
-class FileDescriptor {
-public:
-  explicit FileDescriptor(int fd) : m_fd(fd) {}
-  ~FileDescriptor() {
-    if (m_fd >= 0)
-      ::close(m_fd);
-  }
-  FileDescriptor(const FileDescriptor &) = delete;
-  FileDescriptor &operator=(const FileDescriptor &) = delete;
-
-  int get() const { return m_fd; }
-  // Closes now and reports close's error (which for some file systems is a write error).
-  int close() {
-    int result = ::close(m_fd);
-    m_fd = -1;
-    return result;
-  }
-
-private:
-  int m_fd;
-};
 
 // A name beside `path` that no other writer picks: ".<name>.tmp-<pid>-<random>".
 std::filesystem::path temporary_name(const std::filesystem::path &path) {
@@ -59,8 +38,8 @@ std::filesystem::path directory_of(const std::filesystem::path &path) {
 
 // Writes and syncs the temporary file; the caller renames or removes it.
 Status write_temporary(const std::filesystem::path &temporary, ByteView content, mode_t mode) {
-  FileDescriptor fd(::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode));
-  if (fd.get() < 0)
+  UniqueFd fd(::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode));
+  if (!fd)
     return make_error(Errc::cannot_create, "cannot create " + describe(temporary, errno));
   // The umask may have narrowed `mode`; the caller asked for exactly this mode.
   if (::fchmod(fd.get(), mode) != 0)
@@ -81,8 +60,8 @@ Result<std::string> read_file(const std::filesystem::path &path, std::size_t max
 
 Result<std::string> read_file(const std::filesystem::path &path, std::size_t max_size,
                               const FileInspector &inspect) {
-  FileDescriptor fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (fd.get() < 0)
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd)
     return make_error(Errc::file_not_found, "cannot open " + describe(path, errno));
   struct stat status {};
   if (::fstat(fd.get(), &status) != 0)
@@ -145,8 +124,8 @@ Status create_file_atomically(const std::filesystem::path &path, std::string_vie
 }
 
 Status fsync_directory(const std::filesystem::path &path) {
-  FileDescriptor fd(::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (fd.get() < 0)
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!fd)
     return make_error(Errc::io_error, "cannot open directory " + describe(path, errno));
   if (::fsync(fd.get()) != 0)
     return make_error(Errc::io_error, "cannot sync directory " + describe(path, errno));

@@ -6,8 +6,8 @@
 #include <set>
 
 using namespace messageu;
+using messageu::exit_status;
 using messageu::client::exit_code_for;
-using messageu::client::exit_status;
 
 TEST(ExitCode, MapsEachDocumentedFailureToItsStatus) {
   EXPECT_EQ(exit_status(exit_code_for(Errc::invalid_argument)), 64);

@@ -2,6 +2,7 @@
 #include "core/options.hpp"
 
 #include <messageu/protocol/header.hpp>
+#include <messageu/util/version.hpp>
 
 #include "support/temp_dir.hpp"
 
@@ -56,10 +57,14 @@ TEST(ServerOptions, ReadsTheConnectionBounds) {
 }
 
 TEST(ServerOptions, RefusesConnectionBoundsThatCannotWork) {
-  EXPECT_EQ(parse({"--port", "1", "--request-timeout", "0"}).exit_code, k_exit_usage);
-  EXPECT_EQ(parse({"--port", "1", "--min-receive-rate", "-1"}).exit_code, k_exit_usage);
-  EXPECT_EQ(parse({"--port", "1", "--min-send-rate", "fast"}).exit_code, k_exit_usage);
-  EXPECT_EQ(parse({"--port", "1", "--max-connections-per-address", "0"}).exit_code, k_exit_usage);
+  EXPECT_EQ(parse({"--port", "1", "--request-timeout", "0"}).exit_code,
+            exit_status(ExitCode::usage));
+  EXPECT_EQ(parse({"--port", "1", "--min-receive-rate", "-1"}).exit_code,
+            exit_status(ExitCode::usage));
+  EXPECT_EQ(parse({"--port", "1", "--min-send-rate", "fast"}).exit_code,
+            exit_status(ExitCode::usage));
+  EXPECT_EQ(parse({"--port", "1", "--max-connections-per-address", "0"}).exit_code,
+            exit_status(ExitCode::usage));
 }
 
 TEST(ServerOptions, ReadsEveryOption) {
@@ -101,14 +106,14 @@ TEST(ServerOptions, RefusesANegativeOrNonIntegerLimit) {
     for (const char *value : {"-1", "2.5", "many", ""}) {
       auto parsed = parse({"--port", "1", option, value});
       EXPECT_FALSE(parsed.config) << option << " " << value;
-      EXPECT_EQ(parsed.exit_code, k_exit_usage) << option << " " << value;
+      EXPECT_EQ(parsed.exit_code, exit_status(ExitCode::usage)) << option << " " << value;
     }
 }
 
 TEST(ServerOptions, RefusesARequestRateAboveItsRange) {
   auto parsed = parse({"--port", "1", "--max-request-rate", "4294967296"});
   EXPECT_FALSE(parsed.config);
-  EXPECT_EQ(parsed.exit_code, k_exit_usage);
+  EXPECT_EQ(parsed.exit_code, exit_status(ExitCode::usage));
 }
 
 TEST(ServerOptions, GivesEachSenderAQuarterOfTheRecipientCapsByDefault) {
@@ -126,7 +131,7 @@ TEST(ServerOptions, ReadsAPendingShareFromOneToOneHundredPercent) {
   for (const char *value : {"0", "101", "-5", "2.5", "4294967321", ""}) {
     auto parsed = parse({"--port", "1", "--max-pending-share", value});
     EXPECT_FALSE(parsed.config) << value;
-    EXPECT_EQ(parsed.exit_code, k_exit_usage) << value;
+    EXPECT_EQ(parsed.exit_code, exit_status(ExitCode::usage)) << value;
   }
 }
 
@@ -161,42 +166,42 @@ TEST(ServerOptions, RefusesAPortFileThatHoldsNoPort) {
   test::write_file(dir / "myport.info", "not a port\n");
   auto parsed = parse({"--port-file", (dir / "myport.info").string()});
   EXPECT_FALSE(parsed.config);
-  EXPECT_EQ(parsed.exit_code, k_exit_config);
+  EXPECT_EQ(parsed.exit_code, exit_status(ExitCode::config));
 }
 
 TEST(ServerOptions, RefusesAMaximumMessageSizeAboveFourGibibytesMinusOne) {
   auto parsed = parse({"--port", "1", "--max-message-size", "4294967296"});
   EXPECT_FALSE(parsed.config);
-  EXPECT_EQ(parsed.exit_code, k_exit_usage);
+  EXPECT_EQ(parsed.exit_code, exit_status(ExitCode::usage));
 }
 
 TEST(ServerOptions, RefusesANonPositiveIdleTimeout) {
-  EXPECT_EQ(parse({"--port", "1", "--idle-timeout", "0"}).exit_code, k_exit_usage);
-  EXPECT_EQ(parse({"--port", "1", "--idle-timeout", "-3"}).exit_code, k_exit_usage);
+  EXPECT_EQ(parse({"--port", "1", "--idle-timeout", "0"}).exit_code, exit_status(ExitCode::usage));
+  EXPECT_EQ(parse({"--port", "1", "--idle-timeout", "-3"}).exit_code, exit_status(ExitCode::usage));
 }
 
 TEST(ServerOptions, RefusesAnUnknownLogLevel) {
   auto parsed = parse({"--port", "1", "--log-level", "verbose"});
   EXPECT_FALSE(parsed.config);
-  EXPECT_EQ(parsed.exit_code, k_exit_usage);
+  EXPECT_EQ(parsed.exit_code, exit_status(ExitCode::usage));
 }
 
 TEST(ServerOptions, RefusesAnUnknownOptionAndAPortOutOfRange) {
-  EXPECT_EQ(parse({"--port", "1", "--frobnicate"}).exit_code, k_exit_usage);
-  EXPECT_EQ(parse({"--port", "65536"}).exit_code, k_exit_usage);
+  EXPECT_EQ(parse({"--port", "1", "--frobnicate"}).exit_code, exit_status(ExitCode::usage));
+  EXPECT_EQ(parse({"--port", "65536"}).exit_code, exit_status(ExitCode::usage));
 }
 
 TEST(ServerOptions, ServesVersionThreeUnlessToldToBeAClassicServer) {
   EXPECT_FALSE(parse({"--port", "1"}).config->classic_only);
   EXPECT_FALSE(parse({"--port", "1", "--protocol", "3"}).config->classic_only);
   EXPECT_TRUE(parse({"--port", "1", "--protocol", "2"}).config->classic_only);
-  EXPECT_EQ(parse({"--port", "1", "--protocol", "4"}).exit_code, k_exit_usage);
+  EXPECT_EQ(parse({"--port", "1", "--protocol", "4"}).exit_code, exit_status(ExitCode::usage));
 }
 
 TEST(ServerOptions, RefusesRequireAuthOnAClassicServer) {
   auto parsed = parse({"--port", "1", "--protocol", "2", "--require-auth"});
   EXPECT_FALSE(parsed.config);
-  EXPECT_EQ(parsed.exit_code, k_exit_usage);
+  EXPECT_EQ(parsed.exit_code, exit_status(ExitCode::usage));
 }
 
 TEST(ServerOptions, ExitsWithZeroAfterHelpAndVersion) {
@@ -206,6 +211,14 @@ TEST(ServerOptions, ExitsWithZeroAfterHelpAndVersion) {
   auto version = parse({"--version"});
   EXPECT_FALSE(version.config);
   EXPECT_EQ(version.exit_code, 0);
+}
+
+TEST(ServerOptions, PrintsTheProjectVersion) {
+  testing::internal::CaptureStdout();
+  auto version = parse({"--version"});
+  auto printed = testing::internal::GetCapturedStdout();
+  EXPECT_EQ(version.exit_code, 0);
+  EXPECT_EQ(printed, "messageu-server " + std::string(k_version) + "\n");
 }
 
 } // namespace
