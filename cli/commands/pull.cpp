@@ -47,7 +47,7 @@ constexpr std::string_view k_cannot_decrypt = "can't decrypt message";
 // Everything the handling of spooled messages works with.
 struct Inbox {
   Context &context;
-  store::ClientState &state;
+  client_state::ClientState &state;
   client::UserDirectory &directory;
   client::Outbox &outbox;
   client::MessageProcessor &processor;
@@ -68,8 +68,8 @@ client::ProgressCallback progress_for(ProgressBar &bar, std::string label) {
   };
 }
 
-Status fetch_into_spool(Context &context, store::ClientState &state, client::ServerLink &link,
-                        const std::filesystem::path &save_directory) {
+Status fetch_into_spool(Context &context, client_state::ClientState &state,
+                        client::ServerLink &link, const std::filesystem::path &save_directory) {
   auto spool_directory = context.profile().spool_directory();
   MESSAGEU_TRY(client::SpoolWriter::remove_orphans(state, spool_directory, save_directory));
   client::SpoolWriter writer(state, spool_directory, link.authenticated());
@@ -179,7 +179,7 @@ Status print_message(Inbox &inbox, const client::Peer &sender,
 
 // Forgets a message once it has been printed: the row first, so that a crash in between
 // leaves a stray file rather than a row naming a missing one.
-Status drop(Inbox &inbox, const store::SpooledMessage &message) {
+Status drop(Inbox &inbox, const client_state::SpooledMessage &message) {
   MESSAGEU_TRY(inbox.state.remove_spooled(message.row_id));
   if (message.content_path) {
     std::error_code ignored;
@@ -189,14 +189,14 @@ Status drop(Inbox &inbox, const store::SpooledMessage &message) {
 }
 
 // "message 7 from bob <id>", for warnings.
-std::string describe(const store::SpooledMessage &message, const client::Peer &sender) {
+std::string describe(const client_state::SpooledMessage &message, const client::Peer &sender) {
   return "message " + std::to_string(message.message_id) + " from " + from_line(sender);
 }
 
 // A message whose content cannot be decrypted with any key kept for its sender may become
 // readable once the sender sends their key again: it stays in the spool, unless the user
 // gave up on such messages.
-Status handle_undecryptable(Inbox &inbox, const store::SpooledMessage &message,
+Status handle_undecryptable(Inbox &inbox, const client_state::SpooledMessage &message,
                             const client::Peer &sender, const client::ReceivedMessage &received) {
   bool discard = inbox.options.discard_undecryptable;
   MESSAGEU_TRY(print_message(inbox, sender, received, std::nullopt, !discard));
@@ -218,7 +218,7 @@ bool concerns_one_message(const Error &error) {
   return error.code != Errc::storage && error.code != Errc::internal;
 }
 
-Status handle(Inbox &inbox, const store::SpooledMessage &message) {
+Status handle(Inbox &inbox, const client_state::SpooledMessage &message) {
   auto sender = sender_of(inbox, message.sender);
   auto processed = inbox.processor.process(message, sender.label());
   if (!processed && concerns_one_message(processed.error())) {

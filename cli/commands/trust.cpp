@@ -30,7 +30,7 @@ Status check_expected(const TrustOptions &options, const client::Peer &peer,
   return {};
 }
 
-Result<bool> accept_key(store::ClientState &state, const client::Peer &peer,
+Result<bool> accept_key(client_state::ClientState &state, const client::Peer &peer,
                         const PublicKeyBytes &key) {
   auto known = MESSAGEU_TRY(state.find_user_by_id(peer.id));
   if (!known || !known->pinned_key) {

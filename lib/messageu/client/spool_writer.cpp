@@ -15,7 +15,7 @@
 
 namespace messageu::client {
 
-SpoolWriter::SpoolWriter(store::ClientState &state, std::filesystem::path spool_directory,
+SpoolWriter::SpoolWriter(client_state::ClientState &state, std::filesystem::path spool_directory,
                          bool acknowledged)
     : m_state(state), m_spool_directory(std::move(spool_directory)), m_acknowledged(acknowledged) {}
 
@@ -54,7 +54,7 @@ Status SpoolWriter::open_spool_file() {
 
 Status SpoolWriter::on_message(const protocol::PulledMessageHeader &header) {
   m_pulled_ids.push_back(header.message_id);
-  m_current = store::SpooledMessage{};
+  m_current = client_state::SpooledMessage{};
   m_current->message_id = header.message_id;
   m_current->sender = header.sender;
   m_current->type = static_cast<MessageType>(header.type);
@@ -180,7 +180,7 @@ Status SpoolWriter::commit() {
   return {};
 }
 
-Status SpoolWriter::remove_orphans(store::ClientState &state,
+Status SpoolWriter::remove_orphans(client_state::ClientState &state,
                                    const std::filesystem::path &spool_directory,
                                    const std::optional<std::filesystem::path> &save_directory) {
   std::set<std::filesystem::path> referenced;

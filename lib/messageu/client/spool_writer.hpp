@@ -10,7 +10,7 @@
 #include <messageu/client/content_source.hpp>
 #include <messageu/client/incoming_file.hpp>
 #include <messageu/client/server_link.hpp>
-#include <messageu/store/client_state.hpp>
+#include <messageu/client_state/client_state.hpp>
 
 #include <filesystem>
 #include <optional>
@@ -27,7 +27,8 @@ public:
 
   // `acknowledged`: the pull is acknowledged (version 3), so the server may deliver again a
   // message an earlier pull already spooled.
-  SpoolWriter(store::ClientState &state, std::filesystem::path spool_directory, bool acknowledged);
+  SpoolWriter(client_state::ClientState &state, std::filesystem::path spool_directory,
+              bool acknowledged);
   SpoolWriter(const SpoolWriter &) = delete;
   SpoolWriter &operator=(const SpoolWriter &) = delete;
   // Removes the spool files of messages that were never committed.
@@ -54,7 +55,7 @@ public:
   // Removes the files of `spool_directory`, and this profile's temporary files of
   // `save_directory` when given, that no spooled message names: what a pull killed before
   // its commit left behind. Only safe under the profile lock.
-  static Status remove_orphans(store::ClientState &state,
+  static Status remove_orphans(client_state::ClientState &state,
                                const std::filesystem::path &spool_directory,
                                const std::optional<std::filesystem::path> &save_directory = {});
 
@@ -70,15 +71,15 @@ private:
   Status finish_decrypting();
   void discard_files();
 
-  store::ClientState &m_state;
+  client_state::ClientState &m_state;
   std::filesystem::path m_spool_directory;
   bool m_acknowledged = false;
   ProgressCallback m_progress;
   std::optional<std::filesystem::path> m_save_directory;
   std::optional<IncomingFile> m_incoming;
-  std::vector<store::SpooledMessage> m_messages;
+  std::vector<client_state::SpooledMessage> m_messages;
   std::vector<MessageId> m_pulled_ids;
-  std::optional<store::SpooledMessage> m_current;
+  std::optional<client_state::SpooledMessage> m_current;
   bool m_skip_current = false;
   int m_fd = -1;
   std::uint64_t m_received = 0;

@@ -25,7 +25,7 @@ namespace {
 class SpoolWriterTest : public ::testing::Test {
 protected:
   void SetUp() override {
-    auto state = store::ClientState::open(m_directory / "state.db");
+    auto state = client_state::ClientState::open(m_directory / "state.db");
     ASSERT_TRUE(state) << state.error().message;
     m_state.emplace(std::move(*state));
   }
@@ -72,18 +72,18 @@ protected:
   }
 
   // Spools one file message of `ciphertext` with decryption into the save directory on.
-  store::SpooledMessage spool_file(const Bytes &ciphertext, MessageId id = 1) {
+  client_state::SpooledMessage spool_file(const Bytes &ciphertext, MessageId id = 1) {
     SpoolWriter writer(*m_state, spool_directory(), false);
     writer.decrypt_files_into(save_directory());
     feed(writer, id, MessageType::file, ciphertext, 70'000);
     EXPECT_TRUE(writer.commit());
     auto spooled = *m_state->spooled_messages();
     EXPECT_FALSE(spooled.empty());
-    return spooled.empty() ? store::SpooledMessage{} : spooled.back();
+    return spooled.empty() ? client_state::SpooledMessage{} : spooled.back();
   }
 
   TempDir m_directory;
-  std::optional<store::ClientState> m_state;
+  std::optional<client_state::ClientState> m_state;
 };
 
 Bytes filled(std::size_t size, Byte value) { return Bytes(size, value); }

@@ -1,7 +1,7 @@
 // The client's state.db: users and pinned keys, symmetric key history, the inbox spool and
 // server protocol facts, each checked again after reopening the file.
-#include <messageu/store/client_state.hpp>
-#include <messageu/store/sqlite.hpp>
+#include <messageu/client_state/client_state.hpp>
+#include <messageu/sqlite/sqlite.hpp>
 
 #include "support/temp_dir.hpp"
 
@@ -10,7 +10,8 @@
 #include <sys/stat.h>
 
 using namespace messageu;
-using namespace messageu::store;
+using namespace messageu::client_state;
+using namespace messageu::sqlite;
 using messageu::test::TempDir;
 
 namespace {

@@ -18,7 +18,7 @@
 #include <string_view>
 #include <vector>
 
-namespace messageu::store {
+namespace messageu::client_state {
 
 // An AES-128 key as stored; the crypto layer gives it meaning.
 using AesKeyBytes = std::array<Byte, k_symmetric_key_size>;
@@ -167,4 +167,4 @@ private:
   std::unique_ptr<Impl> m_impl;
 };
 
-} // namespace messageu::store
+} // namespace messageu::client_state
