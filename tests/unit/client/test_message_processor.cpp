@@ -45,7 +45,8 @@ protected:
   // Spools a file message as pull does, decrypting it into `save_directory` when it can.
   client_state::SpooledMessage
   spool_file(const Bytes &ciphertext, const std::filesystem::path &save_directory, MessageId id) {
-    client::SpoolWriter writer(*m_state, m_directory / "spool", false);
+    client::Inbox inbox(*m_state, m_directory / "spool");
+    client::SpoolWriter writer(inbox, *m_state, false);
     writer.decrypt_files_into(save_directory);
     protocol::PulledMessageHeader header;
     header.sender = m_sender;
