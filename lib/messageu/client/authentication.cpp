@@ -1,6 +1,8 @@
 // CHALLENGE / AUTHENTICATE and the fallback rule for classic servers.
 #include <messageu/client/authentication.hpp>
 
+#include <messageu/client/trust_policy.hpp>
+
 #include <messageu/crypto/authentication_proof.hpp>
 #include <messageu/protocol/header.hpp>
 
@@ -25,7 +27,7 @@ Result<SessionKind> fall_back(ServerLink &link, client_state::ClientState &state
   auto remembered = MESSAGEU_TRY(state.remembered_server_protocol(endpoint));
   if (remembered == client_state::ServerProtocol::authenticated)
     return downgrade_error(link.settings().endpoint);
-  auto recorded = state.remember_server_protocol(endpoint, client_state::ServerProtocol::classic);
+  auto recorded = remember_server_protocol(state, endpoint, client_state::ServerProtocol::classic);
   if (!recorded && recorded.error().code == Errc::key_changed)
     return downgrade_error(link.settings().endpoint);
   MESSAGEU_TRY(std::move(recorded));
@@ -78,7 +80,7 @@ Result<SessionKind> start_session(ServerLink &link, const crypto::RsaPrivateKey 
   auto remembered = MESSAGEU_TRY(state.remembered_server_protocol(endpoint));
   if (remembered != client_state::ServerProtocol::authenticated)
     MESSAGEU_TRY(
-        state.remember_server_protocol(endpoint, client_state::ServerProtocol::authenticated));
+        remember_server_protocol(state, endpoint, client_state::ServerProtocol::authenticated));
   return SessionKind::authenticated;
 }
 

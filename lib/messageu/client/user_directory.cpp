@@ -2,6 +2,7 @@
 #include <messageu/client/user_directory.hpp>
 
 #include <messageu/client/requests.hpp>
+#include <messageu/client/trust_policy.hpp>
 #include <messageu/crypto/fingerprint.hpp>
 
 namespace messageu::client {
@@ -71,7 +72,7 @@ Error UserDirectory::key_changed_error(const Peer &peer, const PublicKeyBytes &p
 
 Result<PublicKeyBytes> UserDirectory::fetch_trusted_key(const Peer &peer) {
   auto key = MESSAGEU_TRY(get_public_key(m_link, peer.id));
-  auto pinned = m_state.pin_key(peer.id, key);
+  auto pinned = pin_key(m_state, peer.id, key);
   if (pinned)
     return key;
   if (pinned.error().code != Errc::key_changed)

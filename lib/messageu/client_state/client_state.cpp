@@ -354,7 +354,8 @@ Result<std::vector<KnownUser>> ClientState::all_users() {
   return users;
 }
 
-Status ClientState::pin_key(const ClientId &id, const PublicKeyBytes &key) {
+Result<KeyRecord> ClientState::record_key(const ClientId &id, const PublicKeyBytes &key,
+                                          const KeyDecision &decide) {
   auto transaction = MESSAGEU_TRY(sqlite::Transaction::begin(m_impl->database));
   auto user = MESSAGEU_TRY(find_user_by_id(id));
   auto run = [](sqlite::Statement &statement, const ClientId &user_id, ByteView value) -> Status {
@@ -363,23 +364,21 @@ Status ClientState::pin_key(const ClientId &id, const PublicKeyBytes &key) {
     MESSAGEU_TRY(statement.bind_blob(2, value));
     return statement.run();
   };
-  if (!user) {
+  auto record = decide(user);
+  if (record == KeyRecord::pin && !user) {
     auto &insert = m_impl->statements.insert_pinned_user;
     sqlite::StatementReset reset(insert);
     MESSAGEU_TRY(insert.bind_blob(1, id));
     MESSAGEU_TRY(insert.bind_blob(2, key));
     MESSAGEU_TRY(insert.bind_int64(3, now_seconds()));
     MESSAGEU_TRY(insert.run());
-  } else if (!user->pinned_key || *user->pinned_key == key) {
-    // First key for a listed user, or the pinned key again (which retires an offer).
+  } else if (record == KeyRecord::pin) {
     MESSAGEU_TRY(run(m_impl->statements.set_pinned_key, id, key));
   } else {
     MESSAGEU_TRY(run(m_impl->statements.set_offered_key, id, key));
-    MESSAGEU_TRY(transaction.commit());
-    return make_error(Errc::key_changed, "the server's public key for " + client_id_to_hex(id) +
-                                             " differs from the pinned key");
   }
-  return transaction.commit();
+  MESSAGEU_TRY(transaction.commit());
+  return record;
 }
 
 Status ClientState::replace_pinned_key(const ClientId &id, const PublicKeyBytes &key) {
@@ -489,16 +488,14 @@ Result<ServerProtocol> ClientState::remembered_server_protocol(std::string_view 
 }
 
 Status ClientState::remember_server_protocol(std::string_view endpoint_text,
-                                             ServerProtocol protocol) {
+                                             ServerProtocol protocol, const ProtocolCheck &check) {
   if (protocol == ServerProtocol::unknown)
     return make_error(Errc::invalid_argument, "a server's protocol cannot be forgotten");
   auto transaction = MESSAGEU_TRY(sqlite::Transaction::begin(m_impl->database));
-  auto remembered = MESSAGEU_TRY(remembered_server_protocol(endpoint_text));
-  if (remembered == ServerProtocol::authenticated && protocol == ServerProtocol::classic)
-    return make_error(Errc::key_changed,
-                      "server " + std::string(endpoint_text) +
-                          " authenticated this profile before and now offers only the classic "
-                          "protocol: refusing to downgrade");
+  if (check) {
+    auto remembered = MESSAGEU_TRY(remembered_server_protocol(endpoint_text));
+    MESSAGEU_TRY(check(remembered));
+  }
   auto &statement = m_impl->statements.upsert_server;
   sqlite::StatementReset reset(statement);
   MESSAGEU_TRY(statement.bind_text(1, endpoint_text));
