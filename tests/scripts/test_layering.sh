@@ -55,6 +55,14 @@ while IFS= read -r file; do
   fail "$file includes Crypto++ or SQLite directly"
 done < <(grep -rlE '#include <(cryptopp/|sqlite3\.h)' "$root/cli" "$root/server" "$root/bench" 2>/dev/null)
 
+# The server keeps to the server's store, the CLI to the client's state.db.
+while IFS= read -r file; do
+  fail "$file includes a client layer"
+done < <(grep -rlE '#include <messageu/(client|client_state)/' "$root/server" 2>/dev/null)
+while IFS= read -r file; do
+  fail "$file includes the server's store or SQLite wrapper"
+done < <(grep -rlE '#include <messageu/(store|sqlite)/' "$root/cli" 2>/dev/null)
+
 if [ "$failures" -ne 0 ]; then
   echo "1 failed: $failures layering violations" >&2
   exit 1
