@@ -71,21 +71,21 @@ Result<const Identity *> Context::identity() {
   return &*m_identity;
 }
 
-Result<store::ClientState *> Context::state() {
+Result<client_state::ClientState *> Context::state() {
   if (!m_state) {
     MESSAGEU_TRY(check_profile_directory());
     MESSAGEU_TRY(m_profile.ensure_directory());
-    auto state = MESSAGEU_TRY(store::ClientState::open(m_profile.state_db_path()));
+    auto state = MESSAGEU_TRY(client_state::ClientState::open(m_profile.state_db_path()));
     m_state.emplace(std::move(state));
   }
   return &*m_state;
 }
 
-Result<store::ClientState *> Context::existing_state() {
+Result<client_state::ClientState *> Context::existing_state() {
   MESSAGEU_TRY(check_profile_directory());
   std::error_code error;
   if (!m_state && !std::filesystem::exists(m_profile.state_db_path(), error))
-    return static_cast<store::ClientState *>(nullptr);
+    return static_cast<client_state::ClientState *>(nullptr);
   return state();
 }
 
@@ -141,9 +141,9 @@ Result<client::ServerLink *> Context::link() {
 
 // --protocol 2 towards a server that authenticated this profile: it serves this account only
 // on authenticated connections now (PROTOCOL.md §10), so say why it may refuse.
-Status Context::warn_if_protected(store::ClientState &state, const Endpoint &endpoint) {
+Status Context::warn_if_protected(client_state::ClientState &state, const Endpoint &endpoint) {
   auto remembered = MESSAGEU_TRY(state.remembered_server_protocol(to_string(endpoint)));
-  if (remembered == store::ServerProtocol::authenticated)
+  if (remembered == client_state::ServerProtocol::authenticated)
     m_output.warning("--protocol 2: this server has authenticated this profile before, so it "
                      "may refuse to serve it without an authenticated session");
   return {};

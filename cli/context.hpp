@@ -13,8 +13,8 @@
 #include <messageu/client/profile_permissions.hpp>
 #include <messageu/client/server_link.hpp>
 #include <messageu/client/user_directory.hpp>
+#include <messageu/client_state/client_state.hpp>
 #include <messageu/crypto/rsa.hpp>
-#include <messageu/store/client_state.hpp>
 
 #include <memory>
 #include <optional>
@@ -44,9 +44,9 @@ public:
   Result<const Identity *> identity();
 
   // state.db, opened (and created) once.
-  Result<store::ClientState *> state();
+  Result<client_state::ClientState *> state();
   // state.db only if it exists already: read-only commands do not create it.
-  Result<store::ClientState *> existing_state();
+  Result<client_state::ClientState *> existing_state();
 
   // The server address: --server / $MESSAGEU_SERVER, else server.info.
   Result<Endpoint> endpoint() const;
@@ -75,7 +75,7 @@ private:
   // what a search finds is remembered in state.db.
   Result<client::LinkSettings> dialect_settings(const Endpoint &endpoint);
   void remember_found_dialect(client::ServerLink &link);
-  Status warn_if_protected(store::ClientState &state, const Endpoint &endpoint);
+  Status warn_if_protected(client_state::ClientState &state, const Endpoint &endpoint);
 
   GlobalOptions m_options;
   Output &m_output;
@@ -83,7 +83,7 @@ private:
   bool m_directory_checked = false;
   std::optional<client::ProfileLock> m_lock;
   std::optional<Identity> m_identity;
-  std::optional<store::ClientState> m_state;
+  std::optional<client_state::ClientState> m_state;
   std::optional<client::ServerLink> m_link;
   bool m_user_link_ready = false;
   std::unique_ptr<client::UserDirectory> m_directory;

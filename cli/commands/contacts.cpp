@@ -8,7 +8,7 @@ namespace messageu::cli {
 namespace {
 
 // "pinned", "changed" (a different key awaits `trust`) or "none" (never fetched).
-std::string_view key_state(const store::KnownUser &user) {
+std::string_view key_state(const client_state::KnownUser &user) {
   if (!user.pinned_key)
     return "none";
   if (user.offered_key && *user.offered_key != *user.pinned_key)
@@ -16,7 +16,7 @@ std::string_view key_state(const store::KnownUser &user) {
   return "pinned";
 }
 
-JsonObject contact_record(const store::KnownUser &user, bool shared_key) {
+JsonObject contact_record(const client_state::KnownUser &user, bool shared_key) {
   JsonObject record;
   record.string("id", client_id_to_hex(user.id)).string("name", user.name);
   if (user.pinned_key)
@@ -32,7 +32,7 @@ JsonObject contact_record(const store::KnownUser &user, bool shared_key) {
   return record;
 }
 
-std::string contact_line(const store::KnownUser &user, bool shared_key) {
+std::string contact_line(const client_state::KnownUser &user, bool shared_key) {
   std::string fingerprint = user.pinned_key ? crypto::fingerprint(*user.pinned_key) : "-";
   return client_id_to_hex(user.id) + "\t" + printable(user.name) + "\t" + fingerprint + "\t" +
          std::string(key_state(user)) + "\t" + (shared_key ? "shared key" : "no shared key") + "\n";
@@ -40,7 +40,7 @@ std::string contact_line(const store::KnownUser &user, bool shared_key) {
 
 Status run_contacts(Context &context) {
   auto *state = MESSAGEU_TRY(context.existing_state());
-  std::vector<store::KnownUser> users;
+  std::vector<client_state::KnownUser> users;
   if (state != nullptr)
     users = MESSAGEU_TRY(state->all_users());
   std::string text;

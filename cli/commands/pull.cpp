@@ -5,6 +5,8 @@
 //      the save directory, so that their bytes are written once;
 //   2. each spooled message is handled (keys kept, texts and files decrypted, files decrypted
 //      on arrival given their names), printed, and only then dropped from the spool.
+// The spool itself (rows, files, orphans, order) is the client::Inbox's; this file decides
+// what to print and whether a message is delivered or kept.
 // A pull that dies or cannot print leaves the rest in the spool for the next one, which
 // prints them first. The profile lock makes parallel pulls take turns.
 // One message that cannot be handled (its file cannot be saved, it cannot be decrypted yet)
@@ -17,6 +19,7 @@
 #include "../progress_bar.hpp"
 #include "common.hpp"
 
+#include <messageu/client/inbox.hpp>
 #include <messageu/client/message_processor.hpp>
 #include <messageu/client/message_text.hpp>
 #include <messageu/client/outbox.hpp>
@@ -45,16 +48,15 @@ struct PullOptions {
 constexpr std::string_view k_cannot_decrypt = "can't decrypt message";
 
 // Everything the handling of spooled messages works with.
-struct Inbox {
+struct Delivery {
   Context &context;
-  store::ClientState &state;
+  client::Inbox &inbox;
   client::UserDirectory &directory;
   client::Outbox &outbox;
   client::MessageProcessor &processor;
   const PullOptions &options;
   bool names_unavailable = false;
   std::optional<Error> reply_error;
-  std::size_t kept = 0;            // messages left in the spool for the next pull
   std::size_t unreadable_keys = 0; // symmetric keys that this profile can never decrypt
 };
 
@@ -69,11 +71,10 @@ client::ProgressCallback progress_for(ProgressBar &bar, std::string label) {
   };
 }
 
-Status fetch_into_spool(Context &context, store::ClientState &state, client::ServerLink &link,
-                        const std::filesystem::path &save_directory) {
-  auto spool_directory = context.profile().spool_directory();
-  MESSAGEU_TRY(client::SpoolWriter::remove_orphans(state, spool_directory, save_directory));
-  client::SpoolWriter writer(state, spool_directory, link.authenticated());
+Status fetch_into_spool(Context &context, client::Inbox &inbox, client_state::ClientState &state,
+                        client::ServerLink &link, const std::filesystem::path &save_directory) {
+  MESSAGEU_TRY(inbox.remove_orphans(save_directory));
+  client::SpoolWriter writer(inbox, state, link.authenticated());
   writer.decrypt_files_into(save_directory);
   ProgressBar bar(context.output(), "receiving file");
   writer.set_progress(progress_for(bar, "receiving file"));
@@ -89,25 +90,25 @@ Status fetch_into_spool(Context &context, store::ClientState &state, client::Ser
   return {};
 }
 
-client::Peer sender_of(Inbox &inbox, const ClientId &id) {
-  if (!inbox.names_unavailable) {
-    auto name = inbox.directory.display_name(id);
+client::Peer sender_of(Delivery &delivery, const ClientId &id) {
+  if (!delivery.names_unavailable) {
+    auto name = delivery.directory.display_name(id);
     if (name)
       return client::Peer{id, *name == client_id_to_hex(id) ? "" : *name};
-    inbox.names_unavailable = true;
-    inbox.context.output().warning("cannot look up the senders' names: " + name.error().message);
+    delivery.names_unavailable = true;
+    delivery.context.output().warning("cannot look up the senders' names: " + name.error().message);
   }
   return client::Peer{id, ""};
 }
 
-std::optional<client::SentMessage> reply_with_key(Inbox &inbox, const client::Peer &sender) {
-  auto sent = inbox.outbox.send_fresh_key(sender);
+std::optional<client::SentMessage> reply_with_key(Delivery &delivery, const client::Peer &sender) {
+  auto sent = delivery.outbox.send_fresh_key(sender);
   if (sent)
     return sent->key_message;
-  inbox.context.output().warning("cannot answer the key request of " + sender.label() + ": " +
-                                 sent.error().message);
-  if (!inbox.reply_error)
-    inbox.reply_error = sent.error();
+  delivery.context.output().warning("cannot answer the key request of " + sender.label() + ": " +
+                                    sent.error().message);
+  if (!delivery.reply_error)
+    delivery.reply_error = sent.error();
   return std::nullopt;
 }
 
@@ -168,56 +169,45 @@ JsonObject message_record(const client::Peer &sender, const client::ReceivedMess
 }
 
 // `kept`: a message that could not be decrypted stays in the spool.
-Status print_message(Inbox &inbox, const client::Peer &sender,
+Status print_message(Delivery &delivery, const client::Peer &sender,
                      const client::ReceivedMessage &message,
                      const std::optional<client::SentMessage> &reply, bool kept = false) {
-  auto &output = inbox.context.output();
+  auto &output = delivery.context.output();
   if (output.json())
     return output.record(message_record(sender, message, reply, kept));
   return output.text(
-      client::message_block(from_line(sender), content_text(message, inbox.options.raw)));
-}
-
-// Forgets a message once it has been printed: the row first, so that a crash in between
-// leaves a stray file rather than a row naming a missing one.
-Status drop(Inbox &inbox, const store::SpooledMessage &message) {
-  MESSAGEU_TRY(inbox.state.remove_spooled(message.row_id));
-  if (message.content_path) {
-    std::error_code ignored;
-    std::filesystem::remove(*message.content_path, ignored);
-  }
-  return {};
+      client::message_block(from_line(sender), content_text(message, delivery.options.raw)));
 }
 
 // "message 7 from bob <id>", for warnings.
-std::string describe(const store::SpooledMessage &message, const client::Peer &sender) {
+std::string describe(const client_state::SpooledMessage &message, const client::Peer &sender) {
   return "message " + std::to_string(message.message_id) + " from " + from_line(sender);
 }
 
 // A message whose content cannot be decrypted with any key kept for its sender may become
 // readable once the sender sends their key again: it stays in the spool, unless the user
 // gave up on such messages.
-Status handle_undecryptable(Inbox &inbox, const store::SpooledMessage &message,
+Status handle_undecryptable(Delivery &delivery, const client_state::SpooledMessage &message,
                             const client::Peer &sender, const client::ReceivedMessage &received) {
   // A symmetric key is encrypted with this profile's public key: if the private key cannot
   // open it now, it never will, so keeping it would only repeat the warning at every pull.
   bool hopeless = message.type == MessageType::symmetric_key;
-  bool discard = inbox.options.discard_undecryptable || hopeless;
-  MESSAGEU_TRY(print_message(inbox, sender, received, std::nullopt, !discard));
-  auto &output = inbox.context.output();
+  bool discard = delivery.options.discard_undecryptable || hopeless;
+  MESSAGEU_TRY(print_message(delivery, sender, received, std::nullopt, !discard));
+  auto &output = delivery.context.output();
   if (hopeless) {
-    ++inbox.unreadable_keys;
+    ++delivery.unreadable_keys;
     output.warning(describe(message, sender) +
                    " is a key this profile cannot decrypt: dropped; ask " +
                    printable(sender.label()) + " for their key again: messageu requestkey " +
                    user_argument(sender));
-    return drop(inbox, message);
+    return delivery.inbox.delivered(message);
   }
   if (discard) {
     output.warning(describe(message, sender) + " cannot be decrypted: discarded");
-    return drop(inbox, message);
+    return delivery.inbox.delivered(message);
   }
-  ++inbox.kept;
+  delivery.inbox.keep(message);
   output.warning(describe(message, sender) + " cannot be decrypted: kept for the next pull; ask " +
                  printable(sender.label()) + " for their key again: messageu requestkey " +
                  user_argument(sender));
@@ -230,40 +220,41 @@ bool concerns_one_message(const Error &error) {
   return error.code != Errc::storage && error.code != Errc::internal;
 }
 
-Status handle(Inbox &inbox, const store::SpooledMessage &message) {
-  auto sender = sender_of(inbox, message.sender);
-  auto processed = inbox.processor.process(message, sender.label());
+Status handle(Delivery &delivery, const client_state::SpooledMessage &message) {
+  auto sender = sender_of(delivery, message.sender);
+  auto processed = delivery.processor.process(message, sender.label());
   if (!processed && concerns_one_message(processed.error())) {
-    ++inbox.kept;
-    inbox.context.output().warning(describe(message, sender) +
-                                   " kept for the next pull: " + processed.error().message);
+    delivery.inbox.keep(message);
+    delivery.context.output().warning(describe(message, sender) +
+                                      " kept for the next pull: " + processed.error().message);
     return {};
   }
   auto received = MESSAGEU_TRY(std::move(processed));
   if (!received.decrypted)
-    return handle_undecryptable(inbox, message, sender, received);
+    return handle_undecryptable(delivery, message, sender, received);
   std::optional<client::SentMessage> reply;
-  if (message.type == MessageType::key_request && inbox.options.reply_key_requests)
-    reply = reply_with_key(inbox, sender);
-  MESSAGEU_TRY(print_message(inbox, sender, received, reply));
-  return drop(inbox, message);
+  if (message.type == MessageType::key_request && delivery.options.reply_key_requests)
+    reply = reply_with_key(delivery, sender);
+  MESSAGEU_TRY(print_message(delivery, sender, received, reply));
+  return delivery.inbox.delivered(message);
 }
 
-Status handle_spool(Inbox &inbox) {
-  auto messages = MESSAGEU_TRY(inbox.state.spooled_messages());
-  for (const auto &message : messages)
-    MESSAGEU_TRY(handle(inbox, message));
-  if (messages.empty())
-    inbox.context.output().note("no new messages");
-  if (inbox.reply_error)
-    return *inbox.reply_error;
-  if (inbox.kept > 0)
-    return make_error(Errc::partial, std::to_string(inbox.kept) + " of " +
-                                         std::to_string(messages.size()) +
+Status deliver_all(Delivery &delivery) {
+  auto &inbox = delivery.inbox;
+  MESSAGEU_TRY(inbox.start_delivery());
+  while (const auto *message = inbox.next())
+    MESSAGEU_TRY(handle(delivery, *message));
+  if (inbox.taken_count() == 0)
+    delivery.context.output().note("no new messages");
+  if (delivery.reply_error)
+    return *delivery.reply_error;
+  if (inbox.kept_count() > 0)
+    return make_error(Errc::partial, std::to_string(inbox.kept_count()) + " of " +
+                                         std::to_string(inbox.taken_count()) +
                                          " message(s) kept for the next pull");
-  if (inbox.unreadable_keys > 0)
-    return make_error(Errc::partial, std::to_string(inbox.unreadable_keys) + " of " +
-                                         std::to_string(messages.size()) +
+  if (delivery.unreadable_keys > 0)
+    return make_error(Errc::partial, std::to_string(delivery.unreadable_keys) + " of " +
+                                         std::to_string(inbox.taken_count()) +
                                          " message(s) were keys that cannot be decrypted");
   return {};
 }
@@ -283,13 +274,14 @@ Status run_pull(Context &context, const PullOptions &options) {
   auto *directory = MESSAGEU_TRY(context.directory());
   auto *state = MESSAGEU_TRY(context.state());
   auto save_to = save_directory(context, options);
-  MESSAGEU_TRY(fetch_into_spool(context, *state, *link, save_to));
+  client::Inbox inbox(*state, context.profile().spool_directory());
+  MESSAGEU_TRY(fetch_into_spool(context, inbox, *state, *link, save_to));
   client::Outbox outbox(*link, *state, *directory);
   client::MessageProcessor processor(*state, me->private_key, save_to);
   ProgressBar bar(context.output(), "saving file");
   processor.set_progress(progress_for(bar, "saving file"));
-  Inbox inbox{context, *state, *directory, outbox, processor, options, false, std::nullopt, 0, 0};
-  return handle_spool(inbox);
+  Delivery delivery{context, inbox, *directory, outbox, processor, options, false, std::nullopt, 0};
+  return deliver_all(delivery);
 }
 
 } // namespace

@@ -3,6 +3,7 @@
 #include "commands.hpp"
 
 #include <messageu/client/requests.hpp>
+#include <messageu/client/trust_policy.hpp>
 #include <messageu/crypto/fingerprint.hpp>
 
 #include <memory>
@@ -30,11 +31,11 @@ Status check_expected(const TrustOptions &options, const client::Peer &peer,
   return {};
 }
 
-Result<bool> accept_key(store::ClientState &state, const client::Peer &peer,
+Result<bool> accept_key(client_state::ClientState &state, const client::Peer &peer,
                         const PublicKeyBytes &key) {
   auto known = MESSAGEU_TRY(state.find_user_by_id(peer.id));
   if (!known || !known->pinned_key) {
-    MESSAGEU_TRY(state.pin_key(peer.id, key));
+    MESSAGEU_TRY(client::pin_key(state, peer.id, key));
     return true;
   }
   bool changed = *known->pinned_key != key;

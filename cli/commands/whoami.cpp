@@ -6,31 +6,32 @@
 namespace messageu::cli {
 namespace {
 
-std::string_view protocol_state_name(store::ServerProtocol protocol) {
+std::string_view protocol_state_name(client_state::ServerProtocol protocol) {
   switch (protocol) {
-  case store::ServerProtocol::authenticated: return "authenticated";
-  case store::ServerProtocol::classic: return "classic";
-  case store::ServerProtocol::unknown: break;
+  case client_state::ServerProtocol::authenticated: return "authenticated";
+  case client_state::ServerProtocol::classic: return "classic";
+  case client_state::ServerProtocol::unknown: break;
   }
   return "unknown";
 }
 
-std::string_view protocol_state_text(store::ServerProtocol protocol) {
+std::string_view protocol_state_text(client_state::ServerProtocol protocol) {
   switch (protocol) {
-  case store::ServerProtocol::authenticated:
+  case client_state::ServerProtocol::authenticated:
     return "authenticated sessions (protocol 3): this server has authenticated this profile";
-  case store::ServerProtocol::classic:
+  case client_state::ServerProtocol::classic:
     return "classic (protocol 2): this server does not offer authenticated sessions";
-  case store::ServerProtocol::unknown: break;
+  case client_state::ServerProtocol::unknown: break;
   }
   return "not known yet (no command has acted as this user on this server)";
 }
 
 // What this profile learnt about the server's protocol (PROTOCOL.md §10), from state.db.
-Result<store::ServerProtocol> remembered_protocol(Context &context, const Endpoint &endpoint) {
+Result<client_state::ServerProtocol> remembered_protocol(Context &context,
+                                                         const Endpoint &endpoint) {
   auto *state = MESSAGEU_TRY(context.existing_state());
   if (state == nullptr)
-    return store::ServerProtocol::unknown;
+    return client_state::ServerProtocol::unknown;
   return state->remembered_server_protocol(to_string(endpoint));
 }
 
@@ -40,7 +41,7 @@ Status run_whoami(Context &context) {
   auto fingerprint = crypto::fingerprint(me->private_key.public_key());
   auto protocol = MESSAGEU_TRY(remembered_protocol(context, endpoint));
   if (context.options().protocol == 2)
-    protocol = store::ServerProtocol::classic;
+    protocol = client_state::ServerProtocol::classic;
   JsonObject record;
   record.string("name", me->info.name)
       .string("id", client_id_to_hex(me->info.id))

@@ -3,7 +3,7 @@
 
 #include <messageu/protocol/header.hpp>
 #include <messageu/protocol/messages.hpp>
-#include <messageu/store/storage_error.hpp>
+#include <messageu/sqlite/storage_error.hpp>
 
 #include <algorithm>
 #include <cstring>
@@ -62,8 +62,8 @@ Result<std::size_t> PullDownload::read_content(store::ServerStore &store, Mutabl
   auto wanted = std::min<std::uint64_t>(buffer.size(), message.content_size - m_content_read);
   auto count = MESSAGEU_TRY(m_source->read(buffer.first(static_cast<std::size_t>(wanted))));
   if (count == 0)
-    return store::storage_error("message " + std::to_string(message.id) +
-                                " content ends before its recorded size");
+    return sqlite::storage_error("message " + std::to_string(message.id) +
+                                 " content ends before its recorded size");
   m_content_read += count;
   if (m_content_read == message.content_size)
     next_message();

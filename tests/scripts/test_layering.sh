@@ -12,15 +12,17 @@ allowed_layers() {
     util) echo "" ;;
     protocol) echo "util" ;;
     crypto) echo "util" ;;
-    store) echo "util" ;;
+    sqlite) echo "util" ;;
+    store) echo "util sqlite" ;;
+    client_state) echo "util sqlite" ;;
     transport) echo "util protocol" ;;
-    client) echo "util protocol crypto store transport" ;;
+    client) echo "util protocol crypto client_state transport" ;;
   esac
 }
 
 fail() { echo "layering: $*" >&2; failures=$((failures + 1)); }
 
-for layer in util protocol crypto store transport client; do
+for layer in util protocol crypto sqlite store client_state transport client; do
   [ -d "$layer" ] || continue
   allowed="$layer $(allowed_layers "$layer")"
   while IFS= read -r line; do
@@ -38,7 +40,7 @@ check_only() {
   done < <(grep -lE "#include <$pattern" -- */*.hpp */*.cpp 2>/dev/null)
 }
 check_only 'cryptopp/' crypto
-check_only 'sqlite3\.h' store
+check_only 'sqlite3\.h' sqlite
 check_only 'boost/asio' transport
 
 # Public headers of wrapping layers must not leak the wrapped library.
@@ -52,6 +54,14 @@ done
 while IFS= read -r file; do
   fail "$file includes Crypto++ or SQLite directly"
 done < <(grep -rlE '#include <(cryptopp/|sqlite3\.h)' "$root/cli" "$root/server" "$root/bench" 2>/dev/null)
+
+# The server keeps to the server's store, the CLI to the client's state.db.
+while IFS= read -r file; do
+  fail "$file includes a client layer"
+done < <(grep -rlE '#include <messageu/(client|client_state)/' "$root/server" 2>/dev/null)
+while IFS= read -r file; do
+  fail "$file includes the server's store or SQLite wrapper"
+done < <(grep -rlE '#include <messageu/(store|sqlite)/' "$root/cli" 2>/dev/null)
 
 if [ "$failures" -ne 0 ]; then
   echo "1 failed: $failures layering violations" >&2

@@ -1,6 +1,8 @@
 // CHALLENGE / AUTHENTICATE and the fallback rule for classic servers.
 #include <messageu/client/authentication.hpp>
 
+#include <messageu/client/trust_policy.hpp>
+
 #include <messageu/crypto/authentication_proof.hpp>
 #include <messageu/protocol/header.hpp>
 
@@ -19,13 +21,13 @@ Error downgrade_error(const Endpoint &endpoint) {
 }
 
 // CHALLENGE refused: classic for a server never seen authenticating us, else a downgrade.
-Result<SessionKind> fall_back(ServerLink &link, store::ClientState &state) {
+Result<SessionKind> fall_back(ServerLink &link, client_state::ClientState &state) {
   link.use_connection_per_request();
   auto endpoint = to_string(link.settings().endpoint);
   auto remembered = MESSAGEU_TRY(state.remembered_server_protocol(endpoint));
-  if (remembered == store::ServerProtocol::authenticated)
+  if (remembered == client_state::ServerProtocol::authenticated)
     return downgrade_error(link.settings().endpoint);
-  auto recorded = state.remember_server_protocol(endpoint, store::ServerProtocol::classic);
+  auto recorded = remember_server_protocol(state, endpoint, client_state::ServerProtocol::classic);
   if (!recorded && recorded.error().code == Errc::key_changed)
     return downgrade_error(link.settings().endpoint);
   MESSAGEU_TRY(std::move(recorded));
@@ -59,7 +61,7 @@ Status prove(ServerLink &link, const crypto::RsaPrivateKey &private_key, ByteVie
 } // namespace
 
 Result<SessionKind> start_session(ServerLink &link, const crypto::RsaPrivateKey &private_key,
-                                  store::ClientState &state, ProtocolChoice choice) {
+                                  client_state::ClientState &state, ProtocolChoice choice) {
   if (choice == ProtocolChoice::classic_only)
     return SessionKind::classic;
   MESSAGEU_TRY(link.keep_connection_open());
@@ -76,8 +78,9 @@ Result<SessionKind> start_session(ServerLink &link, const crypto::RsaPrivateKey 
   }
   auto endpoint = to_string(link.settings().endpoint);
   auto remembered = MESSAGEU_TRY(state.remembered_server_protocol(endpoint));
-  if (remembered != store::ServerProtocol::authenticated)
-    MESSAGEU_TRY(state.remember_server_protocol(endpoint, store::ServerProtocol::authenticated));
+  if (remembered != client_state::ServerProtocol::authenticated)
+    MESSAGEU_TRY(
+        remember_server_protocol(state, endpoint, client_state::ServerProtocol::authenticated));
   return SessionKind::authenticated;
 }
 

@@ -6,8 +6,8 @@
 #pragma once
 
 #include <messageu/client/server_link.hpp>
+#include <messageu/client_state/client_state.hpp>
 #include <messageu/crypto/rsa.hpp>
-#include <messageu/store/client_state.hpp>
 
 #include <string_view>
 
@@ -30,6 +30,6 @@ enum class SessionKind { classic, authenticated };
 //    another key for this id);
 //  - AUTHENTICATE refused → Errc::server_error.
 Result<SessionKind> start_session(ServerLink &link, const crypto::RsaPrivateKey &private_key,
-                                  store::ClientState &state, ProtocolChoice choice);
+                                  client_state::ClientState &state, ProtocolChoice choice);
 
 } // namespace messageu::client

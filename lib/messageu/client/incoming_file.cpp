@@ -161,12 +161,12 @@ Status IncomingFile::update(ByteView ciphertext) {
   return {};
 }
 
-Result<std::optional<store::DecryptedContent>> IncomingFile::finish() {
+Result<std::optional<client_state::DecryptedContent>> IncomingFile::finish() {
   Bytes last;
   if (!m_decryptor.finish(last)) {
     // Every block but the last is in the file or the output; the last is in m_tail.
     MESSAGEU_TRY(flush(true));
-    return std::optional<store::DecryptedContent>{};
+    return std::optional<client_state::DecryptedContent>{};
   }
   m_digest.update(last);
   m_plaintext_size += last.size();
@@ -176,13 +176,13 @@ Result<std::optional<store::DecryptedContent>> IncomingFile::finish() {
     return make_error(Errc::io_error,
                       std::string("cannot sync the received file: ") + std::strerror(errno));
   close_file();
-  store::DecryptedContent decrypted;
+  client_state::DecryptedContent decrypted;
   decrypted.key = m_key;
   decrypted.ciphertext_tail.assign(m_tail.begin(),
                                    m_tail.begin() + static_cast<std::ptrdiff_t>(m_tail_size));
   decrypted.plaintext_size = m_plaintext_size;
   decrypted.sha256 = m_digest.finish();
-  return std::optional<store::DecryptedContent>{std::move(decrypted)};
+  return std::optional<client_state::DecryptedContent>{std::move(decrypted)};
 }
 
 Status IncomingFile::write_ciphertext(int fd) {

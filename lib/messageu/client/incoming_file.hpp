@@ -10,9 +10,9 @@
 #pragma once
 
 #include <messageu/client/background_writer.hpp>
+#include <messageu/client_state/client_state.hpp>
 #include <messageu/crypto/aes.hpp>
 #include <messageu/crypto/hash.hpp>
-#include <messageu/store/client_state.hpp>
 #include <messageu/util/bytes.hpp>
 
 #include <array>
@@ -64,7 +64,7 @@ public:
   // synced and closed, and what the spool must record about it is returned. When it does not
   // (the key was not the sender's), nullopt: the file then holds every block but the last one,
   // for write_ciphertext(). A write or sync failure → Errc::io_error.
-  Result<std::optional<store::DecryptedContent>> finish();
+  Result<std::optional<client_state::DecryptedContent>> finish();
 
   // After finish() returned nullopt: writes the original ciphertext, byte for byte, to `fd`.
   // A read or write failure → Errc::io_error.

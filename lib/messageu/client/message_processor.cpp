@@ -5,12 +5,12 @@
 
 namespace messageu::client {
 
-MessageProcessor::MessageProcessor(store::ClientState &state,
+MessageProcessor::MessageProcessor(client_state::ClientState &state,
                                    const crypto::RsaPrivateKey &private_key,
                                    std::filesystem::path save_directory)
     : m_state(state), m_private_key(private_key), m_save_directory(std::move(save_directory)) {}
 
-Result<ReceivedMessage> MessageProcessor::process(const store::SpooledMessage &message,
+Result<ReceivedMessage> MessageProcessor::process(const client_state::SpooledMessage &message,
                                                   std::string_view sender_label) {
   ReceivedMessage received;
   received.id = message.message_id;
@@ -25,7 +25,7 @@ Result<ReceivedMessage> MessageProcessor::process(const store::SpooledMessage &m
   return received;
 }
 
-Status MessageProcessor::receive_key(const store::SpooledMessage &message,
+Status MessageProcessor::receive_key(const client_state::SpooledMessage &message,
                                      ReceivedMessage &received) {
   auto content = MESSAGEU_TRY(SpooledContent::open(message));
   if (content.size() != k_encrypted_symmetric_key_size) {
@@ -44,7 +44,7 @@ Status MessageProcessor::receive_key(const store::SpooledMessage &message,
   return m_state.add_symmetric_key(message.sender, *key);
 }
 
-Status MessageProcessor::receive_text(const store::SpooledMessage &message,
+Status MessageProcessor::receive_text(const client_state::SpooledMessage &message,
                                       ReceivedMessage &received) {
   auto keys = MESSAGEU_TRY(m_state.symmetric_keys(message.sender));
   auto content = MESSAGEU_TRY(SpooledContent::open(message));
@@ -60,7 +60,7 @@ Status MessageProcessor::receive_text(const store::SpooledMessage &message,
   return {};
 }
 
-Status MessageProcessor::receive_file(const store::SpooledMessage &message,
+Status MessageProcessor::receive_file(const client_state::SpooledMessage &message,
                                       std::string_view sender_label, ReceivedMessage &received) {
   if (message.decrypted && message.content_path)
     return receive_decrypted_file(message, sender_label, received);
@@ -74,7 +74,7 @@ Status MessageProcessor::receive_file(const store::SpooledMessage &message,
   return save(content, *key, received_file_name(sender_label, message.message_id), received);
 }
 
-Status MessageProcessor::receive_decrypted_file(const store::SpooledMessage &message,
+Status MessageProcessor::receive_decrypted_file(const client_state::SpooledMessage &message,
                                                 std::string_view sender_label,
                                                 ReceivedMessage &received) {
   const auto &decrypted = *message.decrypted;

@@ -8,8 +8,8 @@
 
 #include <messageu/client/content_source.hpp>
 #include <messageu/client/received_file.hpp>
+#include <messageu/client_state/client_state.hpp>
 #include <messageu/crypto/rsa.hpp>
-#include <messageu/store/client_state.hpp>
 
 #include <filesystem>
 #include <optional>
@@ -28,7 +28,7 @@ struct ReceivedMessage {
 
 class MessageProcessor {
 public:
-  MessageProcessor(store::ClientState &state, const crypto::RsaPrivateKey &private_key,
+  MessageProcessor(client_state::ClientState &state, const crypto::RsaPrivateKey &private_key,
                    std::filesystem::path save_directory);
 
   // Reports the decryption of a file to its save directory.
@@ -37,21 +37,21 @@ public:
   // Handles `message`; `sender_label` names the saved file. Errors are local failures only:
   // the save directory or file cannot be created (Errc::cannot_create), a read or write
   // fails (Errc::io_error), the database fails (Errc::storage).
-  Result<ReceivedMessage> process(const store::SpooledMessage &message,
+  Result<ReceivedMessage> process(const client_state::SpooledMessage &message,
                                   std::string_view sender_label);
 
 private:
-  Status receive_key(const store::SpooledMessage &message, ReceivedMessage &received);
-  Status receive_text(const store::SpooledMessage &message, ReceivedMessage &received);
-  Status receive_file(const store::SpooledMessage &message, std::string_view sender_label,
+  Status receive_key(const client_state::SpooledMessage &message, ReceivedMessage &received);
+  Status receive_text(const client_state::SpooledMessage &message, ReceivedMessage &received);
+  Status receive_file(const client_state::SpooledMessage &message, std::string_view sender_label,
                       ReceivedMessage &received);
-  Status receive_decrypted_file(const store::SpooledMessage &message, std::string_view sender_label,
-                                ReceivedMessage &received);
+  Status receive_decrypted_file(const client_state::SpooledMessage &message,
+                                std::string_view sender_label, ReceivedMessage &received);
   // Decrypts `content` under `key` into the save directory.
   Status save(ContentSource &content, const crypto::AesKey &key, std::string_view base_name,
               ReceivedMessage &received);
 
-  store::ClientState &m_state;
+  client_state::ClientState &m_state;
   const crypto::RsaPrivateKey &m_private_key;
   std::filesystem::path m_save_directory;
   ProgressCallback m_progress;

@@ -5,7 +5,7 @@
 
 namespace messageu::client {
 
-Outbox::Outbox(ServerLink &link, store::ClientState &state, UserDirectory &directory)
+Outbox::Outbox(ServerLink &link, client_state::ClientState &state, UserDirectory &directory)
     : m_link(link), m_state(state), m_directory(directory) {}
 
 Result<SentMessage> Outbox::send_key_request(const Peer &peer) {

@@ -7,8 +7,8 @@
 #include <messageu/client/requests.hpp>
 #include <messageu/client/server_link.hpp>
 #include <messageu/client/user_directory.hpp>
+#include <messageu/client_state/client_state.hpp>
 #include <messageu/crypto/aes.hpp>
-#include <messageu/store/client_state.hpp>
 
 #include <optional>
 
@@ -22,7 +22,7 @@ struct SharedKey {
 
 class Outbox {
 public:
-  Outbox(ServerLink &link, store::ClientState &state, UserDirectory &directory);
+  Outbox(ServerLink &link, client_state::ClientState &state, UserDirectory &directory);
 
   // A symmetric key request (type 1, empty).
   Result<SentMessage> send_key_request(const Peer &peer);
@@ -43,7 +43,7 @@ public:
 
 private:
   ServerLink &m_link;
-  store::ClientState &m_state;
+  client_state::ClientState &m_state;
   UserDirectory &m_directory;
 };
 

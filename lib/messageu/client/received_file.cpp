@@ -155,7 +155,7 @@ Result<std::unique_ptr<TemporaryFile>> copy_to_temporary(const std::filesystem::
 }
 
 // The decrypted file of a spooled message, checked to be all there.
-Status check_decrypted_file(const store::SpooledMessage &message) {
+Status check_decrypted_file(const client_state::SpooledMessage &message) {
   struct stat status {};
   if (::stat(message.content_path->c_str(), &status) != 0)
     return make_error(Errc::io_error, "cannot find the received file " +
@@ -184,7 +184,7 @@ std::string received_file_name(std::string_view sender, MessageId id) {
 }
 
 std::optional<crypto::AesKey> find_key_for_tail(ByteView tail,
-                                                std::span<const store::AesKeyBytes> keys) {
+                                                std::span<const client_state::AesKeyBytes> keys) {
   if (tail.empty() || tail.size() % crypto::k_aes_block_size != 0)
     return std::nullopt;
   tail = tail.last(std::min(tail.size(), 2 * crypto::k_aes_block_size));
@@ -198,8 +198,8 @@ std::optional<crypto::AesKey> find_key_for_tail(ByteView tail,
   return std::nullopt;
 }
 
-Result<std::optional<crypto::AesKey>> find_file_key(SpooledContent &content,
-                                                    std::span<const store::AesKeyBytes> keys) {
+Result<std::optional<crypto::AesKey>>
+find_file_key(SpooledContent &content, std::span<const client_state::AesKeyBytes> keys) {
   auto size = content.size();
   if (size == 0 || size % crypto::k_aes_block_size != 0)
     return std::optional<crypto::AesKey>{};
@@ -246,7 +246,7 @@ Result<SavedFile> save_received_file(ContentSource &content, const crypto::AesKe
   return saved;
 }
 
-Result<SavedFile> publish_decrypted_file(const store::SpooledMessage &message,
+Result<SavedFile> publish_decrypted_file(const client_state::SpooledMessage &message,
                                          const std::filesystem::path &directory,
                                          std::string_view base_name) {
   MESSAGEU_TRY(ensure_private_directory(directory, "directory"));

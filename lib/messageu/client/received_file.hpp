@@ -7,8 +7,8 @@
 
 #include <messageu/client/content_source.hpp>
 #include <messageu/client/spooled_content.hpp>
+#include <messageu/client_state/client_state.hpp>
 #include <messageu/crypto/hash.hpp>
-#include <messageu/store/client_state.hpp>
 
 #include <filesystem>
 #include <optional>
@@ -43,12 +43,12 @@ std::string received_file_name(std::string_view sender, MessageId id);
 // two blocks, or its only one) has valid padding, or nullopt. In CBC the last block decrypts
 // from itself and the block before it alone.
 std::optional<crypto::AesKey> find_key_for_tail(ByteView tail,
-                                                std::span<const store::AesKeyBytes> keys);
+                                                std::span<const client_state::AesKeyBytes> keys);
 
 // find_key_for_tail() on the last two blocks of `content`; nullopt for a content that is not
 // whole blocks. A read failure → Errc::io_error.
-Result<std::optional<crypto::AesKey>> find_file_key(SpooledContent &content,
-                                                    std::span<const store::AesKeyBytes> keys);
+Result<std::optional<crypto::AesKey>>
+find_file_key(SpooledContent &content, std::span<const client_state::AesKeyBytes> keys);
 
 // Decrypts `content` (read from its current position to its end) under `key` into a new file
 // in `directory` (created, mode 0700, when missing) named after `base_name`. Errors: the
@@ -67,7 +67,7 @@ Result<SavedFile> save_received_file(ContentSource &content, const crypto::AesKe
 // directory is on another file system. Errors: the directory or the copy cannot be created
 // → Errc::cannot_create; the file is missing, or a link, copy or sync fails →
 // Errc::io_error. No partial file is left under a final name on any error.
-Result<SavedFile> publish_decrypted_file(const store::SpooledMessage &message,
+Result<SavedFile> publish_decrypted_file(const client_state::SpooledMessage &message,
                                          const std::filesystem::path &directory,
                                          std::string_view base_name);
 

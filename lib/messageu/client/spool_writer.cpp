@@ -4,8 +4,6 @@
 
 #include <messageu/util/files.hpp>
 
-#include <set>
-
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -15,9 +13,9 @@
 
 namespace messageu::client {
 
-SpoolWriter::SpoolWriter(store::ClientState &state, std::filesystem::path spool_directory,
-                         bool acknowledged)
-    : m_state(state), m_spool_directory(std::move(spool_directory)), m_acknowledged(acknowledged) {}
+SpoolWriter::SpoolWriter(Inbox &inbox, client_state::ClientState &state, bool acknowledged)
+    : m_inbox(inbox), m_state(state), m_spool_directory(inbox.spool_directory()),
+      m_acknowledged(acknowledged) {}
 
 SpoolWriter::~SpoolWriter() {
   if (m_fd >= 0)
@@ -54,7 +52,7 @@ Status SpoolWriter::open_spool_file() {
 
 Status SpoolWriter::on_message(const protocol::PulledMessageHeader &header) {
   m_pulled_ids.push_back(header.message_id);
-  m_current = store::SpooledMessage{};
+  m_current = client_state::SpooledMessage{};
   m_current->message_id = header.message_id;
   m_current->sender = header.sender;
   m_current->type = static_cast<MessageType>(header.type);
@@ -68,7 +66,7 @@ Status SpoolWriter::on_message(const protocol::PulledMessageHeader &header) {
   m_skip_current = false;
   if (m_acknowledged && !fits_inline)
     m_skip_current = MESSAGEU_TRY(
-        m_state.is_spooled(header.sender, header.message_id, m_current->type, header.content_size));
+        m_inbox.holds(header.sender, header.message_id, m_current->type, header.content_size));
   if (m_skip_current)
     return {};
   if (fits_inline) {
@@ -175,39 +173,8 @@ Status SpoolWriter::commit() {
     MESSAGEU_TRY(fsync_directory(m_spool_directory));
   if (decrypted_files)
     MESSAGEU_TRY(fsync_directory(*m_save_directory));
-  MESSAGEU_TRY(m_state.spool_messages(m_messages));
+  MESSAGEU_TRY(m_inbox.add(m_messages));
   m_committed = true;
-  return {};
-}
-
-Status SpoolWriter::remove_orphans(store::ClientState &state,
-                                   const std::filesystem::path &spool_directory,
-                                   const std::optional<std::filesystem::path> &save_directory) {
-  std::set<std::filesystem::path> referenced;
-  // Temporary files are known by name alone: the save directory may be spelt differently
-  // from the pull that made them (a relative path, a symbolic link), and a file a spooled
-  // message still needs must never be taken for an orphan.
-  std::set<std::string> referenced_names;
-  for (const auto &message : MESSAGEU_TRY(state.spooled_messages()))
-    if (message.content_path) {
-      referenced.insert(*message.content_path);
-      referenced_names.insert(message.content_path->filename().string());
-    }
-  std::error_code error;
-  if (std::filesystem::is_directory(spool_directory, error))
-    for (const auto &entry : std::filesystem::directory_iterator(spool_directory, error)) {
-      bool incoming = entry.path().filename().string().rfind("incoming-", 0) == 0;
-      if (incoming && !referenced.contains(entry.path()))
-        std::filesystem::remove(entry.path(), error);
-    }
-  if (!save_directory || !std::filesystem::is_directory(*save_directory, error))
-    return {};
-  auto prefix = temporary_file_prefix(spool_directory);
-  for (const auto &entry : std::filesystem::directory_iterator(*save_directory, error)) {
-    auto name = entry.path().filename().string();
-    if (is_temporary_file_name(name, prefix) && !referenced_names.contains(name))
-      std::filesystem::remove(entry.path(), error);
-  }
   return {};
 }
 

@@ -8,9 +8,10 @@
 #pragma once
 
 #include <messageu/client/content_source.hpp>
+#include <messageu/client/inbox.hpp>
 #include <messageu/client/incoming_file.hpp>
 #include <messageu/client/server_link.hpp>
-#include <messageu/store/client_state.hpp>
+#include <messageu/client_state/client_state.hpp>
 
 #include <filesystem>
 #include <optional>
@@ -25,9 +26,10 @@ public:
   // ...as long as all of them together stay under this.
   static constexpr std::uint64_t k_inline_budget = 16u << 20;
 
-  // `acknowledged`: the pull is acknowledged (version 3), so the server may deliver again a
-  // message an earlier pull already spooled.
-  SpoolWriter(store::ClientState &state, std::filesystem::path spool_directory, bool acknowledged);
+  // Fills `inbox`; `state` gives the keys kept for each sender. `acknowledged`: the pull is
+  // acknowledged (version 3), so the server may deliver again a message an earlier pull
+  // already spooled.
+  SpoolWriter(Inbox &inbox, client_state::ClientState &state, bool acknowledged);
   SpoolWriter(const SpoolWriter &) = delete;
   SpoolWriter &operator=(const SpoolWriter &) = delete;
   // Removes the spool files of messages that were never committed.
@@ -46,17 +48,10 @@ public:
   Status on_content(ByteView chunk) override;
   Status on_message_end() override;
 
-  // Stores every received message in the spool in one transaction, synced to disk (the
-  // files and their directories first). Messages already spooled by an earlier pull are not
-  // stored twice.
+  // Adds every received message to the inbox in one transaction, synced to disk (the files
+  // and their directories first). Messages already spooled by an earlier pull are not stored
+  // twice.
   Status commit();
-
-  // Removes the files of `spool_directory`, and this profile's temporary files of
-  // `save_directory` when given, that no spooled message names: what a pull killed before
-  // its commit left behind. Only safe under the profile lock.
-  static Status remove_orphans(store::ClientState &state,
-                               const std::filesystem::path &spool_directory,
-                               const std::optional<std::filesystem::path> &save_directory = {});
 
   // The ids of every message of the response, spooled now or before: what to acknowledge.
   const std::vector<MessageId> &pulled_ids() const { return m_pulled_ids; }
@@ -70,15 +65,16 @@ private:
   Status finish_decrypting();
   void discard_files();
 
-  store::ClientState &m_state;
+  Inbox &m_inbox;
+  client_state::ClientState &m_state;
   std::filesystem::path m_spool_directory;
   bool m_acknowledged = false;
   ProgressCallback m_progress;
   std::optional<std::filesystem::path> m_save_directory;
   std::optional<IncomingFile> m_incoming;
-  std::vector<store::SpooledMessage> m_messages;
+  std::vector<client_state::SpooledMessage> m_messages;
   std::vector<MessageId> m_pulled_ids;
-  std::optional<store::SpooledMessage> m_current;
+  std::optional<client_state::SpooledMessage> m_current;
   bool m_skip_current = false;
   int m_fd = -1;
   std::uint64_t m_received = 0;

@@ -11,7 +11,7 @@
 
 namespace messageu::client {
 
-Result<SpooledContent> SpooledContent::open(const store::SpooledMessage &message) {
+Result<SpooledContent> SpooledContent::open(const client_state::SpooledMessage &message) {
   if (!message.content_path)
     return SpooledContent(message, -1);
   int fd = ::open(message.content_path->c_str(), O_RDONLY | O_CLOEXEC);
@@ -22,7 +22,7 @@ Result<SpooledContent> SpooledContent::open(const store::SpooledMessage &message
   return SpooledContent(message, fd);
 }
 
-SpooledContent::SpooledContent(const store::SpooledMessage &message, int fd)
+SpooledContent::SpooledContent(const client_state::SpooledMessage &message, int fd)
     : m_message(&message), m_fd(fd),
       m_size(message.content_path ? message.content_size : message.content.size()) {}
 

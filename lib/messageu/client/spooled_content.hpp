@@ -3,7 +3,7 @@
 #pragma once
 
 #include <messageu/client/content_source.hpp>
-#include <messageu/store/client_state.hpp>
+#include <messageu/client_state/client_state.hpp>
 #include <messageu/util/bytes.hpp>
 
 #include <cstdint>
@@ -16,7 +16,7 @@ public:
 
   // The content of `message`, which must outlive this reader. A spool file that cannot be
   // opened → Errc::io_error.
-  static Result<SpooledContent> open(const store::SpooledMessage &message);
+  static Result<SpooledContent> open(const client_state::SpooledMessage &message);
 
   SpooledContent(SpooledContent &&other) noexcept;
   SpooledContent &operator=(SpooledContent &&other) noexcept;
@@ -36,9 +36,9 @@ public:
   Result<Bytes> read_tail(std::size_t count);
 
 private:
-  SpooledContent(const store::SpooledMessage &message, int fd);
+  SpooledContent(const client_state::SpooledMessage &message, int fd);
 
-  const store::SpooledMessage *m_message = nullptr;
+  const client_state::SpooledMessage *m_message = nullptr;
   int m_fd = -1;
   std::uint64_t m_size = 0;
   std::uint64_t m_offset = 0;

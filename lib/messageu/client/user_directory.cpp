@@ -2,28 +2,29 @@
 #include <messageu/client/user_directory.hpp>
 
 #include <messageu/client/requests.hpp>
+#include <messageu/client/trust_policy.hpp>
 #include <messageu/crypto/fingerprint.hpp>
 
 namespace messageu::client {
 
 std::string Peer::label() const { return name.empty() ? client_id_to_hex(id) : name; }
 
-UserDirectory::UserDirectory(store::ClientState &state, ServerLink &link, Peer self)
+UserDirectory::UserDirectory(client_state::ClientState &state, ServerLink &link, Peer self)
     : m_state(state), m_link(link), m_self(std::move(self)) {}
 
 Result<std::vector<protocol::UserEntry>> UserDirectory::refresh() {
   auto users = MESSAGEU_TRY(list_users(m_link));
-  std::vector<store::UserListing> listing;
+  std::vector<client_state::UserListing> listing;
   listing.reserve(users.size());
   for (const auto &user : users)
-    listing.push_back(store::UserListing{user.id, user.name});
+    listing.push_back(client_state::UserListing{user.id, user.name});
   MESSAGEU_TRY(m_state.upsert_users(listing));
   m_refreshed = true;
   return users;
 }
 
-Result<std::optional<store::KnownUser>> UserDirectory::find(const ClientId *id,
-                                                            std::string_view name) {
+Result<std::optional<client_state::KnownUser>> UserDirectory::find(const ClientId *id,
+                                                                   std::string_view name) {
   if (id != nullptr)
     return m_state.find_user_by_id(*id);
   return m_state.find_user_by_name(name);
@@ -71,7 +72,7 @@ Error UserDirectory::key_changed_error(const Peer &peer, const PublicKeyBytes &p
 
 Result<PublicKeyBytes> UserDirectory::fetch_trusted_key(const Peer &peer) {
   auto key = MESSAGEU_TRY(get_public_key(m_link, peer.id));
-  auto pinned = m_state.pin_key(peer.id, key);
+  auto pinned = pin_key(m_state, peer.id, key);
   if (pinned)
     return key;
   if (pinned.error().code != Errc::key_changed)

@@ -4,8 +4,8 @@
 #pragma once
 
 #include <messageu/client/server_link.hpp>
+#include <messageu/client_state/client_state.hpp>
 #include <messageu/protocol/messages.hpp>
-#include <messageu/store/client_state.hpp>
 
 #include <string>
 #include <string_view>
@@ -26,7 +26,7 @@ class UserDirectory {
 public:
   // `self` is the profile's own identity: it is never listed by the server, so resolving it
   // needs no request.
-  UserDirectory(store::ClientState &state, ServerLink &link, Peer self);
+  UserDirectory(client_state::ClientState &state, ServerLink &link, Peer self);
 
   // USER as typed: 32 hex digits are an id, anything else a name. A name (or an id) missing
   // from the cache triggers one list request to refresh it; still missing →
@@ -50,11 +50,11 @@ public:
   Status check_no_untrusted_change(const Peer &peer);
 
 private:
-  Result<std::optional<store::KnownUser>> find(const ClientId *id, std::string_view name);
+  Result<std::optional<client_state::KnownUser>> find(const ClientId *id, std::string_view name);
   Error key_changed_error(const Peer &peer, const PublicKeyBytes &pinned,
                           const PublicKeyBytes &offered) const;
 
-  store::ClientState &m_state;
+  client_state::ClientState &m_state;
   ServerLink &m_link;
   Peer m_self;
   bool m_refreshed = false;

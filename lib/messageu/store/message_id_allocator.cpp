@@ -1,7 +1,7 @@
 // Message id allocation as a pure function of the last id and an "in use" predicate.
 #include <messageu/store/message_id_allocator.hpp>
 
-#include <messageu/store/storage_error.hpp>
+#include <messageu/sqlite/storage_error.hpp>
 
 #include <algorithm>
 
@@ -33,7 +33,8 @@ Result<MessageId> next_message_id(MessageId last, std::uint64_t max_candidates,
     if (!MESSAGEU_TRY(in_use(candidate)))
       return candidate;
   }
-  return storage_error("no free message id among " + std::to_string(max_candidates) + " tried");
+  return sqlite::storage_error("no free message id among " + std::to_string(max_candidates) +
+                               " tried");
 }
 
 } // namespace messageu::store

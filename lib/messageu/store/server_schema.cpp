@@ -1,7 +1,7 @@
 // Creation and version check of the server database's schema.
 #include <messageu/store/server_schema.hpp>
 
-#include <messageu/store/storage_error.hpp>
+#include <messageu/sqlite/storage_error.hpp>
 
 namespace messageu::store {
 
@@ -33,7 +33,7 @@ CREATE TABLE store_state (
 INSERT INTO store_state (Name, Value) VALUES ('last_message_id', 0);
 )sql";
 
-Result<bool> has_tables(Database &database) {
+Result<bool> has_tables(sqlite::Database &database) {
   auto statement = MESSAGEU_TRY(database.prepare("SELECT 1 FROM sqlite_master LIMIT 1"));
   return statement.step();
 }
@@ -42,15 +42,15 @@ Result<bool> has_tables(Database &database) {
 // it scattered every commit over as many index pages as the batch had recipients.
 constexpr std::string_view k_upgrade_from_1_sql = "DROP INDEX IF EXISTS messages_by_recipient";
 
-Status upgrade_from_1(Database &database) {
-  auto transaction = MESSAGEU_TRY(Transaction::begin(database));
+Status upgrade_from_1(sqlite::Database &database) {
+  auto transaction = MESSAGEU_TRY(sqlite::Transaction::begin(database));
   MESSAGEU_TRY(database.exec(k_upgrade_from_1_sql));
   MESSAGEU_TRY(database.set_user_version(k_server_schema_version));
   return transaction.commit();
 }
 
-Status create_schema(Database &database) {
-  auto transaction = MESSAGEU_TRY(Transaction::begin(database));
+Status create_schema(sqlite::Database &database) {
+  auto transaction = MESSAGEU_TRY(sqlite::Transaction::begin(database));
   MESSAGEU_TRY(database.exec(k_schema_sql));
   // user_version lives in the database header, so it commits with the tables.
   MESSAGEU_TRY(database.set_user_version(k_server_schema_version));
@@ -63,7 +63,7 @@ Status create_schema(Database &database) {
 constexpr std::string_view k_folded_name_index_sql =
     "CREATE INDEX IF NOT EXISTS clients_by_folded_name ON clients (UserName COLLATE NOCASE)";
 
-Status ensure_versioned_schema(Database &database) {
+Status ensure_versioned_schema(sqlite::Database &database) {
   // Only takes effect before the first table exists; lets deletes give pages back to the file.
   MESSAGEU_TRY(database.exec("PRAGMA auto_vacuum=INCREMENTAL"));
   auto version = MESSAGEU_TRY(database.user_version());
@@ -72,17 +72,17 @@ Status ensure_versioned_schema(Database &database) {
   if (version == 1)
     return upgrade_from_1(database);
   if (version != 0)
-    return storage_error("database schema version " + std::to_string(version) +
-                         " is not the supported version " +
-                         std::to_string(k_server_schema_version));
+    return sqlite::storage_error("database schema version " + std::to_string(version) +
+                                 " is not the supported version " +
+                                 std::to_string(k_server_schema_version));
   if (MESSAGEU_TRY(has_tables(database)))
-    return storage_error("the database has tables but no messageu schema version");
+    return sqlite::storage_error("the database has tables but no messageu schema version");
   return create_schema(database);
 }
 
 } // namespace
 
-Status ensure_server_schema(Database &database) {
+Status ensure_server_schema(sqlite::Database &database) {
   MESSAGEU_TRY(ensure_versioned_schema(database));
   return database.exec(k_folded_name_index_sql);
 }

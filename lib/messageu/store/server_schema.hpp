@@ -16,7 +16,7 @@
 // version gets the index clients_by_folded_name (UserName COLLATE NOCASE) at open.
 #pragma once
 
-#include <messageu/store/sqlite.hpp>
+#include <messageu/sqlite/sqlite.hpp>
 
 #include <cstdint>
 
@@ -28,6 +28,6 @@ inline constexpr std::int64_t k_server_schema_version = 2;
 // this schema (upgrading a version 1 database). A database with other tables and no version, or a
 // version this code does not know → Errc::storage. Must run before the first table is created for
 // auto_vacuum to apply.
-Status ensure_server_schema(Database &database);
+Status ensure_server_schema(sqlite::Database &database);
 
 } // namespace messageu::store

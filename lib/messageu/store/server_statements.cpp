@@ -6,7 +6,7 @@
 
 namespace messageu::store {
 
-Result<ServerStatements> ServerStatements::prepare(Database &db) {
+Result<ServerStatements> ServerStatements::prepare(sqlite::Database &db) {
   auto client_name_exists = MESSAGEU_TRY(db.prepare("SELECT 1 FROM clients WHERE UserName = ?1"));
   // NOCASE folds ASCII letters only; the index clients_by_folded_name serves it.
   auto client_folded_name =

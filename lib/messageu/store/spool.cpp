@@ -1,7 +1,7 @@
 // The spool directory: creation, locking, unique file names, orphan removal.
 #include <messageu/store/spool.hpp>
 
-#include <messageu/store/storage_error.hpp>
+#include <messageu/sqlite/storage_error.hpp>
 #include <messageu/util/files.hpp>
 
 #include <cerrno>
@@ -24,8 +24,8 @@ Error errno_error(std::string_view action, const std::filesystem::path &path, in
   std::string message =
       std::string(action) + " " + path.string() + ": " + std::strerror(error_number);
   if (error_number == ENOSPC || error_number == EDQUOT)
-    return storage_full_error(std::move(message));
-  return storage_error(std::move(message));
+    return sqlite::storage_full_error(std::move(message));
+  return sqlite::storage_error(std::move(message));
 }
 
 // Creates the directory when missing. A new directory's entry is synced in its parent, so that
@@ -39,7 +39,7 @@ Status make_directory(const std::filesystem::path &directory) {
   auto parent =
       directory.parent_path().empty() ? std::filesystem::path(".") : directory.parent_path();
   if (auto status = fsync_directory(parent); !status)
-    return storage_error(status.error().message);
+    return sqlite::storage_error(status.error().message);
   return {};
 }
 
@@ -83,7 +83,7 @@ Result<std::shared_ptr<Spool>> Spool::open_temporary() {
   std::error_code error;
   auto base = std::filesystem::temp_directory_path(error);
   if (error)
-    return storage_error("no temporary directory: " + error.message());
+    return sqlite::storage_error("no temporary directory: " + error.message());
   std::string pattern = (base / "messageu-spool-XXXXXX").string();
   std::vector<char> buffer(pattern.begin(), pattern.end());
   buffer.push_back('\0');
@@ -111,7 +111,7 @@ Result<SpoolFile> Spool::create() const {
 Result<SpoolFile> Spool::open_file(std::string_view name) const {
   // Names come from the database: never let one point outside the spool.
   if (!is_content_name(name))
-    return storage_error("not a spool file name: " + std::string(name));
+    return sqlite::storage_error("not a spool file name: " + std::string(name));
   auto path = m_directory / name;
   UniqueFd descriptor(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (!descriptor)
@@ -121,7 +121,7 @@ Result<SpoolFile> Spool::open_file(std::string_view name) const {
 
 Status Spool::remove(std::string_view name) const {
   if (!is_content_name(name))
-    return storage_error("not a spool file name: " + std::string(name));
+    return sqlite::storage_error("not a spool file name: " + std::string(name));
   auto path = m_directory / name;
   if (::unlink(path.c_str()) != 0 && errno != ENOENT)
     return errno_error("cannot remove", path, errno);
@@ -149,7 +149,7 @@ Spool::remove_unreferenced(const std::function<bool(std::string_view)> &referenc
       orphans.push_back(std::move(name));
   }
   if (error)
-    return storage_error("cannot list " + m_directory.string() + ": " + error.message());
+    return sqlite::storage_error("cannot list " + m_directory.string() + ": " + error.message());
   for (const auto &name : orphans)
     MESSAGEU_TRY(remove(name));
   if (!orphans.empty())

@@ -1,7 +1,7 @@
 // POSIX file I/O for spool files, retrying interrupted and partial transfers.
 #include <messageu/store/spool_file.hpp>
 
-#include <messageu/store/storage_error.hpp>
+#include <messageu/sqlite/storage_error.hpp>
 
 #include <cerrno>
 #include <cstring>
@@ -21,8 +21,8 @@ Error file_error(std::string_view action, const std::string &name, int error_num
   std::string message =
       std::string(action) + " spool file " + name + ": " + std::strerror(error_number);
   if (error_number == ENOSPC || error_number == EDQUOT)
-    return storage_full_error(std::move(message));
-  return storage_error(std::move(message));
+    return sqlite::storage_full_error(std::move(message));
+  return sqlite::storage_error(std::move(message));
 }
 
 } // namespace

@@ -1,12 +1,12 @@
 // The SQLite server store: clients, messages with inline or spooled contents, group commit.
 #include <messageu/store/sqlite_server_store.hpp>
 
+#include <messageu/sqlite/storage_error.hpp>
 #include <messageu/store/message_id_allocator.hpp>
 #include <messageu/store/server_schema.hpp>
 #include <messageu/store/server_statements.hpp>
 #include <messageu/store/spool.hpp>
 #include <messageu/store/staged_content.hpp>
-#include <messageu/store/storage_error.hpp>
 #include <messageu/store/stored_content_source.hpp>
 
 #include <algorithm>
@@ -57,28 +57,28 @@ std::string format_last_seen(std::chrono::system_clock::time_point time) {
   return text;
 }
 
-Result<ClientId> column_client_id(const Statement &statement, int index) {
+Result<ClientId> column_client_id(const sqlite::Statement &statement, int index) {
   auto bytes = statement.column_blob_view(index);
   if (bytes.size() != k_client_id_size)
-    return storage_error("corrupt database: a client id of " + std::to_string(bytes.size()) +
-                         " bytes");
+    return sqlite::storage_error("corrupt database: a client id of " +
+                                 std::to_string(bytes.size()) + " bytes");
   ClientId id{};
   std::copy(bytes.begin(), bytes.end(), id.begin());
   return id;
 }
 
-Result<MessageType> column_message_type(const Statement &statement, int index) {
+Result<MessageType> column_message_type(const sqlite::Statement &statement, int index) {
   auto value = statement.column_int64(index);
   if (value < 1 || value > 4)
-    return storage_error("corrupt database: message type " + std::to_string(value));
+    return sqlite::storage_error("corrupt database: message type " + std::to_string(value));
   return static_cast<MessageType>(value);
 }
 
 // Runs a statement that has one integer result.
-Result<std::int64_t> query_int64(Database &database, std::string_view sql) {
+Result<std::int64_t> query_int64(sqlite::Database &database, std::string_view sql) {
   auto statement = MESSAGEU_TRY(database.prepare(sql));
   if (!MESSAGEU_TRY(statement.step()))
-    return storage_error(std::string(sql) + ": no row");
+    return sqlite::storage_error(std::string(sql) + ": no row");
   return statement.column_int64(0);
 }
 
@@ -137,7 +137,7 @@ struct WaitingMessages {
 };
 
 struct SqliteServerStore::Impl {
-  Database database;
+  sqlite::Database database;
   std::shared_ptr<Spool> spool;
   ServerStatements statements;
   MessageId last_message_id = 0;  // the last id handed out
@@ -159,7 +159,8 @@ struct SqliteServerStore::Impl {
   std::optional<std::vector<ClientSummary>> client_list{}; // reset by each registration
 
   // Prepares the statements and loads the counters of an open database with the schema.
-  static Result<std::unique_ptr<Impl>> create(Database database, std::shared_ptr<Spool> spool);
+  static Result<std::unique_ptr<Impl>> create(sqlite::Database database,
+                                              std::shared_ptr<Spool> spool);
 
   Status insert_message(MessageId id, const NewMessage &message, const StagedContent &content);
   Result<bool> message_id_in_use(MessageId id);
@@ -170,7 +171,7 @@ struct SqliteServerStore::Impl {
   Result<std::unordered_set<std::string>> load_messages();
   Status remove_orphan_spool_files(const std::unordered_set<std::string> &referenced);
   void reclaim_free_pages();
-  Status update_client(Statement &statement, const ClientId &id);
+  Status update_client(sqlite::Statement &statement, const ClientId &id);
   Result<bool> client_exists(const ClientId &id);
   Result<std::optional<ClientRecord>> load_client(const ClientId &id);
   Result<std::vector<ClientSummary>> load_client_list();
@@ -200,11 +201,11 @@ SqliteServerStore::open(const std::filesystem::path &path) {
   // The spool lock comes first: a second server on this database stops here, before it could
   // take the first one's spool files for orphans.
   auto spool = MESSAGEU_TRY(Spool::open(spool_directory_for(path)));
-  auto database = MESSAGEU_TRY(Database::open(path));
+  auto database = MESSAGEU_TRY(sqlite::Database::open(path));
   MESSAGEU_TRY(database.set_busy_timeout(k_busy_timeout));
   MESSAGEU_TRY(ensure_server_schema(database));
   MESSAGEU_TRY(database.enable_wal());
-  MESSAGEU_TRY(database.set_synchronous(Synchronous::full));
+  MESSAGEU_TRY(database.set_synchronous(sqlite::Synchronous::full));
   // Debian's SQLite defaults to secure_delete=ON, which rewrites every freed page: deleting
   // pulled messages then needs as much free disk as they occupy, so a full disk could never
   // be relieved by pulls. FAST zeroes freed content only where that costs no extra I/O.
@@ -215,14 +216,14 @@ SqliteServerStore::open(const std::filesystem::path &path) {
 
 Result<std::unique_ptr<SqliteServerStore>> SqliteServerStore::open_in_memory() {
   auto spool = MESSAGEU_TRY(Spool::open_temporary());
-  auto database = MESSAGEU_TRY(Database::open_in_memory());
+  auto database = MESSAGEU_TRY(sqlite::Database::open_in_memory());
   MESSAGEU_TRY(ensure_server_schema(database));
   auto impl = MESSAGEU_TRY(Impl::create(std::move(database), std::move(spool)));
   return std::unique_ptr<SqliteServerStore>(new SqliteServerStore(std::move(impl)));
 }
 
 Result<std::unique_ptr<SqliteServerStore::Impl>>
-SqliteServerStore::Impl::create(Database database, std::shared_ptr<Spool> spool) {
+SqliteServerStore::Impl::create(sqlite::Database database, std::shared_ptr<Spool> spool) {
   auto statements = MESSAGEU_TRY(ServerStatements::prepare(database));
   std::unique_ptr<Impl> impl(
       new Impl{std::move(database), std::move(spool), std::move(statements)});
@@ -236,7 +237,7 @@ Status SqliteServerStore::Impl::load_counter() {
   auto last_id = MESSAGEU_TRY(
       query_int64(database, "SELECT Value FROM store_state WHERE Name = 'last_message_id'"));
   if (last_id < 0 || last_id > k_last_message_id)
-    return storage_error("corrupt database: last message id " + std::to_string(last_id));
+    return sqlite::storage_error("corrupt database: last message id " + std::to_string(last_id));
   last_message_id = static_cast<MessageId>(last_id);
   return {};
 }
@@ -275,15 +276,15 @@ Status SqliteServerStore::Impl::remove_orphan_spool_files(
 Status SqliteServerStore::add_client(const ClientId &id, std::string_view name,
                                      const PublicKeyBytes &public_key) {
   auto &statements = m_impl->statements;
-  auto transaction = MESSAGEU_TRY(Transaction::begin(m_impl->database));
+  auto transaction = MESSAGEU_TRY(sqlite::Transaction::begin(m_impl->database));
   {
-    StatementReset reset(statements.client_name_exists);
+    sqlite::StatementReset reset(statements.client_name_exists);
     MESSAGEU_TRY(statements.client_name_exists.bind_text(1, name));
     if (MESSAGEU_TRY(statements.client_name_exists.step()))
       return make_error(Errc::name_taken, "the name " + std::string(name) + " is taken");
   }
   {
-    StatementReset reset(statements.client_id_exists);
+    sqlite::StatementReset reset(statements.client_id_exists);
     MESSAGEU_TRY(statements.client_id_exists.bind_blob(1, id));
     if (MESSAGEU_TRY(statements.client_id_exists.step()))
       return make_error(Errc::invalid_argument, "client id already registered");
@@ -300,7 +301,7 @@ Status SqliteServerStore::add_client(const ClientId &id, std::string_view name,
 
 Result<bool> SqliteServerStore::name_in_use_ignoring_case(std::string_view name) {
   auto &statement = m_impl->statements.client_folded_name;
-  StatementReset reset(statement);
+  sqlite::StatementReset reset(statement);
   MESSAGEU_TRY(statement.bind_text(1, name));
   return statement.step();
 }
@@ -322,7 +323,7 @@ Result<std::optional<ClientRecord>> SqliteServerStore::find_client(const ClientI
 
 Result<std::optional<ClientRecord>> SqliteServerStore::Impl::load_client(const ClientId &id) {
   auto &statement = statements.find_client;
-  StatementReset reset(statement);
+  sqlite::StatementReset reset(statement);
   MESSAGEU_TRY(statement.bind_blob(1, id));
   if (!MESSAGEU_TRY(statement.step()))
     return std::optional<ClientRecord>{};
@@ -331,8 +332,8 @@ Result<std::optional<ClientRecord>> SqliteServerStore::Impl::load_client(const C
   record.name = statement.column_text(1);
   auto key = statement.column_blob_view(2);
   if (key.size() != k_public_key_size)
-    return storage_error("corrupt database: a public key of " + std::to_string(key.size()) +
-                         " bytes");
+    return sqlite::storage_error("corrupt database: a public key of " + std::to_string(key.size()) +
+                                 " bytes");
   std::copy(key.begin(), key.end(), record.public_key.begin());
   record.last_seen = statement.column_text(3);
   record.is_protected = statement.column_int64(4) != 0;
@@ -348,15 +349,15 @@ Result<std::vector<ClientSummary>> SqliteServerStore::list_clients() {
 
 Result<std::vector<ClientSummary>> SqliteServerStore::Impl::load_client_list() {
   auto &statement = statements.list_clients;
-  StatementReset reset(statement);
+  sqlite::StatementReset reset(statement);
   std::vector<ClientSummary> list;
   while (MESSAGEU_TRY(statement.step()))
     list.push_back({MESSAGEU_TRY(column_client_id(statement, 0)), statement.column_text(1)});
   return list;
 }
 
-Status SqliteServerStore::Impl::update_client(Statement &statement, const ClientId &id) {
-  StatementReset reset(statement);
+Status SqliteServerStore::Impl::update_client(sqlite::Statement &statement, const ClientId &id) {
+  sqlite::StatementReset reset(statement);
   MESSAGEU_TRY(statement.bind_blob(1, id));
   MESSAGEU_TRY(statement.step());
   if (database.changes() == 0)
@@ -366,7 +367,7 @@ Status SqliteServerStore::Impl::update_client(Statement &statement, const Client
 
 Result<bool> SqliteServerStore::Impl::client_exists(const ClientId &id) {
   auto &statement = statements.client_id_exists;
-  StatementReset reset(statement);
+  sqlite::StatementReset reset(statement);
   MESSAGEU_TRY(statement.bind_blob(1, id));
   return statement.step();
 }
@@ -402,11 +403,11 @@ Status SqliteServerStore::flush_touches() {
 }
 
 Status SqliteServerStore::Impl::write_touches() {
-  auto transaction = MESSAGEU_TRY(Transaction::begin(database));
+  auto transaction = MESSAGEU_TRY(sqlite::Transaction::begin(database));
   auto &statement = statements.touch_client;
   std::vector<std::pair<ClientRecord *, std::string>> written;
   for (const auto &[id, time] : touches) {
-    StatementReset reset(statement);
+    sqlite::StatementReset reset(statement);
     auto text = format_last_seen(time);
     MESSAGEU_TRY(statement.bind_blob(1, id));
     MESSAGEU_TRY(statement.bind_text(2, text));
@@ -439,7 +440,7 @@ Result<std::unique_ptr<ContentSink>> SqliteServerStore::begin_content(std::uint6
 
 Result<bool> SqliteServerStore::Impl::message_id_in_use(MessageId id) {
   auto &statement = statements.message_id_in_use;
-  StatementReset reset(statement);
+  sqlite::StatementReset reset(statement);
   MESSAGEU_TRY(statement.bind_int64(1, id));
   return statement.step();
 }
@@ -447,7 +448,7 @@ Result<bool> SqliteServerStore::Impl::message_id_in_use(MessageId id) {
 Status SqliteServerStore::Impl::insert_message(MessageId id, const NewMessage &message,
                                                const StagedContent &content) {
   auto &insert = statements.insert_message;
-  StatementReset reset(insert);
+  sqlite::StatementReset reset(insert);
   MESSAGEU_TRY(insert.bind_int64(1, id));
   MESSAGEU_TRY(insert.bind_blob(2, message.to));
   MESSAGEU_TRY(insert.bind_blob(3, message.from));
@@ -513,7 +514,7 @@ Result<std::vector<MessageId>> SqliteServerStore::insert_messages(std::span<NewM
     impl.last_sequence = saved_sequence;
     return error;
   };
-  auto transaction = MESSAGEU_TRY(Transaction::begin(impl.database));
+  auto transaction = MESSAGEU_TRY(sqlite::Transaction::begin(impl.database));
   std::optional<MessageId> counter;
   ids.reserve(messages.size());
   for (std::size_t i = 0; i < messages.size(); ++i) {
@@ -574,7 +575,7 @@ Result<PendingFromSender> SqliteServerStore::pending_totals(const ClientId &to,
 
 Result<std::unique_ptr<ContentSource>> SqliteServerStore::open_content(MessageId id) {
   auto &statement = m_impl->statements.message_content;
-  StatementReset reset(statement);
+  sqlite::StatementReset reset(statement);
   MESSAGEU_TRY(statement.bind_int64(1, id));
   if (!MESSAGEU_TRY(statement.step()))
     return make_error(Errc::invalid_argument, "no message with id " + std::to_string(id));
@@ -582,8 +583,8 @@ Result<std::unique_ptr<ContentSource>> SqliteServerStore::open_content(MessageId
   if (statement.column_is_null(2)) {
     auto content = statement.column_blob(0);
     if (content.size() != size)
-      return storage_error("corrupt database: message " + std::to_string(id) +
-                           " has a content of the wrong size");
+      return sqlite::storage_error("corrupt database: message " + std::to_string(id) +
+                                   " has a content of the wrong size");
     return std::unique_ptr<ContentSource>(new InlineContentSource(std::move(content)));
   }
   auto file = MESSAGEU_TRY(m_impl->spool->open_file(statement.column_text(2)));
@@ -595,11 +596,11 @@ Result<std::size_t> SqliteServerStore::delete_messages(const ClientId &to,
   if (ids.empty())
     return std::size_t{0};
   auto &statement = m_impl->statements.delete_message;
-  auto transaction = MESSAGEU_TRY(Transaction::begin(m_impl->database));
+  auto transaction = MESSAGEU_TRY(sqlite::Transaction::begin(m_impl->database));
   std::unordered_set<MessageId> deleted;
   std::vector<std::string> spool_files;
   for (auto id : ids) {
-    StatementReset reset(statement);
+    sqlite::StatementReset reset(statement);
     MESSAGEU_TRY(statement.bind_int64(1, id));
     MESSAGEU_TRY(statement.bind_blob(2, to));
     if (!MESSAGEU_TRY(statement.step()))
@@ -620,7 +621,7 @@ Result<std::size_t> SqliteServerStore::delete_messages(const ClientId &to,
 
 void SqliteServerStore::Impl::reclaim_free_pages() {
   auto &count = statements.freelist_count;
-  StatementReset reset(count);
+  sqlite::StatementReset reset(count);
   auto row = count.step();
   if (!row || !*row || count.column_int64(0) < k_free_pages_before_vacuum)
     return;

@@ -1,7 +1,7 @@
 // Reading stored contents back, inline or spooled.
 #include <messageu/store/stored_content_source.hpp>
 
-#include <messageu/store/storage_error.hpp>
+#include <messageu/sqlite/storage_error.hpp>
 
 #include <algorithm>
 #include <cstring>
@@ -23,8 +23,9 @@ Result<std::size_t> SpoolContentSource::read(MutableByteView buffer) {
   auto wanted = static_cast<std::size_t>(std::min<std::uint64_t>(buffer.size(), remaining));
   std::size_t count = MESSAGEU_TRY(m_file.read(buffer.first(wanted)));
   if (count == 0)
-    return storage_error("spool file " + m_file.name() + " ends after " + std::to_string(m_read) +
-                         " of " + std::to_string(m_size) + " bytes");
+    return sqlite::storage_error("spool file " + m_file.name() + " ends after " +
+                                 std::to_string(m_read) + " of " + std::to_string(m_size) +
+                                 " bytes");
   m_read += count;
   return count;
 }

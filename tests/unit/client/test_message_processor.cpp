@@ -26,14 +26,14 @@ namespace {
 class MessageProcessorTest : public ::testing::Test {
 protected:
   void SetUp() override {
-    auto state = store::ClientState::open(m_directory / "state.db");
+    auto state = client_state::ClientState::open(m_directory / "state.db");
     ASSERT_TRUE(state);
     m_state.emplace(std::move(*state));
     m_sender.fill(0x22);
   }
 
-  store::SpooledMessage message(MessageType type, Bytes content, MessageId id = 1) {
-    store::SpooledMessage spooled;
+  client_state::SpooledMessage message(MessageType type, Bytes content, MessageId id = 1) {
+    client_state::SpooledMessage spooled;
     spooled.message_id = id;
     spooled.sender = m_sender;
     spooled.type = type;
@@ -43,9 +43,10 @@ protected:
   }
 
   // Spools a file message as pull does, decrypting it into `save_directory` when it can.
-  store::SpooledMessage spool_file(const Bytes &ciphertext,
-                                   const std::filesystem::path &save_directory, MessageId id) {
-    client::SpoolWriter writer(*m_state, m_directory / "spool", false);
+  client_state::SpooledMessage
+  spool_file(const Bytes &ciphertext, const std::filesystem::path &save_directory, MessageId id) {
+    client::Inbox inbox(*m_state, m_directory / "spool");
+    client::SpoolWriter writer(inbox, *m_state, false);
     writer.decrypt_files_into(save_directory);
     protocol::PulledMessageHeader header;
     header.sender = m_sender;
@@ -57,10 +58,10 @@ protected:
     EXPECT_TRUE(writer.on_message_end());
     EXPECT_TRUE(writer.commit());
     auto spooled = *m_state->spooled_messages();
-    return spooled.empty() ? store::SpooledMessage{} : spooled.back();
+    return spooled.empty() ? client_state::SpooledMessage{} : spooled.back();
   }
 
-  Result<ReceivedMessage> process(const store::SpooledMessage &spooled) {
+  Result<ReceivedMessage> process(const client_state::SpooledMessage &spooled) {
     MessageProcessor processor(*m_state, m_private_key, m_directory / "files");
     return processor.process(spooled, "bob");
   }
@@ -70,7 +71,7 @@ protected:
   }
 
   TempDir m_directory;
-  std::optional<store::ClientState> m_state;
+  std::optional<client_state::ClientState> m_state;
   crypto::RsaPrivateKey m_private_key = crypto::RsaPrivateKey::generate();
   ClientId m_sender{};
 };
@@ -169,7 +170,7 @@ TEST_F(MessageProcessorTest, DecryptsAgainUnderANewerKeyWhenAnOlderOneHadPassedT
   // A file under key 2 whose last block happens to have valid padding under key 1 as well.
   auto plaintext = plaintext_of(200'005);
   Bytes ciphertext;
-  std::vector<store::AesKeyBytes> only_key_1{key_of(1)};
+  std::vector<client_state::AesKeyBytes> only_key_1{key_of(1)};
   for (int attempt = 0; attempt < 65536; ++attempt) {
     plaintext[plaintext.size() - 1] = static_cast<Byte>(attempt);
     plaintext[plaintext.size() - 2] = static_cast<Byte>(attempt >> 8);

@@ -19,8 +19,8 @@ using messageu::test::TempDir;
 
 namespace {
 
-store::SpooledMessage message_with(const Bytes &ciphertext) {
-  store::SpooledMessage message;
+client_state::SpooledMessage message_with(const Bytes &ciphertext) {
+  client_state::SpooledMessage message;
   message.type = MessageType::file;
   message.content = ciphertext;
   message.content_size = ciphertext.size();
@@ -63,19 +63,19 @@ TEST(FindFileKey, PicksTheKeyWhosePaddingChecksAmongSeveral) {
   auto message = message_with(ciphertext);
   auto content = SpooledContent::open(message);
   ASSERT_TRUE(content);
-  std::vector<store::AesKeyBytes> keys{key_of(3), key_of(2), key_of(1)};
+  std::vector<client_state::AesKeyBytes> keys{key_of(3), key_of(2), key_of(1)};
   auto found = find_file_key(*content, keys);
   ASSERT_TRUE(found);
   ASSERT_TRUE(*found);
   EXPECT_EQ(**found, key_of(2));
-  std::vector<store::AesKeyBytes> wrong{key_of(5)};
+  std::vector<client_state::AesKeyBytes> wrong{key_of(5)};
   EXPECT_FALSE(*find_file_key(*content, wrong));
 }
 
 TEST(FindFileKey, FindsNoKeyForAContentThatIsNotWholeBlocks) {
   auto message = message_with(Bytes(17, 0));
   auto content = SpooledContent::open(message);
-  std::vector<store::AesKeyBytes> keys{key_of(1)};
+  std::vector<client_state::AesKeyBytes> keys{key_of(1)};
   EXPECT_FALSE(*find_file_key(*content, keys));
 }
 

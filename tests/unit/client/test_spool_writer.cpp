@@ -1,6 +1,7 @@
 // The first step of pull: a response's messages land in the spool (inline or in spool files)
 // only when committed, uncommitted files are removed, and a repeated acknowledged pull does
-// not store a message twice.
+// not store a message twice. Also the inbox's removal of the files a killed pull left behind,
+// which needs files spooled as a pull writes them.
 #include <messageu/client/spool_writer.hpp>
 
 #include "support/temp_dir.hpp"
@@ -13,6 +14,7 @@
 #include <gtest/gtest.h>
 
 using namespace messageu;
+using messageu::client::Inbox;
 using messageu::client::is_temporary_file_name;
 using messageu::client::SpoolWriter;
 using messageu::client::temporary_file_prefix;
@@ -25,9 +27,10 @@ namespace {
 class SpoolWriterTest : public ::testing::Test {
 protected:
   void SetUp() override {
-    auto state = store::ClientState::open(m_directory / "state.db");
+    auto state = client_state::ClientState::open(m_directory / "state.db");
     ASSERT_TRUE(state) << state.error().message;
     m_state.emplace(std::move(*state));
+    m_inbox.emplace(*m_state, spool_directory());
   }
 
   // Feeds one message in chunks of `chunk` bytes.
@@ -72,18 +75,19 @@ protected:
   }
 
   // Spools one file message of `ciphertext` with decryption into the save directory on.
-  store::SpooledMessage spool_file(const Bytes &ciphertext, MessageId id = 1) {
-    SpoolWriter writer(*m_state, spool_directory(), false);
+  client_state::SpooledMessage spool_file(const Bytes &ciphertext, MessageId id = 1) {
+    SpoolWriter writer(*m_inbox, *m_state, false);
     writer.decrypt_files_into(save_directory());
     feed(writer, id, MessageType::file, ciphertext, 70'000);
     EXPECT_TRUE(writer.commit());
     auto spooled = *m_state->spooled_messages();
     EXPECT_FALSE(spooled.empty());
-    return spooled.empty() ? store::SpooledMessage{} : spooled.back();
+    return spooled.empty() ? client_state::SpooledMessage{} : spooled.back();
   }
 
   TempDir m_directory;
-  std::optional<store::ClientState> m_state;
+  std::optional<client_state::ClientState> m_state;
+  std::optional<Inbox> m_inbox;
 };
 
 Bytes filled(std::size_t size, Byte value) { return Bytes(size, value); }
@@ -98,7 +102,7 @@ TEST_F(SpoolWriterTest, StoresSmallContentsInlineAndLargeOnesInFiles) {
   auto small = filled(100, 1);
   auto large = filled(SpoolWriter::k_inline_limit + 1, 2);
   {
-    SpoolWriter writer(*m_state, spool_directory(), false);
+    SpoolWriter writer(*m_inbox, *m_state, false);
     feed(writer, 7, MessageType::text, small);
     feed(writer, 8, MessageType::file, large, 4096);
     ASSERT_TRUE(writer.commit());
@@ -117,7 +121,7 @@ TEST_F(SpoolWriterTest, StoresSmallContentsInlineAndLargeOnesInFiles) {
 
 TEST_F(SpoolWriterTest, RemovesItsFilesWhenNeverCommitted) {
   {
-    SpoolWriter writer(*m_state, spool_directory(), false);
+    SpoolWriter writer(*m_inbox, *m_state, false);
     feed(writer, 1, MessageType::file, filled(SpoolWriter::k_inline_limit * 2, 3));
     EXPECT_EQ(spool_files().size(), 1u);
   }
@@ -128,7 +132,7 @@ TEST_F(SpoolWriterTest, RemovesItsFilesWhenNeverCommitted) {
 TEST_F(SpoolWriterTest, StoresARedeliveredMessageOnce) {
   auto large = filled(SpoolWriter::k_inline_limit * 2, 4);
   for (int pull = 0; pull < 2; ++pull) {
-    SpoolWriter writer(*m_state, spool_directory(), true);
+    SpoolWriter writer(*m_inbox, *m_state, true);
     feed(writer, 5, MessageType::text, filled(10, 9));
     feed(writer, 6, MessageType::file, large);
     ASSERT_TRUE(writer.commit());
@@ -138,9 +142,9 @@ TEST_F(SpoolWriterTest, StoresARedeliveredMessageOnce) {
   EXPECT_EQ(spool_files().size(), 1u);
 }
 
-TEST_F(SpoolWriterTest, RemovesOrphanedSpoolFilesButKeepsSpooledOnes) {
+TEST_F(SpoolWriterTest, InboxRemovesOrphanedSpoolFilesButKeepsSpooledOnes) {
   {
-    SpoolWriter writer(*m_state, spool_directory(), false);
+    SpoolWriter writer(*m_inbox, *m_state, false);
     feed(writer, 1, MessageType::file, filled(SpoolWriter::k_inline_limit * 2, 5));
     ASSERT_TRUE(writer.commit());
   }
@@ -148,7 +152,7 @@ TEST_F(SpoolWriterTest, RemovesOrphanedSpoolFilesButKeepsSpooledOnes) {
   ASSERT_EQ(kept.size(), 1u);
   messageu::test::write_file(spool_directory() / "incoming-left-by-a-killed-pull", "x");
   messageu::test::write_file(spool_directory() / "unrelated", "y");
-  ASSERT_TRUE(SpoolWriter::remove_orphans(*m_state, spool_directory()));
+  ASSERT_TRUE(m_inbox->remove_orphans());
   auto files = spool_files();
   std::sort(files.begin(), files.end());
   EXPECT_EQ(files, (std::vector<std::filesystem::path>{kept[0], spool_directory() / "unrelated"}));
@@ -206,7 +210,7 @@ TEST_F(SpoolWriterTest, RemovesTheDecryptedFileWhenNeverCommitted) {
   ASSERT_TRUE(m_state->add_symmetric_key(sender(), key_of(1)));
   auto ciphertext = crypto::aes_encrypt(key_of(1), plaintext_of(200'000));
   {
-    SpoolWriter writer(*m_state, spool_directory(), false);
+    SpoolWriter writer(*m_inbox, *m_state, false);
     writer.decrypt_files_into(save_directory());
     feed(writer, 1, MessageType::file, ciphertext);
     EXPECT_EQ(saved_files().size(), 1u);
@@ -215,7 +219,7 @@ TEST_F(SpoolWriterTest, RemovesTheDecryptedFileWhenNeverCommitted) {
   EXPECT_TRUE(m_state->spooled_messages()->empty());
 }
 
-TEST_F(SpoolWriterTest, RemovesOnlyThisProfilesOrphanedTemporaryFiles) {
+TEST_F(SpoolWriterTest, InboxRemovesOnlyThisProfilesOrphanedTemporaryFiles) {
   ASSERT_TRUE(m_state->add_symmetric_key(sender(), key_of(1)));
   auto spooled = spool_file(crypto::aes_encrypt(key_of(1), plaintext_of(200'000)));
   ASSERT_TRUE(spooled.decrypted);
@@ -224,7 +228,7 @@ TEST_F(SpoolWriterTest, RemovesOnlyThisProfilesOrphanedTemporaryFiles) {
   messageu::test::write_file(save_directory() / (mine + "Killed.part"), "x");
   messageu::test::write_file(save_directory() / (theirs + "Pulling.part"), "y");
   messageu::test::write_file(save_directory() / "alice-3", "z");
-  ASSERT_TRUE(SpoolWriter::remove_orphans(*m_state, spool_directory(), save_directory()));
+  ASSERT_TRUE(m_inbox->remove_orphans(save_directory()));
   auto expected = std::vector<std::filesystem::path>{*spooled.content_path,
                                                      save_directory() / (theirs + "Pulling.part"),
                                                      save_directory() / "alice-3"};

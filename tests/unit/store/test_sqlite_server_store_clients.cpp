@@ -1,5 +1,5 @@
 // SqliteServerStore, clients: register, find, list, name uniqueness, LastSeen, protection.
-#include <messageu/store/sqlite.hpp>
+#include <messageu/sqlite/sqlite.hpp>
 #include <messageu/store/sqlite_server_store.hpp>
 
 #include "store_test_helpers.hpp"
@@ -9,6 +9,7 @@
 
 using namespace messageu;
 using namespace messageu::store;
+using namespace messageu::sqlite;
 using messageu::store::test::client_id;
 using messageu::store::test::public_key;
 

@@ -1,6 +1,6 @@
 // SqliteServerStore on disk: schema and pragmas, reopening, id counter persistence and
 // wrap-around, orphan spool files, exclusive opening, and reclaim of deleted storage.
-#include <messageu/store/sqlite.hpp>
+#include <messageu/sqlite/sqlite.hpp>
 #include <messageu/store/sqlite_server_store.hpp>
 
 #include "store_test_helpers.hpp"
@@ -10,6 +10,7 @@
 
 using namespace messageu;
 using namespace messageu::store;
+using namespace messageu::sqlite;
 using namespace messageu::store::test;
 
 namespace {

@@ -1,7 +1,7 @@
 // SqliteServerStore, messages: batches, ids, stored order, inline and spooled contents,
 // deletion with reclaim of the spool files, per-recipient totals.
+#include <messageu/sqlite/storage_error.hpp>
 #include <messageu/store/sqlite_server_store.hpp>
-#include <messageu/store/storage_error.hpp>
 
 #include "store_test_helpers.hpp"
 
@@ -9,6 +9,7 @@
 
 using namespace messageu;
 using namespace messageu::store;
+using namespace messageu::sqlite;
 using namespace messageu::store::test;
 
 namespace {

@@ -1,13 +1,13 @@
 // The SQLite wrapper: statements, binds and columns, transactions, pragmas and error mapping.
-#include <messageu/store/sqlite.hpp>
-#include <messageu/store/storage_error.hpp>
+#include <messageu/sqlite/sqlite.hpp>
+#include <messageu/sqlite/storage_error.hpp>
 
 #include "support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
 
 using namespace messageu;
-using namespace messageu::store;
+using namespace messageu::sqlite;
 
 namespace {
 

@@ -1,13 +1,13 @@
-// How the store layer reports failures: every database or spool failure is an
-// Errc::storage error, and a full disk is marked so that callers can tell it apart (the server
-// still answers 9000, but logs and operators need to know that space ran out).
+// How the storage layers (server store, client state) report failures: every database or spool
+// failure is an Errc::storage error, and a full disk is marked so that callers can tell it apart
+// (the server still answers 9000, but logs and operators need to know that space ran out).
 #pragma once
 
 #include <messageu/util/result.hpp>
 
 #include <string>
 
-namespace messageu::store {
+namespace messageu::sqlite {
 
 // An Errc::storage error with `message`.
 Error storage_error(std::string message);
@@ -18,4 +18,4 @@ Error storage_full_error(std::string message);
 // True when `error` was made by storage_full_error.
 bool is_storage_full(const Error &error);
 
-} // namespace messageu::store
+} // namespace messageu::sqlite

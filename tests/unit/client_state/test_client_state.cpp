@@ -1,32 +1,23 @@
 // The client's state.db: users and pinned keys, symmetric key history, the inbox spool and
 // server protocol facts, each checked again after reopening the file.
-#include <messageu/store/client_state.hpp>
-#include <messageu/store/sqlite.hpp>
+#include <messageu/client_state/client_state.hpp>
+#include <messageu/sqlite/sqlite.hpp>
 
 #include "support/temp_dir.hpp"
+#include "unit/client_state/client_state_test_data.hpp"
 
 #include <gtest/gtest.h>
 
 #include <sys/stat.h>
 
 using namespace messageu;
-using namespace messageu::store;
+using namespace messageu::client_state;
+using namespace messageu::sqlite;
+using messageu::test::make_id;
+using messageu::test::make_key;
 using messageu::test::TempDir;
 
 namespace {
-
-ClientId make_id(Byte seed) {
-  ClientId id{};
-  for (std::size_t i = 0; i < id.size(); ++i)
-    id[i] = static_cast<Byte>(seed + i);
-  return id;
-}
-
-PublicKeyBytes make_key(Byte seed) {
-  PublicKeyBytes key{};
-  key.fill(seed);
-  return key;
-}
 
 AesKeyBytes make_aes_key(Byte seed) {
   AesKeyBytes key{};
@@ -180,54 +171,37 @@ TEST_F(ClientStateTest, AllUsersAreOrderedByName) {
   EXPECT_EQ((*users)[2].name, "zoe");
 }
 
-TEST_F(ClientStateTest, PinsFirstKeyAndAcceptsItAgain) {
-  std::vector<UserListing> listing{{make_id(1), "bob"}};
-  ASSERT_TRUE(state().upsert_users(listing));
-  ASSERT_TRUE(state().pin_key(make_id(1), make_key(7)));
-  EXPECT_TRUE(state().pin_key(make_id(1), make_key(7)));
-  auto bob = *state().find_user_by_id(make_id(1));
-  EXPECT_EQ(bob->pinned_key, make_key(7));
-  EXPECT_FALSE(bob->offered_key);
-}
-
-TEST_F(ClientStateTest, PinningKeyOfUnknownIdAddsNamelessUserNamedByLaterList) {
-  ASSERT_TRUE(state().pin_key(make_id(4), make_key(1)));
-  auto user = *state().find_user_by_id(make_id(4));
-  ASSERT_TRUE(user);
-  EXPECT_EQ(user->name, "");
-  std::vector<UserListing> listing{{make_id(4), "dave"}};
-  ASSERT_TRUE(state().upsert_users(listing));
-  auto dave = *state().find_user_by_name("dave");
-  ASSERT_TRUE(dave);
-  EXPECT_EQ(dave->pinned_key, make_key(1));
-}
-
-TEST_F(ClientStateTest, DifferentKeyIsRefusedAndRememberedAsOffered) {
-  ASSERT_TRUE(state().pin_key(make_id(1), make_key(1)));
-  auto changed = state().pin_key(make_id(1), make_key(2));
-  ASSERT_FALSE(changed);
-  EXPECT_EQ(changed.error().code, Errc::key_changed);
-  reopen();
+TEST_F(ClientStateTest, RecordsAKeyAsTheDecisionChooses) {
+  std::optional<KnownUser> shown = KnownUser{};
+  auto pin = [&shown](const std::optional<KnownUser> &known) {
+    shown = known;
+    return KeyRecord::pin;
+  };
+  auto offer = [](const std::optional<KnownUser> &) { return KeyRecord::offer; };
+  EXPECT_EQ(*state().record_key(make_id(1), make_key(1), offer), KeyRecord::offer);
+  EXPECT_FALSE(*state().find_user_by_id(make_id(1)));
+  EXPECT_EQ(*state().record_key(make_id(1), make_key(1), pin), KeyRecord::pin);
+  EXPECT_FALSE(shown);
+  ASSERT_TRUE(state().record_key(make_id(1), make_key(2), offer));
+  ASSERT_TRUE(state().record_key(make_id(1), make_key(3), pin));
+  EXPECT_EQ(shown->offered_key, make_key(2));
   auto user = *state().find_user_by_id(make_id(1));
-  EXPECT_EQ(user->pinned_key, make_key(1));
-  EXPECT_EQ(user->offered_key, make_key(2));
-}
-
-TEST_F(ClientStateTest, ServerOfferingPinnedKeyAgainClearsOffer) {
-  ASSERT_TRUE(state().pin_key(make_id(1), make_key(1)));
-  EXPECT_FALSE(state().pin_key(make_id(1), make_key(2)));
-  ASSERT_TRUE(state().pin_key(make_id(1), make_key(1)));
-  EXPECT_FALSE((*state().find_user_by_id(make_id(1)))->offered_key);
-}
-
-TEST_F(ClientStateTest, ReplacingPinnedKeyTrustsItAndClearsOffer) {
-  ASSERT_TRUE(state().pin_key(make_id(1), make_key(1)));
-  EXPECT_FALSE(state().pin_key(make_id(1), make_key(2)));
-  ASSERT_TRUE(state().replace_pinned_key(make_id(1), make_key(2)));
-  auto user = *state().find_user_by_id(make_id(1));
-  EXPECT_EQ(user->pinned_key, make_key(2));
+  EXPECT_EQ(user->pinned_key, make_key(3));
   EXPECT_FALSE(user->offered_key);
-  EXPECT_TRUE(state().pin_key(make_id(1), make_key(2)));
+}
+
+TEST_F(ClientStateTest, ACheckRefusingAProtocolChangeKeepsTheRecord) {
+  ASSERT_TRUE(state().remember_server_protocol("host:1", ServerProtocol::authenticated));
+  ServerProtocol seen = ServerProtocol::unknown;
+  auto refuse = [&seen](ServerProtocol remembered) -> Status {
+    seen = remembered;
+    return make_error(Errc::key_changed, "refused");
+  };
+  auto refused = state().remember_server_protocol("host:1", ServerProtocol::classic, refuse);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, Errc::key_changed);
+  EXPECT_EQ(seen, ServerProtocol::authenticated);
+  EXPECT_EQ(*state().remembered_server_protocol("host:1"), ServerProtocol::authenticated);
 }
 
 TEST_F(ClientStateTest, ReplacingKeyOfUnknownUserIsUnknownUser) {
@@ -348,21 +322,6 @@ TEST_F(ClientStateTest, ServerProtocolIsUnknownUntilRemembered) {
   reopen();
   EXPECT_EQ(*state().remembered_server_protocol("127.0.0.1:1"), ServerProtocol::classic);
   EXPECT_EQ(*state().remembered_server_protocol("127.0.0.1:2"), ServerProtocol::unknown);
-}
-
-TEST_F(ClientStateTest, ClassicServerMayLaterAuthenticate) {
-  ASSERT_TRUE(state().remember_server_protocol("host:1", ServerProtocol::classic));
-  ASSERT_TRUE(state().remember_server_protocol("host:1", ServerProtocol::authenticated));
-  EXPECT_EQ(*state().remembered_server_protocol("host:1"), ServerProtocol::authenticated);
-}
-
-TEST_F(ClientStateTest, AuthenticatedServerIsNeverDowngraded) {
-  ASSERT_TRUE(state().remember_server_protocol("host:1", ServerProtocol::authenticated));
-  auto downgrade = state().remember_server_protocol("host:1", ServerProtocol::classic);
-  ASSERT_FALSE(downgrade);
-  EXPECT_EQ(downgrade.error().code, Errc::key_changed);
-  reopen();
-  EXPECT_EQ(*state().remembered_server_protocol("host:1"), ServerProtocol::authenticated);
 }
 
 TEST_F(ClientStateTest, ForgettingServerProtocolIsInvalid) {

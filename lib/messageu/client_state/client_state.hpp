@@ -3,6 +3,10 @@
 // the inbox spool that makes pull lose nothing (CLI.md §4), and what it learnt about each
 // server's protocol (PROTOCOL.md §10 "Client"). SQLite in WAL mode with synchronous=FULL,
 // so every committed change survives a crash; the file is created with mode 0600.
+//
+// Storage only: which key to pin and which protocol change to refuse are decided in the client
+// layer (client/trust_policy.hpp), and handed in where the decision and the write must be one
+// transaction.
 #pragma once
 
 #include <messageu/util/bytes.hpp>
@@ -11,6 +15,7 @@
 #include <array>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -18,7 +23,7 @@
 #include <string_view>
 #include <vector>
 
-namespace messageu::store {
+namespace messageu::client_state {
 
 // An AES-128 key as stored; the crypto layer gives it meaning.
 using AesKeyBytes = std::array<Byte, k_symmetric_key_size>;
@@ -76,12 +81,23 @@ struct SpooledMessage {
   friend bool operator==(const SpooledMessage &, const SpooledMessage &) = default;
 };
 
+// What record_key() does with a public key offered for a user.
+enum class KeyRecord {
+  pin,   // it becomes the pinned key, and any earlier offer is forgotten
+  offer, // it is remembered as the user's offered_key; the pinned key stays
+};
+// Chooses the KeyRecord for a key, given the user as known (nullopt when unknown).
+using KeyDecision = std::function<KeyRecord(const std::optional<KnownUser> &known)>;
+
 // What a profile has learnt about a server (keyed by its `host:port` text).
 enum class ServerProtocol {
   unknown,       // never talked to with the version 3 extension
   classic,       // answered CHALLENGE with an error and has never authenticated us
   authenticated, // authenticated us at least once: never fall back to classic
 };
+
+// Checks a change of what a server speaks against what was remembered: an error refuses it.
+using ProtocolCheck = std::function<Status(ServerProtocol remembered)>;
 
 // Every operation returns a Result; database failures (full disk, corruption, a locked
 // database) → Errc::storage. Statements are prepared once, when the database is opened.
@@ -112,10 +128,11 @@ public:
   // Every known user, ordered by name then id.
   Result<std::vector<KnownUser>> all_users();
 
-  // Pins `key` for `id` on first sight (adding the user, with no name, if unknown). The same
-  // key again is a no-op. A different key already pinned → Errc::key_changed, and `key` is
-  // remembered as the user's offered_key so that `trust` can accept it later.
-  Status pin_key(const ClientId &id, const PublicKeyBytes &key);
+  // Records `key` for `id` as `decide` chooses, in one transaction with the read of the user
+  // it is shown: pin → the pinned key, offered_key cleared (an unknown id is added, with no
+  // name); offer → offered_key, for a known id only. Returns the choice.
+  Result<KeyRecord> record_key(const ClientId &id, const PublicKeyBytes &key,
+                               const KeyDecision &decide);
   // Replaces the pinned key (for `trust`), clearing offered_key. Unknown id →
   // Errc::unknown_user.
   Status replace_pinned_key(const ClientId &id, const PublicKeyBytes &key);
@@ -150,10 +167,11 @@ public:
   // --- servers -----------------------------------------------------------------------------
 
   Result<ServerProtocol> remembered_server_protocol(std::string_view endpoint_text);
-  // Records what a server speaks. Recording `classic` for a server that has authenticated
-  // this profile before is a downgrade → Errc::key_changed, and the record stays
-  // `authenticated`. Recording `unknown` → Errc::invalid_argument.
-  Status remember_server_protocol(std::string_view endpoint_text, ServerProtocol protocol);
+  // Records what a server speaks, in one transaction with the read of what was remembered:
+  // when `check` refuses the change, its error is returned and the record stays as it was.
+  // Recording `unknown` → Errc::invalid_argument.
+  Status remember_server_protocol(std::string_view endpoint_text, ServerProtocol protocol,
+                                  const ProtocolCheck &check = {});
   // The dialect (its name, e.g. "2021c") found for a server by `--dialect auto`, or nullopt.
   Result<std::optional<std::string>> remembered_server_dialect(std::string_view endpoint_text);
   // Records the dialect a server speaks, replacing what was remembered; its protocol record
@@ -167,4 +185,4 @@ private:
   std::unique_ptr<Impl> m_impl;
 };
 
-} // namespace messageu::store
+} // namespace messageu::client_state

@@ -1,10 +1,10 @@
 // Storage errors. The "full" mark is a fixed message prefix because Error carries only a code
 // and a message; both ends of that convention live in this file.
-#include <messageu/store/storage_error.hpp>
+#include <messageu/sqlite/storage_error.hpp>
 
 #include <string_view>
 
-namespace messageu::store {
+namespace messageu::sqlite {
 
 namespace {
 constexpr std::string_view k_full_prefix = "storage full: ";
@@ -20,4 +20,4 @@ bool is_storage_full(const Error &error) {
   return error.code == Errc::storage && error.message.starts_with(k_full_prefix);
 }
 
-} // namespace messageu::store
+} // namespace messageu::sqlite

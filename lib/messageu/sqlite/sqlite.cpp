@@ -1,13 +1,13 @@
 // The SQLite wrapper: turns every result code into a Result and keeps sqlite3 handles inside.
-#include <messageu/store/sqlite.hpp>
+#include <messageu/sqlite/sqlite.hpp>
 
-#include <messageu/store/storage_error.hpp>
+#include <messageu/sqlite/storage_error.hpp>
 
 #include <sqlite3.h>
 
 #include <optional>
 
-namespace messageu::store {
+namespace messageu::sqlite {
 
 namespace {
 
@@ -302,4 +302,4 @@ Status Transaction::commit() {
   return status;
 }
 
-} // namespace messageu::store
+} // namespace messageu::sqlite

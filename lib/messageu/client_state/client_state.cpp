@@ -1,9 +1,9 @@
 // The client's state.db on the SQLite wrapper: schema, prepared statements and the
 // operations of ClientState.
-#include <messageu/store/client_state.hpp>
+#include <messageu/client_state/client_state.hpp>
 
-#include <messageu/store/sqlite.hpp>
-#include <messageu/store/storage_error.hpp>
+#include <messageu/sqlite/sqlite.hpp>
+#include <messageu/sqlite/storage_error.hpp>
 #include <messageu/util/hex.hpp>
 
 #include <algorithm>
@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-namespace messageu::store {
+namespace messageu::client_state {
 namespace {
 
 // 1: the first schema. 2: spool rows may name a decrypted file (the plaintext_* columns).
@@ -90,15 +90,15 @@ std::int64_t now_seconds() {
 Status prepare_private_file(const std::filesystem::path &path) {
   int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (fd < 0)
-    return storage_error("cannot create " + path.string() + ": " + std::strerror(errno));
+    return sqlite::storage_error("cannot create " + path.string() + ": " + std::strerror(errno));
   struct stat status {};
   bool ok = ::fstat(fd, &status) == 0 &&
             ((status.st_mode & 0077) == 0 || ::fchmod(fd, status.st_mode & 0700) == 0);
   int saved_errno = errno;
   ::close(fd);
   if (!ok)
-    return storage_error("cannot restrict the mode of " + path.string() + ": " +
-                         std::strerror(saved_errno));
+    return sqlite::storage_error("cannot restrict the mode of " + path.string() + ": " +
+                                 std::strerror(saved_errno));
   return {};
 }
 
@@ -109,13 +109,13 @@ template <std::size_t N> std::array<Byte, N> to_array(ByteView bytes) {
 }
 
 template <std::size_t N>
-std::optional<std::array<Byte, N>> optional_array(Statement &row, int column) {
+std::optional<std::array<Byte, N>> optional_array(sqlite::Statement &row, int column) {
   if (row.column_is_null(column))
     return std::nullopt;
   return to_array<N>(row.column_blob_view(column));
 }
 
-KnownUser read_user(Statement &row) {
+KnownUser read_user(sqlite::Statement &row) {
   KnownUser user;
   user.id = to_array<k_client_id_size>(row.column_blob_view(0));
   user.name = row.column_text(1);
@@ -126,7 +126,7 @@ KnownUser read_user(Statement &row) {
   return user;
 }
 
-SpooledMessage read_spooled(Statement &row) {
+SpooledMessage read_spooled(sqlite::Statement &row) {
   SpooledMessage message;
   message.row_id = row.column_int64(0);
   message.message_id = static_cast<MessageId>(row.column_int64(1));
@@ -153,15 +153,15 @@ std::int64_t protocol_number(ServerProtocol protocol) {
 
 // Every statement ClientState runs, prepared once when the database is opened.
 struct Statements {
-  Statement upsert_user, find_by_name, find_by_id, all_users, insert_pinned_user, set_pinned_key,
-      set_offered_key, newest_key, insert_key, prune_keys, list_keys, find_spooled, insert_spooled,
-      list_spooled, delete_spooled, find_server, upsert_server, find_server_dialect,
+  sqlite::Statement upsert_user, find_by_name, find_by_id, all_users, insert_pinned_user,
+      set_pinned_key, set_offered_key, newest_key, insert_key, prune_keys, list_keys, find_spooled,
+      insert_spooled, list_spooled, delete_spooled, find_server, upsert_server, find_server_dialect,
       upsert_server_dialect;
 };
 
 // Prepares each statement in turn. (Not inside one braced initializer: returning an error from
 // the middle of one would skip destroying the statements already made.)
-Result<Statements> prepare_statements(Database &database) {
+Result<Statements> prepare_statements(sqlite::Database &database) {
   auto users = std::string(k_user_columns);
   auto upsert_user = MESSAGEU_TRY(
       database.prepare("INSERT INTO users (id, name, first_seen, last_seen) VALUES (?1, ?2, ?3, "
@@ -240,16 +240,16 @@ Result<Statements> prepare_statements(Database &database) {
 // The connection and its statements. Members are destroyed in reverse order, so the
 // statements are finalized before the connection closes.
 struct ClientState::Impl {
-  Database database;
+  sqlite::Database database;
   Statements statements;
 
-  Result<std::optional<KnownUser>> single_user(Statement &statement);
+  Result<std::optional<KnownUser>> single_user(sqlite::Statement &statement);
   Result<bool> spool_holds(const SpooledMessage &message, bool compare_content);
-  Status bind_decrypted(Statement &insert, const SpooledMessage &message);
+  Status bind_decrypted(sqlite::Statement &insert, const SpooledMessage &message);
 };
 
 // Binds ?7 to ?10 of insert_spooled: the decrypted file's columns, or NULLs.
-Status ClientState::Impl::bind_decrypted(Statement &insert, const SpooledMessage &message) {
+Status ClientState::Impl::bind_decrypted(sqlite::Statement &insert, const SpooledMessage &message) {
   const auto &decrypted = message.decrypted;
   if (!decrypted || !message.content_path) {
     for (int column = 7; column <= 10; ++column)
@@ -262,8 +262,8 @@ Status ClientState::Impl::bind_decrypted(Statement &insert, const SpooledMessage
   return insert.bind_blob(10, decrypted->sha256);
 }
 
-Result<std::optional<KnownUser>> ClientState::Impl::single_user(Statement &statement) {
-  StatementReset reset(statement);
+Result<std::optional<KnownUser>> ClientState::Impl::single_user(sqlite::Statement &statement) {
+  sqlite::StatementReset reset(statement);
   if (!MESSAGEU_TRY(statement.step()))
     return std::optional<KnownUser>();
   return std::optional<KnownUser>(read_user(statement));
@@ -272,7 +272,7 @@ Result<std::optional<KnownUser>> ClientState::Impl::single_user(Statement &state
 // True when the spool holds `message` (same sender, id, type and size; and the same inline
 // bytes when `compare_content`).
 Result<bool> ClientState::Impl::spool_holds(const SpooledMessage &message, bool compare_content) {
-  StatementReset reset(statements.find_spooled);
+  sqlite::StatementReset reset(statements.find_spooled);
   MESSAGEU_TRY(statements.find_spooled.bind_blob(1, message.sender));
   MESSAGEU_TRY(statements.find_spooled.bind_int64(2, message.message_id));
   while (MESSAGEU_TRY(statements.find_spooled.step())) {
@@ -294,17 +294,17 @@ ClientState::~ClientState() = default;
 
 Result<ClientState> ClientState::open(const std::filesystem::path &path) {
   MESSAGEU_TRY(prepare_private_file(path));
-  auto database = MESSAGEU_TRY(Database::open(path, OpenMode::read_write));
+  auto database = MESSAGEU_TRY(sqlite::Database::open(path, sqlite::OpenMode::read_write));
   // Read-only commands may run beside one that holds the profile lock.
   MESSAGEU_TRY(database.set_busy_timeout(std::chrono::seconds(10)));
   MESSAGEU_TRY(database.enable_wal());
-  MESSAGEU_TRY(database.set_synchronous(Synchronous::full));
+  MESSAGEU_TRY(database.set_synchronous(sqlite::Synchronous::full));
   {
-    auto transaction = MESSAGEU_TRY(Transaction::begin(database));
+    auto transaction = MESSAGEU_TRY(sqlite::Transaction::begin(database));
     auto version = MESSAGEU_TRY(database.user_version());
     if (version > k_schema_version)
-      return storage_error(path.string() + " was written by a newer messageu (schema " +
-                           std::to_string(version) + ")");
+      return sqlite::storage_error(path.string() + " was written by a newer messageu (schema " +
+                                   std::to_string(version) + ")");
     if (version < k_schema_version) {
       // A fresh database gets the whole schema; an older one gets the columns it lacks.
       if (version == 0)
@@ -322,11 +322,11 @@ Result<ClientState> ClientState::open(const std::filesystem::path &path) {
 }
 
 Status ClientState::upsert_users(std::span<const UserListing> users) {
-  auto transaction = MESSAGEU_TRY(Transaction::begin(m_impl->database));
+  auto transaction = MESSAGEU_TRY(sqlite::Transaction::begin(m_impl->database));
   auto now = now_seconds();
   auto &statement = m_impl->statements.upsert_user;
   for (const auto &user : users) {
-    StatementReset reset(statement);
+    sqlite::StatementReset reset(statement);
     MESSAGEU_TRY(statement.bind_blob(1, user.id));
     MESSAGEU_TRY(statement.bind_text(2, user.name));
     MESSAGEU_TRY(statement.bind_int64(3, now));
@@ -347,44 +347,43 @@ Result<std::optional<KnownUser>> ClientState::find_user_by_id(const ClientId &id
 
 Result<std::vector<KnownUser>> ClientState::all_users() {
   auto &statement = m_impl->statements.all_users;
-  StatementReset reset(statement);
+  sqlite::StatementReset reset(statement);
   std::vector<KnownUser> users;
   while (MESSAGEU_TRY(statement.step()))
     users.push_back(read_user(statement));
   return users;
 }
 
-Status ClientState::pin_key(const ClientId &id, const PublicKeyBytes &key) {
-  auto transaction = MESSAGEU_TRY(Transaction::begin(m_impl->database));
+Result<KeyRecord> ClientState::record_key(const ClientId &id, const PublicKeyBytes &key,
+                                          const KeyDecision &decide) {
+  auto transaction = MESSAGEU_TRY(sqlite::Transaction::begin(m_impl->database));
   auto user = MESSAGEU_TRY(find_user_by_id(id));
-  auto run = [](Statement &statement, const ClientId &user_id, ByteView value) -> Status {
-    StatementReset reset(statement);
+  auto run = [](sqlite::Statement &statement, const ClientId &user_id, ByteView value) -> Status {
+    sqlite::StatementReset reset(statement);
     MESSAGEU_TRY(statement.bind_blob(1, user_id));
     MESSAGEU_TRY(statement.bind_blob(2, value));
     return statement.run();
   };
-  if (!user) {
+  auto record = decide(user);
+  if (record == KeyRecord::pin && !user) {
     auto &insert = m_impl->statements.insert_pinned_user;
-    StatementReset reset(insert);
+    sqlite::StatementReset reset(insert);
     MESSAGEU_TRY(insert.bind_blob(1, id));
     MESSAGEU_TRY(insert.bind_blob(2, key));
     MESSAGEU_TRY(insert.bind_int64(3, now_seconds()));
     MESSAGEU_TRY(insert.run());
-  } else if (!user->pinned_key || *user->pinned_key == key) {
-    // First key for a listed user, or the pinned key again (which retires an offer).
+  } else if (record == KeyRecord::pin) {
     MESSAGEU_TRY(run(m_impl->statements.set_pinned_key, id, key));
   } else {
     MESSAGEU_TRY(run(m_impl->statements.set_offered_key, id, key));
-    MESSAGEU_TRY(transaction.commit());
-    return make_error(Errc::key_changed, "the server's public key for " + client_id_to_hex(id) +
-                                             " differs from the pinned key");
   }
-  return transaction.commit();
+  MESSAGEU_TRY(transaction.commit());
+  return record;
 }
 
 Status ClientState::replace_pinned_key(const ClientId &id, const PublicKeyBytes &key) {
   auto &statement = m_impl->statements.set_pinned_key;
-  StatementReset reset(statement);
+  sqlite::StatementReset reset(statement);
   MESSAGEU_TRY(statement.bind_blob(1, id));
   MESSAGEU_TRY(statement.bind_blob(2, key));
   MESSAGEU_TRY(statement.run());
@@ -394,22 +393,22 @@ Status ClientState::replace_pinned_key(const ClientId &id, const PublicKeyBytes 
 }
 
 Status ClientState::add_symmetric_key(const ClientId &peer, const AesKeyBytes &key) {
-  auto transaction = MESSAGEU_TRY(Transaction::begin(m_impl->database));
+  auto transaction = MESSAGEU_TRY(sqlite::Transaction::begin(m_impl->database));
   {
     auto &newest = m_impl->statements.newest_key;
-    StatementReset reset(newest);
+    sqlite::StatementReset reset(newest);
     MESSAGEU_TRY(newest.bind_blob(1, peer));
     if (MESSAGEU_TRY(newest.step()) && std::ranges::equal(newest.column_blob_view(0), key))
       return {};
   }
   auto &insert = m_impl->statements.insert_key;
-  StatementReset insert_reset(insert);
+  sqlite::StatementReset insert_reset(insert);
   MESSAGEU_TRY(insert.bind_blob(1, peer));
   MESSAGEU_TRY(insert.bind_blob(2, key));
   MESSAGEU_TRY(insert.bind_int64(3, now_seconds()));
   MESSAGEU_TRY(insert.run());
   auto &prune = m_impl->statements.prune_keys;
-  StatementReset prune_reset(prune);
+  sqlite::StatementReset prune_reset(prune);
   MESSAGEU_TRY(prune.bind_blob(1, peer));
   MESSAGEU_TRY(prune.bind_int64(2, static_cast<std::int64_t>(k_symmetric_key_history)));
   MESSAGEU_TRY(prune.run());
@@ -418,7 +417,7 @@ Status ClientState::add_symmetric_key(const ClientId &peer, const AesKeyBytes &k
 
 Result<std::vector<AesKeyBytes>> ClientState::symmetric_keys(const ClientId &peer) {
   auto &statement = m_impl->statements.list_keys;
-  StatementReset reset(statement);
+  sqlite::StatementReset reset(statement);
   MESSAGEU_TRY(statement.bind_blob(1, peer));
   std::vector<AesKeyBytes> keys;
   while (MESSAGEU_TRY(statement.step()))
@@ -427,13 +426,13 @@ Result<std::vector<AesKeyBytes>> ClientState::symmetric_keys(const ClientId &pee
 }
 
 Status ClientState::spool_messages(std::span<const SpooledMessage> messages) {
-  auto transaction = MESSAGEU_TRY(Transaction::begin(m_impl->database));
+  auto transaction = MESSAGEU_TRY(sqlite::Transaction::begin(m_impl->database));
   auto &insert = m_impl->statements.insert_spooled;
   for (const auto &message : messages) {
     bool inline_content = !message.content_path.has_value();
     if (MESSAGEU_TRY(m_impl->spool_holds(message, inline_content)))
       continue;
-    StatementReset reset(insert);
+    sqlite::StatementReset reset(insert);
     MESSAGEU_TRY(insert.bind_int64(1, message.message_id));
     MESSAGEU_TRY(insert.bind_blob(2, message.sender));
     MESSAGEU_TRY(insert.bind_int64(3, static_cast<std::int64_t>(message.type)));
@@ -460,7 +459,7 @@ Result<bool> ClientState::is_spooled(const ClientId &sender, MessageId message_i
 
 Result<std::vector<SpooledMessage>> ClientState::spooled_messages() {
   auto &statement = m_impl->statements.list_spooled;
-  StatementReset reset(statement);
+  sqlite::StatementReset reset(statement);
   std::vector<SpooledMessage> messages;
   while (MESSAGEU_TRY(statement.step()))
     messages.push_back(read_spooled(statement));
@@ -469,14 +468,14 @@ Result<std::vector<SpooledMessage>> ClientState::spooled_messages() {
 
 Status ClientState::remove_spooled(std::int64_t row_id) {
   auto &statement = m_impl->statements.delete_spooled;
-  StatementReset reset(statement);
+  sqlite::StatementReset reset(statement);
   MESSAGEU_TRY(statement.bind_int64(1, row_id));
   return statement.run();
 }
 
 Result<ServerProtocol> ClientState::remembered_server_protocol(std::string_view endpoint_text) {
   auto &statement = m_impl->statements.find_server;
-  StatementReset reset(statement);
+  sqlite::StatementReset reset(statement);
   MESSAGEU_TRY(statement.bind_text(1, endpoint_text));
   if (!MESSAGEU_TRY(statement.step()))
     return ServerProtocol::unknown;
@@ -489,18 +488,16 @@ Result<ServerProtocol> ClientState::remembered_server_protocol(std::string_view 
 }
 
 Status ClientState::remember_server_protocol(std::string_view endpoint_text,
-                                             ServerProtocol protocol) {
+                                             ServerProtocol protocol, const ProtocolCheck &check) {
   if (protocol == ServerProtocol::unknown)
     return make_error(Errc::invalid_argument, "a server's protocol cannot be forgotten");
-  auto transaction = MESSAGEU_TRY(Transaction::begin(m_impl->database));
-  auto remembered = MESSAGEU_TRY(remembered_server_protocol(endpoint_text));
-  if (remembered == ServerProtocol::authenticated && protocol == ServerProtocol::classic)
-    return make_error(Errc::key_changed,
-                      "server " + std::string(endpoint_text) +
-                          " authenticated this profile before and now offers only the classic "
-                          "protocol: refusing to downgrade");
+  auto transaction = MESSAGEU_TRY(sqlite::Transaction::begin(m_impl->database));
+  if (check) {
+    auto remembered = MESSAGEU_TRY(remembered_server_protocol(endpoint_text));
+    MESSAGEU_TRY(check(remembered));
+  }
   auto &statement = m_impl->statements.upsert_server;
-  StatementReset reset(statement);
+  sqlite::StatementReset reset(statement);
   MESSAGEU_TRY(statement.bind_text(1, endpoint_text));
   MESSAGEU_TRY(statement.bind_int64(2, protocol_number(protocol)));
   MESSAGEU_TRY(statement.bind_int64(3, now_seconds()));
@@ -511,7 +508,7 @@ Status ClientState::remember_server_protocol(std::string_view endpoint_text,
 Result<std::optional<std::string>>
 ClientState::remembered_server_dialect(std::string_view endpoint_text) {
   auto &statement = m_impl->statements.find_server_dialect;
-  StatementReset reset(statement);
+  sqlite::StatementReset reset(statement);
   MESSAGEU_TRY(statement.bind_text(1, endpoint_text));
   if (!MESSAGEU_TRY(statement.step()) || statement.column_is_null(0))
     return std::optional<std::string>{};
@@ -521,11 +518,11 @@ ClientState::remembered_server_dialect(std::string_view endpoint_text) {
 Status ClientState::remember_server_dialect(std::string_view endpoint_text,
                                             std::string_view dialect_name) {
   auto &statement = m_impl->statements.upsert_server_dialect;
-  StatementReset reset(statement);
+  sqlite::StatementReset reset(statement);
   MESSAGEU_TRY(statement.bind_text(1, endpoint_text));
   MESSAGEU_TRY(statement.bind_text(2, dialect_name));
   MESSAGEU_TRY(statement.bind_int64(3, now_seconds()));
   return statement.run();
 }
 
-} // namespace messageu::store
+} // namespace messageu::client_state

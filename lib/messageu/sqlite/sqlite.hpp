@@ -19,7 +19,7 @@
 #include <string>
 #include <string_view>
 
-namespace messageu::store {
+namespace messageu::sqlite {
 
 class Database;
 
@@ -166,4 +166,4 @@ private:
   bool m_active = true;
 };
 
-} // namespace messageu::store
+} // namespace messageu::sqlite
