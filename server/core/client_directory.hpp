@@ -4,7 +4,7 @@
 // key, and a pull when nothing waits) are answered where they arrive, without two thread
 // hops and a queue (see ReadPath).
 //
-// The database thread keeps it exact: it is loaded from the store at start, and the request
+// The store thread keeps it exact: it is loaded from the store at start, and the request
 // handler updates it after each change it commits (a registration, a protected flag, stored
 // and deleted messages), before the reply to that change goes out. "Messages may wait" errs
 // on one side only: it is set as soon as a message is stored and cleared only once the store
@@ -48,7 +48,7 @@ public:
   // Every client of the store, with whether messages wait for it. Errc::storage on failure.
   Status load(store::ServerStore &store);
 
-  // --- written by the database thread ---
+  // --- written by the store thread ---
 
   // A client registered now: last in the list, not protected, nothing waiting.
   void add(const ClientId &id, std::string_view name, const PublicKeyBytes &public_key);
@@ -61,7 +61,7 @@ public:
   std::optional<DirectoryEntry> find(const ClientId &id) const;
   // The payload of a user list for `requester`: every client in registration order but the
   // requester, as views of the shared encoded list (no copy). Nullopt if the requester is
-  // unknown, or if the list would not fit the u32 payload size (the database thread then
+  // unknown, or if the list would not fit the u32 payload size (the store thread then
   // answers it).
   std::optional<SharedPayload> user_list_for(const ClientId &requester);
 

@@ -1,11 +1,11 @@
 // The requests the network thread answers by itself: a user list, a public key, and a pull
 // when nothing waits for the requester. They only read, and the ClientDirectory holds all they
-// read, so answering them where they arrive saves the trip to the database thread and back
+// read, so answering them where they arrive saves the trip to the store thread and back
 // (two thread wake-ups, most of such a request's cost on one connection).
 //
 // Only what can be answered exactly as the request handler would is answered here, bytes and
 // checks alike; anything else (an unknown sender, a bad payload, a pull with messages, every
-// write) goes to the database thread, which has the one copy of every refusal.
+// write) goes to the store thread, which has the one copy of every refusal.
 //
 // Not thread-safe: used from the network thread.
 #pragma once
@@ -33,7 +33,7 @@ public:
                                   ConnectionState &connection);
 
   // True when LastSeen times recorded here wait to go to the store, at most once a second:
-  // the caller then has the database thread take them (RequestHandler::record_touches).
+  // the caller then has the store thread take them (RequestHandler::record_touches).
   bool touches_due();
 
 private:

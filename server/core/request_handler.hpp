@@ -9,7 +9,7 @@
 //         finish_download (deletes the messages only if the response was delivered whole).
 //         While a download streams, its messages are left out of other pulls.
 //
-// Not thread-safe: the server calls it from its one database thread.
+// Not thread-safe: the server calls it from its one store thread.
 #pragma once
 
 #include "core/client_directory.hpp"

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """What messageu-server remembers, seen from outside: the LastSeen times of requests it
-answers without the database thread reach the database (while it runs and when it stops),
+answers without the store thread reach the database (while it runs and when it stops),
 and a restarted server knows again which clients are protected and which have messages.
 
 Environment: MESSAGEU_SERVER_BIN (see test_cli_support.py).

@@ -6,7 +6,7 @@
 // - writes hand each full window to the disk as they go (writeback starts, nobody waits),
 //   wait for the window before it to be on disk and drop its pages. The fsync that makes a
 //   large content durable then finds little left to write (for 1 GiB it took a quarter of a
-//   second, during which the database thread commits nothing else), and the cache holds at
+//   second, during which the store thread commits nothing else), and the cache holds at
 //   most two windows of the file;
 // - reads drop each window's pages once it was read.
 // Pages given back at once are the ones the next window reuses. On a virtual machine whose
