@@ -1,7 +1,6 @@
 // Start-up, the event loop and the orderly shutdown.
 #include "server.hpp"
 
-#include "core/client_directory.hpp"
 #include "core/read_path.hpp"
 #include "core/request_handler.hpp"
 #include "listener.hpp"
@@ -85,8 +84,7 @@ public:
         m_logger.error("the listener stopped by an error");
     });
     m_io.run();
-    m_store_thread->stop();
-    m_handler->record_touches(); // the store writes them when it closes
+    m_store_thread->stop(); // the store writes the last LastSeen times when it closes
     m_logger.info("stopped");
     m_logger.flush();
     return 0;
@@ -106,17 +104,11 @@ private:
     options.pending = {m_config.max_pending_messages, m_config.max_pending_bytes,
                        m_config.max_pending_share};
     options.max_request_rate = m_config.max_request_rate;
-    if (auto loaded = m_directory.load(*m_store); !loaded)
-      return make_error(loaded.error().code,
-                        fmt::format("cannot read the clients of {}: {}", m_config.database_path,
-                                    loaded.error().message));
-    m_handler = std::make_unique<RequestHandler>(*m_store, options, &std::chrono::steady_clock::now,
-                                                 &m_directory);
-    m_read_path = std::make_unique<ReadPath>(m_directory, options);
-    // LastSeen times wait in memory (the directory's, then the store's); an idle server writes
-    // them out.
+    m_handler = std::make_unique<RequestHandler>(*m_store, options);
+    m_read_path = std::make_unique<ReadPath>(*m_store, options);
+    // LastSeen times wait in the store's memory; a busy store writes them with its next
+    // operation a second later, an idle server here.
     m_store_thread = std::make_unique<StoreThread>(*m_handler, m_logger, [this] {
-      m_handler->record_touches();
       if (auto written = m_store->flush_touches(); !written)
         m_logger.warn("cannot write LastSeen times: " + written.error().message);
     });
@@ -187,8 +179,7 @@ private:
   Logger &m_logger;
   // Destroyed in reverse: the event loop (and every session with it) before the store thread,
   // the store thread before the handler and the store it uses.
-  std::unique_ptr<store::SqliteServerStore> m_store;
-  ClientDirectory m_directory;
+  std::unique_ptr<store::ServerStore> m_store;
   std::unique_ptr<RequestHandler> m_handler;
   std::unique_ptr<ReadPath> m_read_path;
   std::unique_ptr<StoreThread> m_store_thread;

@@ -344,10 +344,8 @@ asio::awaitable<void> Session::on_content(Request &request) {
 
 asio::awaitable<Reply> Session::complete_request(Request &request) {
   if (!request.upload) {
-    if (auto reply = m_context.read_path.try_answer(request.frame, m_reader.payload(), m_state)) {
-      hand_over_touches();
+    if (auto reply = m_context.read_path.try_answer(request.frame, m_reader.payload(), m_state))
       co_return std::move(*reply);
-    }
   }
   if (request.upload) {
     auto upload = *request.upload;
@@ -440,7 +438,7 @@ asio::awaitable<bool> Session::write_bytes(ByteView first, ByteView second) {
   co_return co_await write_buffers(buffers);
 }
 
-asio::awaitable<bool> Session::write_shared(ByteView header, const SharedPayload &payload) {
+asio::awaitable<bool> Session::write_shared(ByteView header, const store::SharedPayload &payload) {
   std::vector<asio::const_buffer> buffers;
   buffers.reserve(payload.parts.size() + 1);
   buffers.push_back(asio::buffer(header.data(), header.size()));
@@ -495,13 +493,6 @@ void Session::log_request(const Request &request, const Reply &reply, bool writt
                                           : "closed while answering: " + m_timeout_reason;
   entry.level = reply.level;
   m_context.logger.request(entry);
-}
-
-// Nobody waits for these: they are posted, and the store thread logs a failure.
-void Session::hand_over_touches() {
-  auto &store = m_context.store_thread;
-  if (m_context.read_path.touches_due())
-    asio::post(store.executor(), [&handler = store.handler()] { handler.record_touches(); });
 }
 
 void Session::release_transfers(Request &request) {

@@ -111,14 +111,12 @@ private:
   // Writes both in one gathered send.
   boost::asio::awaitable<bool> write_bytes(ByteView first, ByteView second);
   // Writes the header and a shared payload's views in one gathered send.
-  boost::asio::awaitable<bool> write_shared(ByteView header, const SharedPayload &payload);
+  boost::asio::awaitable<bool> write_shared(ByteView header, const store::SharedPayload &payload);
   // Writes every buffer (gathered), reporting progress to the deadline; false when the
   // connection is lost. Consumes `buffers`.
   boost::asio::awaitable<bool> write_buffers(std::span<boost::asio::const_buffer> buffers);
   void log_request(const Request &request, const Reply &reply, bool written,
                    std::uint64_t bytes_out);
-  // Has the store thread take the LastSeen times of requests answered here, when due.
-  void hand_over_touches();
   // Hands back to the handler the upload or download a broken request left open.
   void release_transfers(Request &request);
 

@@ -9,9 +9,6 @@ using protocol::Operation;
 
 namespace {
 
-// LastSeen times recorded here reach the store at most this late.
-constexpr std::chrono::seconds k_touch_interval{1};
-
 bool only_reads(Operation operation) {
   return operation == Operation::list_users || operation == Operation::public_key ||
          operation == Operation::pull_messages;
@@ -19,8 +16,8 @@ bool only_reads(Operation operation) {
 
 } // namespace
 
-ReadPath::ReadPath(ClientDirectory &directory, HandlerOptions options, SteadyClock clock)
-    : m_directory(directory), m_options(options), m_clock(std::move(clock)),
+ReadPath::ReadPath(store::ServerStore &store, HandlerOptions options, SteadyClock clock)
+    : m_store(store), m_options(options), m_clock(std::move(clock)),
       m_rate(options.max_request_rate) {}
 
 std::optional<Reply> ReadPath::try_answer(const protocol::RequestFrame &frame, ByteView payload,
@@ -30,26 +27,28 @@ std::optional<Reply> ReadPath::try_answer(const protocol::RequestFrame &frame, B
   const auto &sender_id = frame.header.client_id;
   if (connection.bound_client && *connection.bound_client != sender_id)
     return std::nullopt;
-  auto sender = m_directory.find(sender_id);
+  auto clients = m_store.snapshot();
+  auto sender = clients->find(sender_id);
   if (!sender)
     return std::nullopt;
-  auto reply = answer(frame, payload, *sender, connection);
+  auto reply = answer(frame, payload, *clients, *sender, connection);
   if (!reply)
     return std::nullopt;
   // The rate is checked last, so that a request handed over has not spent a token here.
   if (!m_rate.admit(connection.request_bucket, m_clock()))
     return rate_refusal(m_rate);
-  m_directory.touch(sender_id, std::chrono::system_clock::now());
-  m_touched = true;
+  // LastSeen is bookkeeping: the sender is in the snapshot, and a failure refuses nothing.
+  (void)m_store.touch(sender_id);
   return reply;
 }
 
 std::optional<Reply> ReadPath::answer(const protocol::RequestFrame &frame, ByteView payload,
-                                      const DirectoryEntry &sender,
+                                      const store::ClientSnapshot &clients,
+                                      const store::PublishedClient &sender,
                                       const ConnectionState &connection) {
   switch (frame.operation) {
   case Operation::list_users: {
-    auto list = m_directory.user_list_for(sender.id);
+    auto list = clients.user_list_for(sender.id);
     if (!list)
       return std::nullopt;
     return Reply::success_shared(frame.dialect, frame.operation, std::move(*list));
@@ -58,29 +57,18 @@ std::optional<Reply> ReadPath::answer(const protocol::RequestFrame &frame, ByteV
     auto wanted = protocol::decode_public_key_request(payload);
     if (!wanted)
       return std::nullopt;
-    auto record = m_directory.find(*wanted);
+    auto record = clients.find(*wanted);
     if (!record)
       return std::nullopt;
     return Reply::success(frame.dialect, frame.operation,
                           protocol::encode_public_key_answer({record->id, record->public_key}));
   }
   case Operation::pull_messages:
-    if (sender.may_have_messages || !may_act(m_options, sender.id, sender.is_protected, connection))
+    if (sender.has_messages || !may_act(m_options, sender.id, sender.is_protected, connection))
       return std::nullopt;
     return Reply::success(frame.dialect, frame.operation, {});
   default: return std::nullopt;
   }
-}
-
-bool ReadPath::touches_due() {
-  if (!m_touched)
-    return false;
-  auto now = m_clock();
-  if (now - m_touches_handed_over < k_touch_interval)
-    return false;
-  m_touched = false;
-  m_touches_handed_over = now;
-  return true;
 }
 
 } // namespace messageu::server

@@ -19,7 +19,7 @@ Reply Reply::success(protocol::Dialect dialect, protocol::Operation operation, B
 }
 
 Reply Reply::success_shared(protocol::Dialect dialect, protocol::Operation operation,
-                            SharedPayload payload) {
+                            store::SharedPayload payload) {
   Reply reply;
   reply.code = protocol::response_code(dialect, operation);
   reply.shared = std::move(payload);

@@ -4,10 +4,10 @@
 #pragma once
 
 #include "core/log.hpp"
-#include "core/user_list.hpp"
 
 #include <messageu/protocol/dialect.hpp>
 #include <messageu/protocol/header.hpp>
+#include <messageu/store/record_blocks.hpp>
 #include <messageu/util/bytes.hpp>
 
 #include <cstdint>
@@ -24,7 +24,7 @@ struct Reply {
   std::uint16_t code = protocol::k_error_code;
   Bytes payload;                      // the whole payload, unless `download` or `shared` is set
   std::optional<DownloadId> download; // a pull: `streamed_size` bytes come from the download
-  SharedPayload shared;               // a list: views of the shared list, when its owner is set
+  store::SharedPayload shared;        // a list: views of the shared list, when its owner is set
   std::uint32_t streamed_size = 0;
   bool close_after = false;        // close the connection once the reply is written
   std::string note;                // why it was refused, for the log (never secrets)
@@ -36,7 +36,7 @@ struct Reply {
   static Reply success(protocol::Dialect dialect, protocol::Operation operation, Bytes payload);
   // The same with a payload written from shared views (a user list).
   static Reply success_shared(protocol::Dialect dialect, protocol::Operation operation,
-                              SharedPayload payload);
+                              store::SharedPayload payload);
 
   bool is_error() const { return code == protocol::k_error_code; }
   std::uint32_t payload_size() const;

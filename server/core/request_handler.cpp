@@ -57,30 +57,14 @@ bool may_act(const HandlerOptions &options, const ClientId &sender, bool is_prot
   return connection.bound_client == sender;
 }
 
-RequestHandler::RequestHandler(store::ServerStore &store, HandlerOptions options, SteadyClock clock,
-                               ClientDirectory *directory)
-    : m_store(store), m_options(options), m_clock(std::move(clock)), m_directory(directory),
+RequestHandler::RequestHandler(store::ServerStore &store, HandlerOptions options, SteadyClock clock)
+    : m_store(store), m_options(options), m_clock(std::move(clock)),
       m_quota(store, options.pending), m_rate(options.max_request_rate) {}
 
 std::optional<Reply> RequestHandler::check_rate(ConnectionState &connection) {
   if (m_rate.admit(connection.request_bucket, m_clock()))
     return std::nullopt;
   return rate_refusal(m_rate);
-}
-
-void RequestHandler::record_touches() {
-  if (!m_directory)
-    return;
-  for (const auto &[id, when] : m_directory->take_touches())
-    (void)m_store.touch(id, when);
-}
-
-void RequestHandler::refresh_waiting(const ClientId &recipient) {
-  if (!m_directory)
-    return;
-  auto waiting = m_store.has_pending(recipient);
-  // When the store cannot say, messages may wait: the network thread then asks here.
-  m_directory->set_may_have_messages(recipient, !waiting || *waiting);
 }
 
 Reply RequestHandler::handle(const protocol::RequestFrame &frame, ByteView payload,
@@ -141,11 +125,8 @@ Reply RequestHandler::register_client(const protocol::RequestFrame &frame, ByteV
   for (int attempt = 0; attempt < k_register_attempts; ++attempt) {
     auto id = random_uuid();
     auto added = m_store.add_client(id, request->name, request->public_key);
-    if (added) {
-      if (m_directory)
-        m_directory->add(id, request->name, request->public_key);
+    if (added)
       return Reply::success(frame.dialect, frame.operation, protocol::encode_register_answer(id));
-    }
     if (added.error().code != Errc::invalid_argument) // the id was taken: try another
       return refusal(added.error());
   }
@@ -215,8 +196,6 @@ Reply RequestHandler::authenticate(const protocol::RequestFrame &frame,
     reply.close_after = true;
     return reply;
   }
-  if (m_directory)
-    m_directory->mark_protected(sender.id);
   connection.bound_client = sender.id;
   return Reply::success(frame.dialect, frame.operation, {});
 }
@@ -229,7 +208,6 @@ Reply RequestHandler::ack(const protocol::RequestFrame &frame, const store::Clie
   if (!ids)
     return refusal(ids.error());
   auto deleted = m_store.delete_messages(sender.id, *ids);
-  refresh_waiting(sender.id);
   if (!deleted)
     return refusal(deleted.error());
   return Reply::success(frame.dialect, frame.operation,

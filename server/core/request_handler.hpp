@@ -12,7 +12,6 @@
 // Not thread-safe: the server calls it from its one store thread.
 #pragma once
 
-#include "core/client_directory.hpp"
 #include "core/connection_state.hpp"
 #include "core/pending_quota.hpp"
 #include "core/pull_download.hpp"
@@ -65,11 +64,8 @@ bool may_act(const HandlerOptions &options, const ClientId &sender, bool is_prot
 
 class RequestHandler {
 public:
-  // `directory`, if given, is kept up to date with every change committed here (see
-  // ClientDirectory), before the reply to that change is returned.
   explicit RequestHandler(store::ServerStore &store, HandlerOptions options = {},
-                          SteadyClock clock = &std::chrono::steady_clock::now,
-                          ClientDirectory *directory = nullptr);
+                          SteadyClock clock = &std::chrono::steady_clock::now);
 
   // Answers a request whose payload is complete in `payload`: every operation but send. A
   // pull's reply names a download to stream. Never fails: refusals are 9000 replies (with
@@ -105,10 +101,6 @@ public:
   // classic pull deletes the messages it carried; an acknowledged (version 3) pull and an
   // undelivered one delete nothing. Unknown download → Errc::invalid_argument.
   Status finish_download(DownloadId download, bool delivered);
-
-  // Hands the LastSeen times the directory collected (requests answered by a ReadPath) to
-  // the store. A failure is not worth refusing anything: the times are dropped.
-  void record_touches();
 
   // Uploads and downloads in progress (for tests and diagnostics).
   std::size_t open_transfers() const { return m_uploads.size() + m_downloads.size(); }
@@ -151,8 +143,6 @@ private:
   // Send and pull of a protected account (all of them with --require-auth) are served only
   // on a connection bound to it.
   Status check_may_act(const store::ClientRecord &sender, const ConnectionState &connection);
-  // After a deletion: tells the directory whether messages still wait for `recipient`.
-  void refresh_waiting(const ClientId &recipient);
   // Inserts the finished uploads' messages in one commit; fills their replies.
   void store_messages(std::vector<Upload> &uploads, std::span<const std::size_t> positions,
                       std::vector<Reply> &replies);
@@ -160,7 +150,6 @@ private:
   store::ServerStore &m_store;
   HandlerOptions m_options;
   SteadyClock m_clock;
-  ClientDirectory *m_directory;
   PendingQuota m_quota;
   RequestRateLimit m_rate;
   std::uint64_t m_next_transfer = 1;

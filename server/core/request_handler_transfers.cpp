@@ -110,8 +110,6 @@ void RequestHandler::store_messages(std::vector<Upload> &uploads,
       reply = refusal(ids.error());
       continue;
     }
-    if (m_directory)
-      m_directory->set_may_have_messages(uploads[index].recipient, true);
     reply = Reply::success(uploads[index].dialect, Operation::send_message,
                            protocol::encode_send_answer({uploads[index].recipient, (*ids)[index]}));
   }
@@ -161,7 +159,6 @@ Status RequestHandler::finish_download(DownloadId download, bool delivered) {
   if (!delivered || !finished.delete_when_delivered || !finished.payload.finished() || ids.empty())
     return {};
   auto deleted = m_store.delete_messages(finished.payload.recipient(), ids);
-  refresh_waiting(finished.payload.recipient());
   if (!deleted)
     return deleted.error();
   return {};

@@ -13,7 +13,7 @@ allowed_layers() {
     protocol) echo "util" ;;
     crypto) echo "util" ;;
     sqlite) echo "util" ;;
-    store) echo "util sqlite" ;;
+    store) echo "util sqlite protocol" ;;
     client_state) echo "util sqlite" ;;
     transport) echo "util protocol" ;;
     client) echo "util protocol crypto client_state transport" ;;

@@ -5,8 +5,14 @@
 // messages waiting for their recipients. A message's content is written through a
 // ContentSink first (streamed, any size up to 4 GiB − 1), then messages are inserted in
 // batches, one durable commit per batch (group commit), and read back through ContentSources.
+//
+// The store is the one owner of this state. What the network thread may read without waiting
+// for the store's thread (clients, keys, protected flags, who has messages waiting, the encoded
+// user list) it publishes after each commit as an immutable ClientSnapshot (snapshot()); the
+// LastSeen times of requests answered there go to touch(), which any thread may call.
 #pragma once
 
+#include <messageu/store/client_snapshot.hpp>
 #include <messageu/store/content_sink.hpp>
 #include <messageu/store/content_source.hpp>
 #include <messageu/util/ids.hpp>
@@ -80,7 +86,8 @@ struct PendingFromSender {
 
 // Every operation reports database or file failures as Errc::storage (is_storage_full() when
 // space ran out). Every write is durable when the call returns successfully, except touch().
-// Implementations say which threads may call them.
+// snapshot() and touch() may be called from any thread; implementations say which threads may
+// call the rest.
 class ServerStore {
 public:
   virtual ~ServerStore() = default;
@@ -100,11 +107,18 @@ public:
   // Every client, id and name, in registration order.
   virtual Result<std::vector<ClientSummary>> list_clients() = 0;
   // Sets the client's LastSeen to `when` (unless a later time was set already). Unknown id →
-  // Errc::unknown_user. Not worth a sync of its own: a crash may lose the last touches (never
-  // anything else).
+  // Errc::unknown_user. Any thread. Kept in memory and written with the store's next operation
+  // a second or more later, or by flush_touches(): not worth a sync of its own, so a crash may
+  // lose the last touches (never anything else).
   virtual Status touch(const ClientId &id, std::chrono::system_clock::time_point when) = 0;
   // Sets the client's LastSeen to now.
   Status touch(const ClientId &id) { return touch(id, std::chrono::system_clock::now()); }
+  // Writes the LastSeen times touch() keeps in memory, in one commit without a sync of its
+  // own (a server calls it when idle; the destructor calls it). On failure the times are kept
+  // for the next call.
+  virtual Status flush_touches() = 0;
+  // The clients as of the last commit, for readers on other threads. Any thread.
+  virtual std::shared_ptr<const ClientSnapshot> snapshot() const = 0;
   // Marks the client protected (PROTOCOL.md §10), for good. Unknown id → Errc::unknown_user.
   virtual Status set_protected(const ClientId &id) = 0;
 

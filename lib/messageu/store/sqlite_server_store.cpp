@@ -3,6 +3,7 @@
 
 #include <messageu/sqlite/storage_error.hpp>
 #include <messageu/store/message_id_allocator.hpp>
+#include <messageu/store/seen_times.hpp>
 #include <messageu/store/server_schema.hpp>
 #include <messageu/store/server_statements.hpp>
 #include <messageu/store/spool.hpp>
@@ -26,8 +27,6 @@ namespace {
 constexpr std::chrono::milliseconds k_busy_timeout{5000};
 // Free pages (4 KiB each) tolerated in the file before deletes give them back.
 constexpr std::int64_t k_free_pages_before_vacuum = 256;
-// LastSeen times wait in memory at most this long before a touch writes them all at once.
-constexpr std::chrono::seconds k_touch_write_interval{1};
 // The persisted id counter runs this far ahead of the ids handed out, so that most commits
 // need not write it (a page less per commit); a restart skips the ids reserved but not used.
 constexpr std::uint64_t k_reserved_message_ids = 4096;
@@ -148,15 +147,15 @@ struct SqliteServerStore::Impl {
   // caps read them here, and the table needs no index by recipient, whose pages a batch of
   // sends to many recipients would otherwise scatter its commit over.
   std::unordered_map<ClientId, WaitingMessages, ClientIdHash> waiting{};
-  // LastSeen times not written yet: a touch per request would otherwise cost a commit per
-  // request. find_client() reads through them.
-  std::map<ClientId, std::chrono::system_clock::time_point> touches{};
-  std::chrono::steady_clock::time_point touches_written = std::chrono::steady_clock::now();
+  // LastSeen times not written yet. find_client() reads through them.
+  SeenTimes touches{};
   // Every request looks up its sender, so the clients found are kept in memory. This process
   // is the database's only writer (the spool lock), and clients are never removed, so the
   // copies stay true as long as this store's own writes update them.
   std::unordered_map<ClientId, ClientRecord, ClientIdHash> clients{};
   std::optional<std::vector<ClientSummary>> client_list{}; // reset by each registration
+  // What other threads read: told every change committed here, published before it returns.
+  SnapshotPublisher published{};
 
   // Prepares the statements and loads the counters of an open database with the schema.
   static Result<std::unique_ptr<Impl>> create(sqlite::Database database,
@@ -172,10 +171,13 @@ struct SqliteServerStore::Impl {
   Status remove_orphan_spool_files(const std::unordered_set<std::string> &referenced);
   void reclaim_free_pages();
   Status update_client(sqlite::Statement &statement, const ClientId &id);
-  Result<bool> client_exists(const ClientId &id);
   Result<std::optional<ClientRecord>> load_client(const ClientId &id);
   Result<std::vector<ClientSummary>> load_client_list();
-  Status write_touches();
+  Status load_snapshot();
+  Status flush_touches();
+  Status write_touches(const SeenTimes::Times &times);
+  // Writes the LastSeen times when a second has passed since the last write (best effort).
+  void write_touches_if_due();
 };
 
 SqliteServerStore::SqliteServerStore(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
@@ -230,7 +232,28 @@ SqliteServerStore::Impl::create(sqlite::Database database, std::shared_ptr<Spool
   MESSAGEU_TRY(impl->load_counter());
   auto referenced = MESSAGEU_TRY(impl->load_messages());
   MESSAGEU_TRY(impl->remove_orphan_spool_files(referenced));
+  MESSAGEU_TRY(impl->load_snapshot());
   return impl;
+}
+
+// Every client in registration order, with whether messages wait for it (the waiting lists
+// are loaded first).
+Status SqliteServerStore::Impl::load_snapshot() {
+  auto statement = MESSAGEU_TRY(
+      database.prepare("SELECT ID, UserName, PublicKey, Protected FROM clients ORDER BY rowid"));
+  while (MESSAGEU_TRY(statement.step())) {
+    auto id = MESSAGEU_TRY(column_client_id(statement, 0));
+    auto key_bytes = statement.column_blob_view(2);
+    if (key_bytes.size() != k_public_key_size)
+      return sqlite::storage_error("corrupt database: a public key of " +
+                                   std::to_string(key_bytes.size()) + " bytes");
+    PublicKeyBytes key{};
+    std::copy(key_bytes.begin(), key_bytes.end(), key.begin());
+    published.add_client(id, statement.column_text(1), key, statement.column_int64(3) != 0,
+                         waiting.contains(id));
+  }
+  published.publish();
+  return {};
 }
 
 Status SqliteServerStore::Impl::load_counter() {
@@ -296,7 +319,11 @@ Status SqliteServerStore::add_client(const ClientId &id, std::string_view name,
   // The list is rebuilt on the next call, whether this commit succeeds or not.
   m_impl->client_list.reset();
   MESSAGEU_TRY(insert.run());
-  return transaction.commit();
+  MESSAGEU_TRY(transaction.commit());
+  m_impl->published.add_client(id, name, public_key);
+  m_impl->published.publish();
+  m_impl->write_touches_if_due();
+  return {};
 }
 
 Result<bool> SqliteServerStore::name_in_use_ignoring_case(std::string_view name) {
@@ -316,8 +343,9 @@ Result<std::optional<ClientRecord>> SqliteServerStore::find_client(const ClientI
     cached = impl.clients.emplace(id, std::move(*loaded)).first;
   }
   std::optional<ClientRecord> record(cached->second);
-  if (auto touched = impl.touches.find(id); touched != impl.touches.end())
-    record->last_seen = format_last_seen(touched->second);
+  if (auto touched = impl.touches.latest(id))
+    record->last_seen = format_last_seen(*touched);
+  impl.write_touches_if_due();
   return record;
 }
 
@@ -365,48 +393,42 @@ Status SqliteServerStore::Impl::update_client(sqlite::Statement &statement, cons
   return {};
 }
 
-Result<bool> SqliteServerStore::Impl::client_exists(const ClientId &id) {
-  auto &statement = statements.client_id_exists;
-  sqlite::StatementReset reset(statement);
-  MESSAGEU_TRY(statement.bind_blob(1, id));
-  return statement.step();
-}
-
 Status SqliteServerStore::touch(const ClientId &id, std::chrono::system_clock::time_point when) {
-  auto &impl = *m_impl;
-  auto touched = impl.touches.find(id);
-  if (touched == impl.touches.end()) {
-    if (!impl.clients.contains(id) && !MESSAGEU_TRY(impl.client_exists(id)))
-      return make_error(Errc::unknown_user, "no client with id " + client_id_to_hex(id));
-    touched = impl.touches.emplace(id, std::chrono::system_clock::time_point{}).first;
-  }
-  touched->second = std::max(touched->second, when);
-  if (std::chrono::steady_clock::now() - impl.touches_written >= k_touch_write_interval)
-    return flush_touches();
+  // The snapshot knows every client committed, and any thread may read it.
+  if (!m_impl->published.current()->contains(id))
+    return make_error(Errc::unknown_user, "no client with id " + client_id_to_hex(id));
+  m_impl->touches.record(id, when);
   return {};
 }
 
-Status SqliteServerStore::flush_touches() {
-  auto &impl = *m_impl;
-  impl.touches_written = std::chrono::steady_clock::now();
-  if (impl.touches.empty())
+Status SqliteServerStore::flush_touches() { return m_impl->flush_touches(); }
+
+Status SqliteServerStore::Impl::flush_touches() {
+  auto times = touches.take();
+  if (times.empty())
     return {};
   // LastSeen is not worth an fsync: commit it without one (WAL stays consistent, and the next
   // synced commit makes it durable too), then restore full durability.
-  auto &statements = impl.statements;
-  MESSAGEU_TRY(statements.synchronous_normal.run());
-  auto written = impl.write_touches();
-  MESSAGEU_TRY(statements.synchronous_full.run());
+  auto written = statements.synchronous_normal.run();
   if (written)
-    impl.touches.clear(); // on failure they stay for the next try
+    written = write_touches(times);
+  if (auto restored = statements.synchronous_full.run(); written && !restored)
+    written = restored;
+  if (!written)
+    touches.restore(times); // kept for the next try
   return written;
 }
 
-Status SqliteServerStore::Impl::write_touches() {
+void SqliteServerStore::Impl::write_touches_if_due() {
+  if (touches.due())
+    (void)flush_touches(); // bookkeeping: a failure keeps them for the next try
+}
+
+Status SqliteServerStore::Impl::write_touches(const SeenTimes::Times &times) {
   auto transaction = MESSAGEU_TRY(sqlite::Transaction::begin(database));
   auto &statement = statements.touch_client;
   std::vector<std::pair<ClientRecord *, std::string>> written;
-  for (const auto &[id, time] : touches) {
+  for (const auto &[id, time] : times) {
     sqlite::StatementReset reset(statement);
     auto text = format_last_seen(time);
     MESSAGEU_TRY(statement.bind_blob(1, id));
@@ -425,10 +447,16 @@ Status SqliteServerStore::set_protected(const ClientId &id) {
   MESSAGEU_TRY(m_impl->update_client(m_impl->statements.protect_client, id));
   if (auto cached = m_impl->clients.find(id); cached != m_impl->clients.end())
     cached->second.is_protected = true;
+  m_impl->published.set_protected(id);
+  m_impl->published.publish();
   return {};
 }
 
 // --- messages ---
+
+std::shared_ptr<const ClientSnapshot> SqliteServerStore::snapshot() const {
+  return m_impl->published.current();
+}
 
 Result<std::unique_ptr<ContentSink>> SqliteServerStore::begin_content(std::uint64_t size) {
   if (size > k_max_content_size)
@@ -538,8 +566,11 @@ Result<std::vector<MessageId>> SqliteServerStore::insert_messages(std::span<NewM
     return restore(std::move(status).error());
   for (std::size_t i = 0; i < messages.size(); ++i) {
     impl.remember_waiting(messages[i], ids[i], contents[i]->size());
+    impl.published.set_has_messages(messages[i].to, true);
     contents[i]->mark_stored();
   }
+  impl.published.publish();
+  impl.write_touches_if_due();
   return ids;
 }
 
@@ -611,6 +642,8 @@ Result<std::size_t> SqliteServerStore::delete_messages(const ClientId &to,
   }
   MESSAGEU_TRY(transaction.commit());
   m_impl->forget_waiting(to, deleted);
+  m_impl->published.set_has_messages(to, m_impl->waiting.contains(to));
+  m_impl->published.publish();
   // Files go only after the rows are gone for good, so no row ever names a missing file.
   // A file that cannot be removed now is an orphan, removed at the next open.
   for (const auto &name : spool_files)

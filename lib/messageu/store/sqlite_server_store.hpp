@@ -4,14 +4,16 @@
 // Durability: every successful write call has committed and synced before it returns
 // (touch() excepted: it keeps LastSeen in memory and writes the touches of up to a second at
 // once, without a sync of its own, see ServerStore::touch and flush_touches()). A batch
-// passed to insert_messages() costs one commit, so callers group concurrent sends.
+// passed to insert_messages() costs one commit, so callers group concurrent sends. Each call
+// that commits a change the snapshot shows publishes a new snapshot before it returns.
 //
 // Memory: registered clients and the headers of waiting messages (id, sender, type, size:
 // about 40 bytes a message, plus about 100 bytes for each sender with messages waiting for a
 // recipient) are kept in memory, read at open; contents stay on disk.
 //
-// Threads: not thread-safe. Call a SqliteServerStore from one thread at a time (the server
-// gives it one dedicated thread, so that network threads never wait on fsync). The sinks and
+// Threads: not thread-safe but for snapshot() and touch(). Call the rest from one thread at a
+// time (the server gives it one dedicated thread, so that network threads never wait on
+// fsync). The sinks and
 // sources it hands out never touch the database: each may be used by any one thread, even
 // after the store is gone. One process at a time may open a given database: the spool
 // directory is locked while the store is open.
@@ -52,6 +54,8 @@ public:
   using ServerStore::touch;
   Status touch(const ClientId &id, std::chrono::system_clock::time_point when) override;
   Status set_protected(const ClientId &id) override;
+  Status flush_touches() override;
+  std::shared_ptr<const ClientSnapshot> snapshot() const override;
 
   Result<std::unique_ptr<ContentSink>> begin_content(std::uint64_t size) override;
   Result<std::vector<MessageId>> insert_messages(std::span<NewMessage> messages) override;
@@ -61,12 +65,6 @@ public:
   Result<PendingFromSender> pending_totals(const ClientId &to, const ClientId &from) override;
   Result<std::unique_ptr<ContentSource>> open_content(MessageId id) override;
   Result<std::size_t> delete_messages(const ClientId &to, std::span<const MessageId> ids) override;
-
-  // Writes the LastSeen times that touch() keeps in memory, in one commit without a sync of
-  // its own. touch() calls it by itself at most a second after the last write, and the
-  // destructor calls it; a server calls it when idle so that LastSeen does not stay behind.
-  // SQLite failure → Errc::storage (the times are kept for the next call).
-  Status flush_touches();
 
   // The directory holding this store's spool files.
   const std::filesystem::path &spool_directory() const;

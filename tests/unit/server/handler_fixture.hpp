@@ -58,8 +58,7 @@ protected:
       EXPECT_TRUE(store) << store.error().message;
       m_store = std::move(store).value();
     }
-    m_handler = std::make_unique<RequestHandler>(
-        *m_store, options, [this] { return m_now; }, &m_directory);
+    m_handler = std::make_unique<RequestHandler>(*m_store, options, [this] { return m_now; });
   }
 
   static protocol::RequestFrame frame(Operation operation, const ClientId &sender,
@@ -169,7 +168,6 @@ protected:
 
   std::unique_ptr<store::SqliteServerStore> m_store;
   // Kept up to date by the handler, as in the server.
-  ClientDirectory m_directory;
   std::unique_ptr<RequestHandler> m_handler;
   std::chrono::steady_clock::time_point m_now =
       std::chrono::steady_clock::time_point{} + std::chrono::hours(1);

@@ -19,7 +19,7 @@ protected:
   }
 
   void make_read_path(HandlerOptions options) {
-    m_read_path = std::make_unique<ReadPath>(m_directory, options, [this] { return m_now; });
+    m_read_path = std::make_unique<ReadPath>(*m_store, options, [this] { return m_now; });
   }
 
   std::optional<Reply> fast(Operation operation, const ClientId &sender, ByteView payload,
@@ -174,29 +174,19 @@ TEST_F(ReadPathTest, RefusesARequestAboveTheRateAsTheHandlerWould) {
   EXPECT_TRUE(has_code(*fast(Operation::list_users, m_bob, {}, connection), 2101));
 }
 
-TEST_F(ReadPathTest, RecordsLastSeenThatTheHandlerHandsToTheStore) {
+TEST_F(ReadPathTest, HandsTheSendersLastSeenToTheStore) {
   auto before = (*m_store->find_client(m_bob))->last_seen;
   std::this_thread::sleep_for(std::chrono::milliseconds(20)); // LastSeen has ms resolution
   ConnectionState connection;
   ASSERT_TRUE(fast(Operation::list_users, m_bob, {}, connection));
-  EXPECT_EQ((*m_store->find_client(m_bob))->last_seen, before); // not handed over yet
-  EXPECT_TRUE(m_read_path->touches_due());
-  EXPECT_FALSE(m_read_path->touches_due()); // once, until more requests come
-  m_handler->record_touches();
   EXPECT_GT((*m_store->find_client(m_bob))->last_seen, before);
-  EXPECT_TRUE(m_directory.take_touches().empty());
 }
 
-TEST_F(ReadPathTest, SaysTouchesAreDueAtMostOnceASecond) {
+TEST_F(ReadPathTest, SeesAMessageStoredByTheHandlerAtOnce) {
   ConnectionState connection;
-  ASSERT_TRUE(fast(Operation::list_users, m_bob, {}, connection));
-  EXPECT_TRUE(m_read_path->touches_due());
-  ASSERT_TRUE(fast(Operation::list_users, m_bob, {}, connection));
-  EXPECT_FALSE(m_read_path->touches_due());
-  m_now += std::chrono::milliseconds(999);
-  EXPECT_FALSE(m_read_path->touches_due());
-  m_now += std::chrono::milliseconds(1);
-  EXPECT_TRUE(m_read_path->touches_due());
+  ASSERT_TRUE(fast(Operation::pull_messages, m_alice, {}, connection)); // nothing waits
+  ASSERT_TRUE(has_code(send_text(m_bob, m_alice, "hello"), 2103));
+  EXPECT_FALSE(fast(Operation::pull_messages, m_alice, {}, connection)); // handed over
 }
 
 } // namespace
