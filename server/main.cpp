@@ -16,6 +16,8 @@ int main(int argc, char **argv) {
   try {
     for (const auto &warning : parsed.warnings)
       logger.warn(warning);
+    if (parsed.config->migrate_from)
+      return run_migration(*parsed.config, logger);
     return run_server(*parsed.config, logger);
   } catch (const std::exception &error) {
     logger.error(std::string("fatal: ") + error.what());

@@ -5,6 +5,7 @@
 #include "core/request_handler.hpp"
 #include "listener.hpp"
 #include "session_registry.hpp"
+#include "store_opening.hpp"
 #include "store_thread.hpp"
 #include "system_limits.hpp"
 
@@ -92,12 +93,7 @@ public:
 
 private:
   Status open(std::size_t max_connections) {
-    auto store = store::SqliteServerStore::open(m_config.database_path);
-    if (!store)
-      return make_error(store.error().code,
-                        fmt::format("cannot open the database {}: {}", m_config.database_path,
-                                    store.error().message));
-    m_store = std::move(*store);
+    m_store = MESSAGEU_TRY(open_store(m_config.database_path));
     HandlerOptions options;
     options.require_auth = m_config.require_auth;
     options.classic_only = m_config.classic_only;

@@ -24,6 +24,7 @@ struct RawOptions {
   std::string port_file = "myport.info";
   std::string bind_address;
   std::string database_path = "defensive.db";
+  std::string migrate_from;
   std::uint64_t max_message_size = k_max_message_size_ceiling;
   double idle_timeout_seconds = 60;
   double request_timeout_seconds = 10;
@@ -113,6 +114,10 @@ CLI::Option *declare_options(CLI::App &app, RawOptions &raw) {
   app.add_option("--bind", raw.bind_address, "Address to listen on (default: all interfaces)");
   app.add_option("--db", raw.database_path, "SQLite database, created when missing")
       ->capture_default_str();
+  app.add_option("--migrate-from", raw.migrate_from,
+                 "Copy the SQLite database PATH (clients and waiting messages) into the --db "
+                 "database, which must hold no client, then exit")
+      ->type_name("PATH");
   app.add_option("--max-message-size", raw.max_message_size,
                  "Largest message content accepted, in bytes (at most 4294967295)")
       ->capture_default_str()
@@ -184,6 +189,8 @@ ParsedCommandLine parse_command_line(int argc, const char *const *argv) {
   config.port = *port;
   config.bind_address = raw.bind_address;
   config.database_path = raw.database_path;
+  if (!raw.migrate_from.empty())
+    config.migrate_from = raw.migrate_from;
   config.max_message_size = raw.max_message_size;
   config.idle_timeout = to_milliseconds(raw.idle_timeout_seconds);
   config.request_timeout = to_milliseconds(raw.request_timeout_seconds);
