@@ -38,10 +38,13 @@ install(CODE "
   set(MESSAGEU_BINDIR \"\${messageu_bindir}\")
   configure_file(\"${PROJECT_SOURCE_DIR}/packaging/messageu-server.service.in\"
                  \"${messageu_units_build_dir}/messageu-server.service\" @ONLY)
+  configure_file(\"${PROJECT_SOURCE_DIR}/packaging/messageu-server@.service.in\"
+                 \"${messageu_units_build_dir}/messageu-server@.service\" @ONLY)
   configure_file(\"${PROJECT_SOURCE_DIR}/packaging/messageu-pull.service.in\"
                  \"${messageu_units_build_dir}/messageu-pull.service\" @ONLY)
   file(INSTALL DESTINATION \"\${CMAKE_INSTALL_PREFIX}/lib/systemd/system\" TYPE FILE
-       FILES \"${messageu_units_build_dir}/messageu-server.service\")
+       FILES \"${messageu_units_build_dir}/messageu-server.service\"
+             \"${messageu_units_build_dir}/messageu-server@.service\")
   file(INSTALL DESTINATION \"\${CMAKE_INSTALL_PREFIX}/lib/systemd/user\" TYPE FILE
        FILES \"${messageu_units_build_dir}/messageu-pull.service\"
              \"${PROJECT_SOURCE_DIR}/packaging/messageu-pull.timer\")

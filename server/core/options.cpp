@@ -112,8 +112,11 @@ CLI::Option *declare_options(CLI::App &app, RawOptions &raw) {
                  "File holding the port when --port is not given (missing: port 1357)")
       ->capture_default_str();
   app.add_option("--bind", raw.bind_address, "Address to listen on (default: all interfaces)");
-  app.add_option("--db", raw.database_path, "SQLite database, created when missing")
-      ->capture_default_str();
+  app.add_option("--db", raw.database_path,
+                 "SQLite database, created when missing, or a PostgreSQL URI "
+                 "(postgresql://...) shared by several servers")
+      ->capture_default_str()
+      ->envname("MESSAGEU_DB");
   app.add_option("--migrate-from", raw.migrate_from,
                  "Copy the SQLite database PATH (clients and waiting messages) into the --db "
                  "database, which must hold no client, then exit")

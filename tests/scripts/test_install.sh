@@ -31,6 +31,7 @@ declare -A expected=(
   [share/doc/messageu/README.md]=README.md
   [share/doc/messageu/examples/messageu-server.default]=packaging/messageu-server.default
   [lib/systemd/system/messageu-server.service]=""
+  [lib/systemd/system/messageu-server@.service]=""
   [lib/systemd/user/messageu-pull.service]=""
   [lib/systemd/user/messageu-pull.timer]=packaging/messageu-pull.timer
 )
@@ -51,6 +52,9 @@ check_tree() {
   done
   grep -qE "^ExecStart=$bindir/messageu-server " "$tree/lib/systemd/system/messageu-server.service" &&
     pass || fail "messageu-server.service does not run $bindir/messageu-server"
+  grep -qE "^ExecStart=$bindir/messageu-server --port=%i " \
+    "$tree/lib/systemd/system/messageu-server@.service" &&
+    pass || fail "messageu-server@.service does not run $bindir/messageu-server on its port"
   grep -qF "exec \"$bindir/messageu\" " "$tree/lib/systemd/user/messageu-pull.service" &&
     pass || fail "messageu-pull.service does not run $bindir/messageu"
   if grep -q '@[A-Z_]*@' "$tree"/lib/systemd/*/*; then

@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -81,6 +82,24 @@ TEST(ServerOptions, ReadsEveryOption) {
   EXPECT_EQ(config.max_connections, 12u);
   EXPECT_EQ(config.log_level, LogLevel::debug);
   EXPECT_TRUE(config.require_auth);
+}
+
+TEST(ServerOptions, TakesTheDatabaseFromMessageuDbUnlessDbIsGiven) {
+  ::setenv("MESSAGEU_DB", "postgresql://messageu@db/messageu", 1);
+  auto from_environment = parse({"--port", "0"});
+  auto from_option = parse({"--port", "0", "--db", "/tmp/x.db"});
+  ::unsetenv("MESSAGEU_DB");
+  ASSERT_TRUE(from_environment.config && from_option.config);
+  EXPECT_EQ(from_environment.config->database_path, "postgresql://messageu@db/messageu");
+  EXPECT_EQ(from_option.config->database_path, "/tmp/x.db");
+  EXPECT_EQ(parse({"--port", "0"}).config->database_path, "defensive.db");
+}
+
+TEST(ServerOptions, ReadsTheSourceToMigrateFrom) {
+  auto parsed = parse({"--port", "0", "--migrate-from", "/tmp/old.db", "--db", "/tmp/new.db"});
+  ASSERT_TRUE(parsed.config);
+  EXPECT_EQ(parsed.config->migrate_from, "/tmp/old.db");
+  EXPECT_FALSE(parse({"--port", "0"}).config->migrate_from);
 }
 
 TEST(ServerOptions, ReadsTheLimitOptions) {
