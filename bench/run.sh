@@ -14,9 +14,15 @@
 # --long runs each load for 15 s and adds the 1 GiB file.
 #
 # Usage: bench/run.sh [--long] [--no-build] [--duration SECONDS] [--output FILE]
+#                     [--peer NAME=HOST:PORT[/DIALECT]]...
 #   --no-build   use build-release/ as it is
 #   --duration   seconds per load (default 5, 15 with --long); 1 makes a quick trial run
 #   --output     where the report goes (default docs/BENCHMARKS.md)
+#   --peer       another MessageU server, already running, to measure in the same run (any
+#                number of them): every load of step 1 runs against it too, right after ours
+#                and the ceiling's (a peer need only answer the five classic requests, all
+#                that step 1 sends). DIALECT: its codes (default 2025a). NAME (letters,
+#                digits, - and _) heads its table in the report.
 # Environment: MESSAGEU_BENCH_LOG_LEVEL  the server's --log-level during the loads (default
 #              info, the server's own default: one log line per request, to a file)
 set -euo pipefail
@@ -30,6 +36,26 @@ long=0
 do_build=1
 duration=
 output=$root/docs/BENCHMARKS.md
+peers=() # "NAME HOST:PORT DIALECT"
+usage() {
+  echo "usage: $0 [--long] [--no-build] [--duration SECONDS] [--output FILE]" \
+    "[--peer NAME=HOST:PORT[/DIALECT]]..." >&2
+  exit 64
+}
+# add_peer NAME=HOST:PORT[/DIALECT]
+add_peer() {
+  local name=${1%%=*} rest=${1#*=} address dialect
+  address=${rest%%/*}
+  dialect=2025a
+  [[ $rest == */* ]] && dialect=${rest#*/}
+  if [[ $1 != *=* || ! $name =~ ^[A-Za-z0-9_-]+$ || $name == server || $name == ceiling ||
+    ! $address =~ ^[^:/]+:[0-9]+$ || ! $dialect =~ ^(2025a|2022|2021c|2026)$ ]]; then
+    echo "$0: --peer $1: expected NAME=HOST:PORT[/DIALECT], NAME of letters, digits, - and _" \
+      "(not server or ceiling), DIALECT 2025a, 2022, 2021c or 2026" >&2
+    exit 64
+  fi
+  peers+=("$name $address $dialect")
+}
 while [[ $# -gt 0 ]]; do
   case $1 in
   --long) long=1 ;;
@@ -42,10 +68,12 @@ while [[ $# -gt 0 ]]; do
     duration=$2
     shift
     ;;
-  *)
-    echo "usage: $0 [--long] [--no-build] [--duration SECONDS] [--output FILE]" >&2
-    exit 64
+  --peer)
+    [[ $# -ge 2 ]] || usage
+    add_peer "$2"
+    shift
     ;;
+  *) usage ;;
   esac
   shift
 done
@@ -61,6 +89,15 @@ python=/usr/bin/python3
 [[ -x $python ]] || python=python3
 
 log() { echo "[run.sh $(date +%H:%M:%S)] $*" >&2; }
+
+# A peer that is not there would only fill the report with failed loads: said before the build.
+for peer in "${peers[@]}"; do
+  read -r name address _ <<<"$peer"
+  if ! (exec 3<>"/dev/tcp/${address%:*}/${address##*:}") 2>/dev/null; then
+    log "peer $name: nothing answers at $address"
+    exit 69
+  fi
+done
 
 # --- build ---------------------------------------------------------------------------------
 if ((do_build)); then
@@ -125,20 +162,24 @@ process_memory() {
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 clock_ticks=$(getconf CLK_TCK)
 
-# loadgen TARGET PID PORT OP MODE CONNECTIONS: one load, its JSON line appended to
-# loads.jsonl with the target's name and the target's CPU use during the run (percent of one
-# core over the measured duration; setup included, which is small).
+# loadgen TARGET PID HOST:PORT DIALECT OP MODE CONNECTIONS: one load, its JSON line appended
+# to loads.jsonl with the target's name and, when PID is not empty, the target's CPU use during
+# the run (percent of one core over the measured duration; setup included, which is small). A
+# peer's process is not ours to read: PID is empty for it.
 loadgen() {
-  local target=$1 pid=$2 port=$3 op=$4 mode=$5 connections=$6 line cpu_before cpu
-  cpu_before=$(cpu_ticks "$pid")
-  if ! line=$("$bin/messageu-loadgen" --server "127.0.0.1:$port" --op "$op" --mode "$mode" \
-    --connections "$connections" --duration "$duration" --json); then
+  local target=$1 pid=$2 address=$3 dialect=$4 op=$5 mode=$6 connections=$7 line cpu_before
+  local cpu_field=
+  [[ -z $pid ]] || cpu_before=$(cpu_ticks "$pid")
+  if ! line=$("$bin/messageu-loadgen" --server "$address" --dialect "$dialect" --op "$op" \
+    --mode "$mode" --connections "$connections" --duration "$duration" --json); then
     line="{\"op\":\"$op\",\"mode\":\"$mode\",\"connections\":$connections,\"failed\":true}"
   fi
-  cpu=$(awk -v t="$(($(cpu_ticks "$pid") - cpu_before))" -v hz="$clock_ticks" -v d="$duration" \
-    'BEGIN { printf "%.0f", 100 * t / hz / d }')
-  log "$target: $line cpu=$cpu%"
-  echo "{\"target\":\"$target\",\"cpu_pct\":$cpu,${line#\{}" >>"$results/loads.jsonl"
+  if [[ -n $pid ]]; then
+    cpu_field=$(awk -v t="$(($(cpu_ticks "$pid") - cpu_before))" -v hz="$clock_ticks" \
+      -v d="$duration" 'BEGIN { printf "\"cpu_pct\":%.0f,", 100 * t / hz / d }')
+  fi
+  log "$target: $line ${cpu_field%,}"
+  echo "{\"target\":\"$target\",$cpu_field${line#\{}" >>"$results/loads.jsonl"
 }
 
 # --- the machine, as it is at the start ------------------------------------------------------
@@ -157,6 +198,10 @@ fi
   echo "duration=$duration"
   echo "log_level=$log_level"
 } >"$results/meta.env"
+for peer in "${peers[@]}"; do
+  read -r name address dialect <<<"$peer"
+  echo "{\"name\":\"$name\",\"address\":\"$address\",\"dialect\":\"$dialect\"}" >>"$results/peers.jsonl"
+done
 log "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # --- 1. the loads, server and ceiling side by side ---------------------------------------------
@@ -175,9 +220,13 @@ for op in list getkey send pull; do
   for load in "${loads[@]}"; do
     read -r mode connections <<<"$load"
     start_server
-    loadgen server "$server_pid" "$server_port" "$op" "$mode" "$connections"
+    loadgen server "$server_pid" "127.0.0.1:$server_port" 2025a "$op" "$mode" "$connections"
     stop_server
-    loadgen ceiling "$ceiling_pid" "$ceiling_port" "$op" "$mode" "$connections"
+    loadgen ceiling "$ceiling_pid" "127.0.0.1:$ceiling_port" 2025a "$op" "$mode" "$connections"
+    for peer in "${peers[@]}"; do
+      read -r name address dialect <<<"$peer"
+      loadgen "$name" "" "$address" "$dialect" "$op" "$mode" "$connections"
+    done
   done
 done
 stop_process "$ceiling_pid"

@@ -4,8 +4,10 @@
 Usage: write_report.py RESULTS_DIR > docs/BENCHMARKS.md
 
 RESULTS_DIR holds meta.env (machine, date, commit, load averages), loads.jsonl (one
-messageu-loadgen JSON line per load, with "target": "server" or "ceiling"), idle.json,
-files-SIZE.json (bench/files.sh --json) and cli.json. Missing parts are reported as missing.
+messageu-loadgen JSON line per load, with "target": "server", "ceiling" or a peer's name),
+peers.jsonl (one line per peer server given to run.sh with --peer: name, address, dialect),
+idle.json, files-SIZE.json (bench/files.sh --json) and cli.json. Missing parts are reported as
+missing.
 The targets are issue 8's (and, for files, issue 5's); each is judged met or not met here.
 """
 import json
@@ -96,6 +98,60 @@ def load_table(loads):
                 f"| {cpu_cell(ceiling)} "
                 f"| {'' if r is None else f'{r:.0%}'} "
                 f"| {errors_cell(server)}, {errors_cell(ceiling)} |")
+    return lines
+
+
+def read_peers(results):
+    path = results / "peers.jsonl"
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+
+def ratio_cell(numerator, denominator):
+    r = ratio(numerator, denominator)
+    return "" if r is None else f"{r:.0%}"
+
+
+def peer_table(loads, name):
+    lines = [
+        f"| op | mode | conns | messageu req/s | {name} req/s | {name} p50 / p99 µs "
+        f"| ceiling req/s | messageu / {name} | {name} / ceiling | messageu / ceiling "
+        f"| {name} errors |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for op in OPS:
+        for mode, connections in LOADS:
+            server = loads.get(("server", op, mode, connections))
+            peer = loads.get((name, op, mode, connections))
+            ceiling = loads.get(("ceiling", op, mode, connections))
+            lines.append(
+                f"| {op} | {mode} | {connections} | {rate_cell(server)} | {rate_cell(peer)} "
+                f"| {latency_cell(peer)} | {rate_cell(ceiling)} | {ratio_cell(server, peer)} "
+                f"| {ratio_cell(peer, ceiling)} | {ratio_cell(server, ceiling)} "
+                f"| {errors_cell(peer)} |")
+    return lines
+
+
+def peers_section(loads, peers):
+    """The peers' rates beside ours and the ceiling's, from the same run; nothing without
+    peers."""
+    if not peers:
+        return []
+    lines = [
+        "## Requests: peer servers beside messageu-server",
+        "",
+        "Other MessageU servers given to `bench/run.sh --peer`, each driven by the same load "
+        "right after ours and the ceiling's, in the same run. A peer keeps its data across "
+        "the loads (ours starts each on a fresh database), and its CPU is not measured (its "
+        "process may not be on this machine). `messageu / PEER` above 100% means ours "
+        "answered more requests per second.",
+        "",
+    ]
+    for peer in peers:
+        name = peer["name"]
+        lines += [f"### {name} ({peer['address']}, dialect {peer['dialect']})", "",
+                  *peer_table(loads, name), ""]
     return lines
 
 
@@ -296,6 +352,7 @@ def main():
         "",
         *load_table(loads),
         "",
+        *peers_section(loads, read_peers(results)),
         "## The disk's floor under a durable answer",
         "",
         *sync_lines(loads, sync),

@@ -31,7 +31,7 @@ namespace asio = boost::asio;
 // connections get to unwind before the event loop is stopped.
 constexpr std::chrono::seconds k_shutdown_grace{10};
 constexpr std::chrono::seconds k_shutdown_unwind{2};
-// Descriptors kept for the database, its spool files and the listener.
+// Descriptors kept for the database, its content files and the listener.
 constexpr std::uint64_t k_reserved_descriptors = 64;
 
 std::size_t connection_limit(const ServerConfig &config, Logger &logger) {

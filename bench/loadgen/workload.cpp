@@ -86,12 +86,13 @@ Result<std::vector<ClientId>> run_registrations(const std::vector<Registration> 
 
 Result<Workload> Workload::prepare(const LoadOptions &options,
                                    const asio::ip::tcp::endpoint &server) {
-  // A random prefix keeps names unique across runs against the same database.
-  auto prefix = "lg-" + to_hex(crypto::random_bytes(6));
+  // A random prefix keeps names unique across runs against the same database. Names are
+  // letters and digits only ("lg3f9a...u0"): other servers refuse anything else.
+  auto prefix = "lg" + to_hex(crypto::random_bytes(6));
   std::vector<Registration> users;
   for (std::size_t i = 0; i < users_needed(options); ++i)
     users.push_back(
-        {prefix + "-u" + std::to_string(i), crypto::RsaPrivateKey::generate().public_key()});
+        {prefix + "u" + std::to_string(i), crypto::RsaPrivateKey::generate().public_key()});
   auto spare_key =
       users.empty() ? crypto::RsaPrivateKey::generate().public_key() : users.front().key;
   // Recipients share the users' keys: nothing requires keys to be distinct, and making 1024
@@ -99,7 +100,7 @@ Result<Workload> Workload::prepare(const LoadOptions &options,
   std::vector<Registration> recipients;
   if (options.operation == LoadOperation::send)
     for (std::size_t i = 0; i < k_send_recipients; ++i)
-      recipients.push_back({prefix + "-r" + std::to_string(i), users[i % users.size()].key});
+      recipients.push_back({prefix + "r" + std::to_string(i), users[i % users.size()].key});
   auto user_ids = MESSAGEU_TRY(run_registrations(users, server, options.dialect));
   auto recipient_ids = MESSAGEU_TRY(run_registrations(recipients, server, options.dialect));
   return Workload(options, prefix, spare_key, std::move(user_ids), std::move(recipient_ids));
@@ -117,7 +118,8 @@ WorkerPlan Workload::plan_for(std::size_t worker) const {
   plan.m_operation = m_options.operation;
   plan.m_dialect = m_options.dialect;
   plan.m_key = m_spare_key;
-  plan.m_name_prefix = m_name_prefix + "-w" + std::to_string(worker) + "-";
+  // "n" ends the worker's number, so that worker 1's user 23 and worker 12's user 3 differ.
+  plan.m_name_prefix = m_name_prefix + "w" + std::to_string(worker) + "n";
   plan.m_random_state = 0x9E3779B97F4A7C15ull * (worker + 1);
   if (m_users.empty())
     return plan;

@@ -10,6 +10,7 @@
 #include <messageu/client/outbox.hpp>
 #include <messageu/protocol/header.hpp>
 #include <messageu/util/files.hpp>
+#include <messageu/util/unique_fd.hpp>
 
 #include <cerrno>
 #include <cstdlib>
@@ -32,26 +33,16 @@ struct SendfileOptions {
 struct InputFile {
   std::filesystem::path path;
   std::uint64_t size = 0;
-  int fd = -1;
-
-  InputFile() = default;
-  InputFile(const InputFile &) = delete;
-  InputFile &operator=(const InputFile &) = delete;
-  ~InputFile() {
-    if (fd >= 0)
-      ::close(fd);
-  }
+  UniqueFd fd; // only for a copy of stdin
 };
 
 Result<std::uint64_t> readable_file_size(const std::filesystem::path &path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd)
     return make_error(Errc::file_not_found,
                       "file not found: " + path.string() + " (" + std::strerror(errno) + ")");
   struct stat status {};
-  bool regular = ::fstat(fd, &status) == 0 && S_ISREG(status.st_mode);
-  ::close(fd);
-  if (!regular)
+  if (::fstat(fd.get(), &status) != 0 || !S_ISREG(status.st_mode))
     return make_error(Errc::file_not_found,
                       "file not found: " + path.string() + " (not a regular file)");
   return static_cast<std::uint64_t>(status.st_size);
@@ -63,14 +54,15 @@ Status spool_stdin(Context &context, InputFile &input) {
   auto directory = context.profile().spool_directory();
   MESSAGEU_TRY(ensure_private_directory(directory, "spool directory"));
   std::string path = (directory / "outgoing-XXXXXX").string();
-  input.fd = ::mkostemp(path.data(), O_CLOEXEC);
-  if (input.fd < 0)
+  input.fd.reset(::mkostemp(path.data(), O_CLOEXEC));
+  if (!input.fd)
     return make_error(Errc::cannot_create, "cannot create a temporary file in " +
                                                directory.string() + ": " + std::strerror(errno));
   ::unlink(path.c_str());
-  input.path = "/proc/self/fd/" + std::to_string(input.fd);
+  input.path = "/proc/self/fd/" + std::to_string(input.fd.get());
   Bytes buffer(256 * 1024);
-  return copy_fd(STDIN_FILENO, input.fd, buffer, "standard input", "the copy of standard input");
+  return copy_fd(STDIN_FILENO, input.fd.get(), buffer, "standard input",
+                 "the copy of standard input");
 }
 
 Status check_size(std::uint64_t size) {
@@ -97,7 +89,7 @@ Result<client::SentMessage> send_with_progress(Context &context, Recipient &reci
   auto file = MESSAGEU_TRY(client::EncryptedFileContent::open(input.path, key));
   MESSAGEU_TRY(check_size(file.plaintext_size())); // it may have grown since the first look
   auto label =
-      input.fd >= 0 ? std::string("sending stdin") : "sending " + input.path.filename().string();
+      input.fd ? std::string("sending stdin") : "sending " + input.path.filename().string();
   ProgressBar bar(context.output(), label);
   file.set_progress([&bar](std::uint64_t done, std::uint64_t total) { bar.update(done, total); });
   auto sent = MESSAGEU_TRY(recipient.outbox.send_file(recipient.peer, file));

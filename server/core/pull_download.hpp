@@ -45,7 +45,7 @@ private:
   std::size_t m_index = 0;          // the message being read
   std::size_t m_header_offset = 0;  // bytes of its header already read
   std::uint64_t m_content_read = 0; // bytes of its content already read
-  std::unique_ptr<store::ContentSource> m_source;
+  std::unique_ptr<store::StoredContentReader> m_source;
 };
 
 } // namespace messageu::server

@@ -4,10 +4,18 @@ of other editions do. Two read requests as naively as published servers: with on
 `recv(1024)` (reading on only while the buffer comes back full), or with one recv of the
 header and one of the declared size, so a request that reaches them in pieces is stored
 truncated or refused. Each counts the requests it was sent.
+
+Run as a program, it serves one dialect on 127.0.0.1 until it is stopped (SIGINT, SIGTERM), as
+a peer for `bench/run.sh --peer`:
+    python3 dialect_servers.py [DIALECT] [--strict-names]
+prints `listening on 127.0.0.1:PORT` on stderr, like messageu-server.
 """
+import argparse
 import os
+import re
 import socket
 import struct
+import sys
 import threading
 
 from test_cli_support import (ERROR, LoopbackListener, receive_exact, response_bytes)
@@ -67,14 +75,20 @@ READERS = {"exact": read_exactly, "recv1024": read_with_recv_1024,
 
 
 class DialectServer(LoopbackListener):
-    """A classic MessageU server that speaks one dialect, in memory."""
+    """A classic MessageU server that speaks one dialect, in memory. With `strict_names`, it
+    refuses (9000) a user name of anything but ASCII letters and digits, as the seed edition's
+    server does."""
 
-    def __init__(self, dialect, reader="exact"):
+    def __init__(self, dialect, reader="exact", strict_names=False):
         self.dialect = dialect
+        self.strict_names = strict_names
+        self.registered_names = []  # every name registered, in order
         self.request_base, self.response_base = DIALECTS[dialect]
         self.read = READERS[reader]
         self.clients = {}  # id -> (name, public key)
-        self.waiting = []  # (recipient, sender, message id, type, content)
+        self.names = set()
+        # recipient -> [(sender, message id, type, content)]: a peer under load holds many
+        self.waiting = {}
         self.next_message_id = 1
         self.codes = []  # every request code received, in order
         self.truncated = 0  # send requests whose payload arrived short
@@ -113,10 +127,14 @@ class DialectServer(LoopbackListener):
         if size != 415 or len(payload) != 415:
             return None
         name = payload[:255].split(b"\0")[0]
-        if not name or any(known == name for known, _ in self.clients.values()):
+        if not name or name in self.names:
+            return None
+        if self.strict_names and not re.fullmatch(rb"[A-Za-z0-9]+", name):
             return None
         new_id = os.urandom(16)
         self.clients[new_id] = (name, payload[255:])
+        self.names.add(name)
+        self.registered_names.append(name)
         return new_id
 
     def _list(self, client_id, size, payload):
@@ -140,14 +158,13 @@ class DialectServer(LoopbackListener):
             self.truncated += 1
         message_id = self.next_message_id
         self.next_message_id += 1
-        self.waiting.append((recipient, client_id, message_id, kind, content))
+        self.waiting.setdefault(recipient, []).append((client_id, message_id, kind, content))
         return recipient + struct.pack("<I", message_id)
 
     def _pull(self, client_id, size, payload):
-        mine = [m for m in self.waiting if m[0] == client_id]
-        self.waiting = [m for m in self.waiting if m[0] != client_id]
+        mine = self.waiting.pop(client_id, [])
         return b"".join(sender + struct.pack("<IBI", message_id, kind, len(content)) + content
-                        for _, sender, message_id, kind, content in mine)
+                        for sender, message_id, kind, content in mine)
 
 
 class OddServer(LoopbackListener):
@@ -174,3 +191,22 @@ def closed_port():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def main():
+    parser = argparse.ArgumentParser(description="A classic MessageU server, in memory.")
+    parser.add_argument("dialect", nargs="?", default="2025a", choices=sorted(DIALECTS))
+    parser.add_argument("--strict-names", action="store_true",
+                        help="refuse user names of anything but letters and digits")
+    options = parser.parse_args()
+    server = DialectServer(options.dialect, strict_names=options.strict_names)
+    print("listening on " + server.address, file=sys.stderr, flush=True)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    server.close()
+
+
+if __name__ == "__main__":
+    main()

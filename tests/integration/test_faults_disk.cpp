@@ -91,7 +91,7 @@ void write_filler(const std::filesystem::path &path, std::size_t size) {
     file.write(block.data(), static_cast<std::streamsize>(block.size()));
 }
 
-// Mostly contents kept in the message rows, every 8th one large enough for the spool.
+// Mostly contents kept in the message rows, every 8th one large enough for the files.
 std::size_t disk_content_size(int number) { return number % 8 == 7 ? 200 * 1024 : 16 * 1024; }
 
 struct Sent {
@@ -193,11 +193,12 @@ TEST_F(FaultsDisk, RefusesSendsWhenFullKeepsWhatItStoredAndStoresAgainWhenSpaceR
   for (int again = 0; again < 5; ++again, ++number)
     ASSERT_EQ(send(number), 2103) << "send " << again << " after space returned; " << log_end();
   expect_all_intact(pull_on(bob_session, m_bob.id, Dialect::v2025a, 3), m_stored, m_alice);
-  // No refused send left its content behind in the spool: one file per large message kept.
+  // No refused send left its content behind in the content directory: one file per large message
+  // kept.
   auto large = std::count_if(m_stored.begin(), m_stored.end(), [](const Sent &sent) {
     return disk_content_size(sent.number) > 64 * 1024;
   });
-  EXPECT_EQ(spool_file_count(database()), static_cast<std::size_t>(large));
+  EXPECT_EQ(content_file_count(database()), static_cast<std::size_t>(large));
   EXPECT_EQ(m_server->stop(), 0);
   EXPECT_EQ(integrity_check(database()), "ok");
 }

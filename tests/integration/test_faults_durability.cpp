@@ -19,7 +19,7 @@ constexpr int k_acknowledged_before_kill = 1000;
 constexpr int k_storm_max_sends = 5000;
 
 // Mostly small contents (kept in the message's row), every 16th one large enough for the
-// store's spool directory, so that both ways of storing a content face the kill.
+// store's content directory, so that both ways of storing a content face the kill.
 std::size_t storm_content_size(int number) {
   if (number % 16 == 15)
     return 100 * 1024;
@@ -173,7 +173,8 @@ TEST(FaultsDurability, KeepsEveryAcknowledgedMessageThroughAKillNineDuringASendS
 
   EXPECT_EQ(restarted.stop(SIGTERM), 0);
   EXPECT_EQ(integrity_check(database), "ok");
-  EXPECT_EQ(spool_file_count(database), 0u) << "spool files left after every message was pulled";
+  EXPECT_EQ(content_file_count(database), 0u)
+      << "content files left after every message was pulled";
 }
 
 // The pull test's messages: large ones and small ones between them, 24 MiB in all, far more

@@ -114,7 +114,7 @@ TEST(ServerConcurrency,
   EXPECT_TRUE(half_header.closed_by_peer(std::chrono::seconds(15)));
   EXPECT_TRUE(half_payload.closed_by_peer(std::chrono::seconds(15)));
   EXPECT_TRUE(pull(port, bob.id).empty());
-  EXPECT_TRUE(eventually([&] { return spool_file_count(server.db_path()) == 0; }));
+  EXPECT_TRUE(eventually([&] { return content_file_count(server.db_path()) == 0; }));
 }
 
 TEST(ServerConcurrency, KeepsAConnectionThatMakesProgressOpenPastTheIdleTimeout) {

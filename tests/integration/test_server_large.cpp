@@ -89,7 +89,7 @@ TEST_F(ServerLarge, CarriesAnEightMebibyteFileByteForByte) {
   send_file(m_server.port(), m_alice, m_bob, k_size);
   pull_file(m_server.port(), m_bob, m_alice, k_size);
   EXPECT_TRUE(pull(m_server.port(), m_bob.id).empty());
-  EXPECT_TRUE(eventually([&] { return spool_file_count(m_server.db_path()) == 0; }));
+  EXPECT_TRUE(eventually([&] { return content_file_count(m_server.db_path()) == 0; }));
   auto growth = peak_growth_kib();
   RecordProperty("server_peak_growth_kib", static_cast<int>(growth));
   EXPECT_LT(growth, 4 * 1024); // half the message: it never was in memory whole
@@ -105,7 +105,7 @@ TEST_F(ServerLarge, CarriesAThreeHundredMebibyteFileInBoundedMemory) {
   // Whatever the message's size, the server holds a few buffers of it at a time.
   EXPECT_LT(after_send, 16 * 1024);
   EXPECT_LT(after_pull, 16 * 1024);
-  EXPECT_TRUE(eventually([&] { return spool_file_count(m_server.db_path()) == 0; }));
+  EXPECT_TRUE(eventually([&] { return content_file_count(m_server.db_path()) == 0; }));
 }
 
 TEST_F(ServerLarge, DeletesNothingWhenAPullIsCutOffByADroppedConnection) {
@@ -137,7 +137,7 @@ TEST_F(ServerLarge, ForgetsADeclaredFourGibibyteSendWhenTheClientHangsUp) {
     ASSERT_TRUE(connection.send(pattern(5u << 20)));
   }
   // Still serving, the partial content gone, nothing stored.
-  EXPECT_TRUE(eventually([&] { return spool_file_count(m_server.db_path()) == 0; }));
+  EXPECT_TRUE(eventually([&] { return content_file_count(m_server.db_path()) == 0; }));
   RawConnection connection(m_server.port());
   auto list = round_trip(connection, request(m_alice.id, Operation::list_users));
   ASSERT_TRUE(list);

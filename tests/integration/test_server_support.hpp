@@ -114,12 +114,12 @@ inline std::uint16_t authenticate(RawConnection &connection, const User &user,
   return answer ? answer->code : 0;
 }
 
-// Files in the store's spool directory (large contents waiting, or left behind).
-inline std::size_t spool_file_count(const std::string &db_path) {
-  std::filesystem::path spool = db_path + ".spool";
+// Files in the store's content directory (large contents waiting, or left behind).
+inline std::size_t content_file_count(const std::string &db_path) {
+  std::filesystem::path files = db_path + ".spool";
   std::size_t count = 0;
   std::error_code error;
-  for (const auto &entry : std::filesystem::directory_iterator(spool, error))
+  for (const auto &entry : std::filesystem::directory_iterator(files, error))
     if (entry.path().filename().string().rfind("content-", 0) == 0)
       ++count;
   return count;

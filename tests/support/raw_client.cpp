@@ -16,19 +16,18 @@ namespace messageu::test {
 RawConnection::RawConnection(std::uint16_t port) : RawConnection(port, nullptr) {}
 
 RawConnection::RawConnection(std::uint16_t port, const char *source, int receive_buffer) {
-  m_fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (m_fd < 0)
+  m_fd.reset(socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  if (!m_fd)
     throw std::runtime_error("socket failed");
   int one = 1;
-  setsockopt(m_fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  setsockopt(m_fd.get(), IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
   if (receive_buffer > 0)
-    setsockopt(m_fd, SOL_SOCKET, SO_RCVBUF, &receive_buffer, sizeof receive_buffer);
+    setsockopt(m_fd.get(), SOL_SOCKET, SO_RCVBUF, &receive_buffer, sizeof receive_buffer);
   if (source) {
     sockaddr_in local{};
     local.sin_family = AF_INET;
     if (inet_pton(AF_INET, source, &local.sin_addr) != 1 ||
-        bind(m_fd, reinterpret_cast<sockaddr *>(&local), sizeof local) != 0) {
-      close(m_fd);
+        bind(m_fd.get(), reinterpret_cast<sockaddr *>(&local), sizeof local) != 0) {
       throw std::runtime_error(std::string("cannot bind to ") + source);
     }
   }
@@ -36,21 +35,15 @@ RawConnection::RawConnection(std::uint16_t port, const char *source, int receive
   address.sin_family = AF_INET;
   address.sin_port = htons(port);
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (connect(m_fd, reinterpret_cast<sockaddr *>(&address), sizeof address) != 0) {
-    close(m_fd);
+  if (connect(m_fd.get(), reinterpret_cast<sockaddr *>(&address), sizeof address) != 0) {
     throw std::runtime_error("connect failed");
   }
-}
-
-RawConnection::~RawConnection() {
-  if (m_fd >= 0)
-    close(m_fd);
 }
 
 bool RawConnection::send(ByteView bytes) {
   std::size_t done = 0;
   while (done < bytes.size()) {
-    ssize_t n = ::send(m_fd, bytes.data() + done, bytes.size() - done, MSG_NOSIGNAL);
+    ssize_t n = ::send(m_fd.get(), bytes.data() + done, bytes.size() - done, MSG_NOSIGNAL);
     if (n < 0 && errno == EINTR)
       continue;
     if (n <= 0)
@@ -70,13 +63,13 @@ std::optional<Bytes> RawConnection::receive_exact(std::size_t count,
         deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0)
       return std::nullopt;
-    pollfd pfd{m_fd, POLLIN, 0};
+    pollfd pfd{m_fd.get(), POLLIN, 0};
     int ready = poll(&pfd, 1, static_cast<int>(left.count()));
     if (ready < 0 && errno == EINTR)
       continue;
     if (ready <= 0)
       return std::nullopt;
-    ssize_t n = recv(m_fd, out.data() + done, count - done, 0);
+    ssize_t n = recv(m_fd.get(), out.data() + done, count - done, 0);
     if (n < 0 && errno == EINTR)
       continue;
     if (n <= 0)
@@ -109,13 +102,13 @@ bool RawConnection::closed_by_peer(std::chrono::milliseconds timeout) {
         deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0)
       return false;
-    pollfd pfd{m_fd, POLLIN, 0};
+    pollfd pfd{m_fd.get(), POLLIN, 0};
     int ready = poll(&pfd, 1, static_cast<int>(left.count()));
     if (ready < 0 && errno == EINTR)
       continue;
     if (ready <= 0)
       return false;
-    ssize_t n = recv(m_fd, buffer, sizeof buffer, 0);
+    ssize_t n = recv(m_fd.get(), buffer, sizeof buffer, 0);
     if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN))
       return true;
   }
@@ -123,12 +116,11 @@ bool RawConnection::closed_by_peer(std::chrono::milliseconds timeout) {
 
 void RawConnection::reset() {
   linger option{1, 0};
-  setsockopt(m_fd, SOL_SOCKET, SO_LINGER, &option, sizeof option);
-  close(m_fd);
-  m_fd = -1;
+  setsockopt(m_fd.get(), SOL_SOCKET, SO_LINGER, &option, sizeof option);
+  m_fd.close();
 }
 
-void RawConnection::shutdown_write() { ::shutdown(m_fd, SHUT_WR); }
+void RawConnection::shutdown_write() { ::shutdown(m_fd.get(), SHUT_WR); }
 
 Bytes request_frame(ByteView client_id, std::uint16_t code, ByteView payload,
                     std::uint8_t version) {

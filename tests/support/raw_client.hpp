@@ -3,6 +3,7 @@
 #pragma once
 
 #include <messageu/util/bytes.hpp>
+#include <messageu/util/unique_fd.hpp>
 
 #include <chrono>
 #include <cstdint>
@@ -24,9 +25,6 @@ public:
   // peer), with a receive buffer of `receive_buffer` bytes when not 0 (a client that reads
   // slowly fills it soon). Throws on failure.
   RawConnection(std::uint16_t port, const char *source, int receive_buffer = 0);
-  ~RawConnection();
-  RawConnection(const RawConnection &) = delete;
-  RawConnection &operator=(const RawConnection &) = delete;
 
   // Writes all bytes; false if the peer is gone.
   bool send(ByteView bytes);
@@ -41,10 +39,10 @@ public:
   // Closes with an RST instead of a FIN (SO_LINGER 0).
   void reset();
   void shutdown_write();
-  int fd() const { return m_fd; }
+  int fd() const { return m_fd.get(); }
 
 private:
-  int m_fd = -1;
+  UniqueFd m_fd;
 };
 
 // One request frame: client id, version, code, payload size, payload.

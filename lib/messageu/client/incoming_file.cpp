@@ -49,14 +49,14 @@ Result<IncomingFile> IncomingFile::create(const std::filesystem::path &directory
   name.append("XXXXXX").append(k_part_suffix);
   std::string path = (directory / name).string();
   // mkostemps makes the file with mode 0600: it is private until it is published.
-  int fd = ::mkostemps(path.data(), static_cast<int>(k_part_suffix.size()), O_CLOEXEC);
-  if (fd < 0)
+  UniqueFd fd(::mkostemps(path.data(), static_cast<int>(k_part_suffix.size()), O_CLOEXEC));
+  if (!fd)
     return make_error(Errc::cannot_create, "cannot create a file in " + directory.string() + ": " +
                                                std::strerror(errno));
   try {
-    return IncomingFile(fd, path, key);
+    return IncomingFile(std::move(fd), path, key);
   } catch (const std::exception &error) { // no memory for the buffers, or no thread
-    ::close(fd);
+    // The descriptor went with the half-built IncomingFile, which closed it.
     ::unlink(path.c_str());
     return make_error(Errc::cannot_create,
                       "cannot prepare the received file " + path + ": " + error.what());
@@ -65,19 +65,19 @@ Result<IncomingFile> IncomingFile::create(const std::filesystem::path &directory
 
 void IncomingFile::FreeBuffer::operator()(Byte *buffer) const { std::free(buffer); }
 
-IncomingFile::IncomingFile(int fd, std::filesystem::path path, const crypto::AesKey &key)
-    : m_fd(fd), m_path(std::move(path)), m_key(key), m_decryptor(key) {
+IncomingFile::IncomingFile(UniqueFd fd, std::filesystem::path path, const crypto::AesKey &key)
+    : m_fd(std::move(fd)), m_path(std::move(path)), m_key(key), m_decryptor(key) {
   for (auto &buffer : m_output) {
     buffer.reset(static_cast<Byte *>(std::aligned_alloc(k_direct_alignment, k_output_capacity)));
     if (!buffer)
       throw std::bad_alloc();
   }
-  m_direct = set_direct_io(m_fd, true);
-  m_writer = std::make_unique<BackgroundWriter>(m_fd);
+  m_direct = set_direct_io(m_fd.get(), true);
+  m_writer = std::make_unique<BackgroundWriter>(m_fd.get());
 }
 
 IncomingFile::IncomingFile(IncomingFile &&other) noexcept
-    : m_fd(std::exchange(other.m_fd, -1)), m_path(std::move(other.m_path)), m_key(other.m_key),
+    : m_fd(std::move(other.m_fd)), m_path(std::move(other.m_path)), m_key(other.m_key),
       m_decryptor(std::move(other.m_decryptor)), m_digest(std::move(other.m_digest)),
       m_direct(other.m_direct), m_output(std::move(other.m_output)), m_filling(other.m_filling),
       m_output_size(other.m_output_size), m_writer(std::move(other.m_writer)),
@@ -91,11 +91,7 @@ IncomingFile::~IncomingFile() {
     ::unlink(m_path.c_str());
 }
 
-void IncomingFile::close_file() {
-  if (m_fd >= 0)
-    ::close(m_fd);
-  m_fd = -1;
-}
+void IncomingFile::close_file() { m_fd.close(); }
 
 void IncomingFile::remember_tail(ByteView ciphertext) {
   if (ciphertext.size() >= m_tail.size()) {
@@ -134,11 +130,11 @@ Status IncomingFile::flush(bool all) {
   if (m_output_size == 0)
     return {};
   // The end of the file is not a whole block: written through the page cache.
-  if (m_direct && !set_direct_io(m_fd, false))
+  if (m_direct && !set_direct_io(m_fd.get(), false))
     return make_error(Errc::io_error,
                       std::string("cannot write the received file: ") + std::strerror(errno));
   m_direct = false;
-  MESSAGEU_TRY(write_all_to_fd(m_fd, ByteView(output(), m_output_size), "the received file"));
+  MESSAGEU_TRY(write_all_to_fd(m_fd.get(), ByteView(output(), m_output_size), "the received file"));
   m_output_size = 0;
   return {};
 }
@@ -172,7 +168,7 @@ Result<std::optional<client_state::DecryptedContent>> IncomingFile::finish() {
   m_plaintext_size += last.size();
   append(last);
   MESSAGEU_TRY(flush(true));
-  if (::fsync(m_fd) != 0)
+  if (::fsync(m_fd.get()) != 0)
     return make_error(Errc::io_error,
                       std::string("cannot sync the received file: ") + std::strerror(errno));
   close_file();
@@ -186,10 +182,10 @@ Result<std::optional<client_state::DecryptedContent>> IncomingFile::finish() {
 }
 
 Status IncomingFile::write_ciphertext(int fd) {
-  if (m_fd < 0 || m_tail_size < crypto::k_aes_block_size)
+  if (!m_fd || m_tail_size < crypto::k_aes_block_size)
     return make_error(Errc::internal, "no decrypted blocks to encrypt again");
   MESSAGEU_TRY(m_writer->wait());
-  if ((m_direct && !set_direct_io(m_fd, false)) || ::lseek(m_fd, 0, SEEK_SET) != 0)
+  if ((m_direct && !set_direct_io(m_fd.get(), false)) || ::lseek(m_fd.get(), 0, SEEK_SET) != 0)
     return make_error(Errc::io_error,
                       std::string("cannot rewind a received file: ") + std::strerror(errno));
   // No padding: the file holds whole blocks, and the last ciphertext block is appended as is.
@@ -198,7 +194,7 @@ Status IncomingFile::write_ciphertext(int fd) {
   Bytes ciphertext;
   ciphertext.reserve(k_write_size);
   while (true) {
-    auto count = MESSAGEU_TRY(read_full_from_fd(m_fd, plaintext, "a received file"));
+    auto count = MESSAGEU_TRY(read_full_from_fd(m_fd.get(), plaintext, "a received file"));
     if (count == 0)
       break;
     ciphertext.clear();

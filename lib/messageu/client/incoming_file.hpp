@@ -14,6 +14,7 @@
 #include <messageu/crypto/aes.hpp>
 #include <messageu/crypto/hash.hpp>
 #include <messageu/util/bytes.hpp>
+#include <messageu/util/unique_fd.hpp>
 
 #include <array>
 #include <filesystem>
@@ -78,7 +79,7 @@ private:
     void operator()(Byte *buffer) const;
   };
 
-  IncomingFile(int fd, std::filesystem::path path, const crypto::AesKey &key);
+  IncomingFile(UniqueFd fd, std::filesystem::path path, const crypto::AesKey &key);
   void remember_tail(ByteView ciphertext);
   Byte *output() const { return m_output[m_filling].get(); }
   void append(ByteView plaintext);
@@ -87,7 +88,7 @@ private:
   Status flush(bool all);
   void close_file();
 
-  int m_fd = -1;
+  UniqueFd m_fd;
   std::filesystem::path m_path;
   crypto::AesKey m_key{};
   crypto::AesCbcDecryptor m_decryptor;

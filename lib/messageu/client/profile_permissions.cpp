@@ -1,6 +1,8 @@
 // The permission rule of the profile and its check on open descriptors.
 #include <messageu/client/profile_permissions.hpp>
 
+#include <messageu/util/unique_fd.hpp>
+
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -72,16 +74,14 @@ Status check_permissions(int fd, const std::filesystem::path &path, ProfileEntry
 }
 
 Status check_profile_directory(const std::filesystem::path &home, const PermissionPolicy &policy) {
-  int fd = ::open(home.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) {
+  UniqueFd fd(::open(home.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!fd) {
     if (errno == ENOENT || errno == ENOTDIR) // made, or refused, when the profile is created
       return {};
     return make_error(Errc::io_error, "cannot open the profile directory " + home.string() + ": " +
                                           std::strerror(errno));
   }
-  auto checked = check_permissions(fd, home, ProfileEntry::directory, policy);
-  ::close(fd);
-  return checked;
+  return check_permissions(fd.get(), home, ProfileEntry::directory, policy);
 }
 
 } // namespace messageu::client

@@ -3,6 +3,7 @@
 #include <messageu/client/received_file.hpp>
 
 #include <messageu/util/files.hpp>
+#include <messageu/util/unique_fd.hpp>
 
 #include <algorithm>
 #include <cerrno>
@@ -33,22 +34,21 @@ bool is_safe_in_file_name(char character) {
 // An open temporary file, removed unless it was published.
 class TemporaryFile {
 public:
-  TemporaryFile(int fd, std::string path) : m_fd(fd), m_path(std::move(path)) {}
+  TemporaryFile(UniqueFd fd, std::string path) : m_fd(std::move(fd)), m_path(std::move(path)) {}
   TemporaryFile(const TemporaryFile &) = delete;
   TemporaryFile &operator=(const TemporaryFile &) = delete;
   ~TemporaryFile() {
-    if (m_fd >= 0)
-      ::close(m_fd);
+    m_fd.close();
     if (!m_published)
       ::unlink(m_path.c_str());
   }
 
-  int fd() const { return m_fd; }
+  int fd() const { return m_fd.get(); }
   const std::string &path() const { return m_path; }
   void mark_published() { m_published = true; }
 
 private:
-  int m_fd;
+  UniqueFd m_fd;
   std::string m_path;
   bool m_published = false;
 };
@@ -66,13 +66,13 @@ Result<std::unique_ptr<TemporaryFile>> create_temporary(const std::filesystem::p
   std::string name(1, '.');
   name.append(base_name).append(k_partial_suffix);
   std::string path = (directory / name).string();
-  int fd = ::mkostemp(path.data(), O_CLOEXEC);
-  if (fd < 0)
+  UniqueFd fd(::mkostemp(path.data(), O_CLOEXEC));
+  if (!fd)
     return make_error(Errc::cannot_create, "cannot create a file in " + directory.string() + ": " +
                                                std::strerror(errno));
-  auto file = std::make_unique<TemporaryFile>(fd, path);
+  auto file = std::make_unique<TemporaryFile>(std::move(fd), path);
   // mkostemp makes 0600; a saved file gets the permissions any new file would (the umask's).
-  ::fchmod(fd, new_file_mode());
+  ::fchmod(file->fd(), new_file_mode());
   return file;
 }
 
@@ -140,14 +140,12 @@ Result<std::unique_ptr<TemporaryFile>> copy_to_temporary(const std::filesystem::
                                                          const std::filesystem::path &directory,
                                                          std::string_view base_name) {
   auto file = MESSAGEU_TRY(create_temporary(directory, base_name));
-  int input = ::open(source.c_str(), O_RDONLY | O_CLOEXEC);
-  if (input < 0)
+  UniqueFd input(::open(source.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!input)
     return make_error(Errc::io_error,
                       "cannot open " + source.string() + ": " + std::strerror(errno));
   Bytes buffer(k_copy_buffer_size);
-  auto copied = copy_fd(input, file->fd(), buffer, source.string(), "the received file");
-  ::close(input);
-  MESSAGEU_TRY(std::move(copied));
+  MESSAGEU_TRY(copy_fd(input.get(), file->fd(), buffer, source.string(), "the received file"));
   if (::fsync(file->fd()) != 0)
     return make_error(Errc::io_error,
                       std::string("cannot sync the received file: ") + std::strerror(errno));

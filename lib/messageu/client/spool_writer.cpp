@@ -18,8 +18,7 @@ SpoolWriter::SpoolWriter(Inbox &inbox, client_state::ClientState &state, bool ac
       m_acknowledged(acknowledged) {}
 
 SpoolWriter::~SpoolWriter() {
-  if (m_fd >= 0)
-    ::close(m_fd);
+  m_fd.close();
   m_incoming.reset(); // removes a file being decrypted
   if (!m_committed)
     discard_files();
@@ -41,8 +40,8 @@ void SpoolWriter::discard_files() {
 Status SpoolWriter::open_spool_file() {
   MESSAGEU_TRY(ensure_private_directory(m_spool_directory, "spool directory"));
   std::string path = (m_spool_directory / "incoming-XXXXXX").string();
-  m_fd = ::mkostemp(path.data(), O_CLOEXEC);
-  if (m_fd < 0)
+  m_fd.reset(::mkostemp(path.data(), O_CLOEXEC));
+  if (!m_fd)
     return make_error(Errc::cannot_create, "cannot create a spool file in " +
                                                m_spool_directory.string() + ": " +
                                                std::strerror(errno));
@@ -108,10 +107,9 @@ Status SpoolWriter::finish_decrypting() {
     return {};
   }
   MESSAGEU_TRY(open_spool_file());
-  auto written = incoming.write_ciphertext(m_fd);
+  auto written = incoming.write_ciphertext(m_fd.get());
   if (!written) {
-    ::close(m_fd);
-    m_fd = -1;
+    m_fd.close();
     return written;
   }
   return close_spool_file();
@@ -119,13 +117,11 @@ Status SpoolWriter::finish_decrypting() {
 
 // Syncs and closes the current spool file, if any.
 Status SpoolWriter::close_spool_file() {
-  if (m_fd < 0)
+  if (!m_fd)
     return {};
-  int fd = m_fd;
-  m_fd = -1;
-  bool synced = ::fsync(fd) == 0;
+  bool synced = ::fsync(m_fd.get()) == 0;
   int error = errno;
-  ::close(fd);
+  m_fd.close();
   if (!synced)
     return make_error(Errc::io_error,
                       std::string("cannot sync a spool file: ") + std::strerror(error));
@@ -140,11 +136,11 @@ Status SpoolWriter::on_content(ByteView chunk) {
     return {};
   if (m_incoming)
     return m_incoming->update(chunk);
-  if (m_fd < 0) {
+  if (!m_fd) {
     m_current->content.insert(m_current->content.end(), chunk.begin(), chunk.end());
     return {};
   }
-  return write_all_to_fd(m_fd, chunk, "to the spool");
+  return write_all_to_fd(m_fd.get(), chunk, "to the spool");
 }
 
 Status SpoolWriter::on_message_end() {

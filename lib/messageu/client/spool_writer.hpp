@@ -12,6 +12,7 @@
 #include <messageu/client/incoming_file.hpp>
 #include <messageu/client/server_link.hpp>
 #include <messageu/client_state/client_state.hpp>
+#include <messageu/util/unique_fd.hpp>
 
 #include <filesystem>
 #include <optional>
@@ -76,7 +77,7 @@ private:
   std::vector<MessageId> m_pulled_ids;
   std::optional<client_state::SpooledMessage> m_current;
   bool m_skip_current = false;
-  int m_fd = -1;
+  UniqueFd m_fd; // the current spool file, while one is written
   std::uint64_t m_received = 0;
   std::uint64_t m_inline_bytes = 0;
   bool m_committed = false;

@@ -13,53 +13,31 @@ namespace messageu::client {
 
 Result<SpooledContent> SpooledContent::open(const client_state::SpooledMessage &message) {
   if (!message.content_path)
-    return SpooledContent(message, -1);
-  int fd = ::open(message.content_path->c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
+    return SpooledContent(message, UniqueFd());
+  UniqueFd fd(::open(message.content_path->c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd)
     return make_error(Errc::io_error, "cannot open the spool file " +
                                           message.content_path->string() + ": " +
                                           std::strerror(errno));
-  return SpooledContent(message, fd);
+  return SpooledContent(message, std::move(fd));
 }
 
-SpooledContent::SpooledContent(const client_state::SpooledMessage &message, int fd)
-    : m_message(&message), m_fd(fd),
+SpooledContent::SpooledContent(const client_state::SpooledMessage &message, UniqueFd fd)
+    : m_message(&message), m_fd(std::move(fd)),
       m_size(message.content_path ? message.content_size : message.content.size()) {}
-
-SpooledContent::SpooledContent(SpooledContent &&other) noexcept
-    : m_message(other.m_message), m_fd(std::exchange(other.m_fd, -1)), m_size(other.m_size),
-      m_offset(other.m_offset), m_buffer(std::move(other.m_buffer)) {}
-
-SpooledContent &SpooledContent::operator=(SpooledContent &&other) noexcept {
-  if (this != &other) {
-    if (m_fd >= 0)
-      ::close(m_fd);
-    m_message = other.m_message;
-    m_fd = std::exchange(other.m_fd, -1);
-    m_size = other.m_size;
-    m_offset = other.m_offset;
-    m_buffer = std::move(other.m_buffer);
-  }
-  return *this;
-}
-
-SpooledContent::~SpooledContent() {
-  if (m_fd >= 0)
-    ::close(m_fd);
-}
 
 Result<ByteView> SpooledContent::next_chunk() {
   auto wanted = static_cast<std::size_t>(std::min<std::uint64_t>(k_chunk_size, m_size - m_offset));
   if (wanted == 0)
     return ByteView{};
-  if (m_fd < 0) {
+  if (!m_fd) {
     ByteView chunk(m_message->content.data() + m_offset, wanted);
     m_offset += wanted;
     return chunk;
   }
   m_buffer.resize(wanted);
   auto what = "the spool file " + m_message->content_path->string();
-  auto filled = MESSAGEU_TRY(read_full_from_fd(m_fd, m_buffer, what));
+  auto filled = MESSAGEU_TRY(read_full_from_fd(m_fd.get(), m_buffer, what));
   if (filled < wanted)
     return make_error(Errc::io_error, "cannot read " + what + ": it is shorter than recorded");
   m_offset += filled;
@@ -68,7 +46,7 @@ Result<ByteView> SpooledContent::next_chunk() {
 
 Status SpooledContent::rewind() {
   m_offset = 0;
-  if (m_fd >= 0 && ::lseek(m_fd, 0, SEEK_SET) != 0)
+  if (m_fd && ::lseek(m_fd.get(), 0, SEEK_SET) != 0)
     return make_error(Errc::io_error,
                       std::string("cannot rewind the spool file: ") + std::strerror(errno));
   return {};
@@ -89,14 +67,14 @@ Result<Bytes> SpooledContent::read_all() {
 Result<Bytes> SpooledContent::read_tail(std::size_t count) {
   auto length = static_cast<std::size_t>(std::min<std::uint64_t>(count, m_size));
   auto start = m_size - length;
-  if (m_fd < 0)
+  if (!m_fd)
     return Bytes(m_message->content.begin() + static_cast<std::ptrdiff_t>(start),
                  m_message->content.end());
   Bytes tail(length);
   std::size_t filled = 0;
   while (filled < length) {
-    auto count_read =
-        ::pread(m_fd, tail.data() + filled, length - filled, static_cast<off_t>(start + filled));
+    auto count_read = ::pread(m_fd.get(), tail.data() + filled, length - filled,
+                              static_cast<off_t>(start + filled));
     if (count_read < 0 && errno == EINTR)
       continue;
     if (count_read <= 0)

@@ -5,6 +5,7 @@
 #include <messageu/client/content_source.hpp>
 #include <messageu/client_state/client_state.hpp>
 #include <messageu/util/bytes.hpp>
+#include <messageu/util/unique_fd.hpp>
 
 #include <cstdint>
 
@@ -18,11 +19,9 @@ public:
   // opened → Errc::io_error.
   static Result<SpooledContent> open(const client_state::SpooledMessage &message);
 
-  SpooledContent(SpooledContent &&other) noexcept;
-  SpooledContent &operator=(SpooledContent &&other) noexcept;
-  SpooledContent(const SpooledContent &) = delete;
-  SpooledContent &operator=(const SpooledContent &) = delete;
-  ~SpooledContent() override;
+  SpooledContent(SpooledContent &&other) noexcept = default;
+  SpooledContent &operator=(SpooledContent &&other) noexcept = default;
+  ~SpooledContent() override = default;
 
   std::uint64_t size() const override { return m_size; }
   // The next chunk, valid until the next call; empty at the end. A spool file shorter than
@@ -36,10 +35,10 @@ public:
   Result<Bytes> read_tail(std::size_t count);
 
 private:
-  SpooledContent(const client_state::SpooledMessage &message, int fd);
+  SpooledContent(const client_state::SpooledMessage &message, UniqueFd fd);
 
   const client_state::SpooledMessage *m_message = nullptr;
-  int m_fd = -1;
+  UniqueFd m_fd; // none when the content is inline
   std::uint64_t m_size = 0;
   std::uint64_t m_offset = 0;
   Bytes m_buffer;

@@ -5,6 +5,7 @@
 #include <messageu/sqlite/sqlite.hpp>
 #include <messageu/sqlite/storage_error.hpp>
 #include <messageu/util/hex.hpp>
+#include <messageu/util/unique_fd.hpp>
 
 #include <algorithm>
 #include <cerrno>
@@ -88,17 +89,15 @@ std::int64_t now_seconds() {
 // narrows the mode of an existing one: it holds keys. SQLite gives its -wal and -shm files
 // the database file's mode.
 Status prepare_private_file(const std::filesystem::path &path) {
-  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (fd < 0)
+  UniqueFd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600));
+  if (!fd)
     return sqlite::storage_error("cannot create " + path.string() + ": " + std::strerror(errno));
   struct stat status {};
-  bool ok = ::fstat(fd, &status) == 0 &&
-            ((status.st_mode & 0077) == 0 || ::fchmod(fd, status.st_mode & 0700) == 0);
-  int saved_errno = errno;
-  ::close(fd);
+  bool ok = ::fstat(fd.get(), &status) == 0 &&
+            ((status.st_mode & 0077) == 0 || ::fchmod(fd.get(), status.st_mode & 0700) == 0);
   if (!ok)
     return sqlite::storage_error("cannot restrict the mode of " + path.string() + ": " +
-                                 std::strerror(saved_errno));
+                                 std::strerror(errno));
   return {};
 }
 

@@ -5,8 +5,8 @@
 //           LastSeen text UTC "YYYY-MM-DD HH:MM:SS.SSS", Protected 0/1)
 //     registration order is the rowid order.
 //   messages(ID u32 primary key, ToClient blob 16, FromClient blob 16, Type 1..4,
-//            Content blob (inline contents; NULL when spooled), ContentSize,
-//            SpoolFile (file name in the spool; NULL when inline), Seq (stored order))
+//            Content blob (inline contents; NULL when kept in a file), ContentSize,
+//            SpoolFile (file name in the content directory; NULL when inline), Seq (stored order))
 //     Seq, not ID, orders a recipient's messages, because ids wrap around. No index by
 //     recipient: the store reads the table once at open and keeps that index in memory.
 //   store_state(Name text primary key, Value integer): 'last_message_id', the id counter:

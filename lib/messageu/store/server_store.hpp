@@ -4,7 +4,8 @@
 // It keeps registered clients (id, name, public key, last seen, protected flag) and the
 // messages waiting for their recipients. A message's content is written through a
 // ContentSink first (streamed, any size up to 4 GiB − 1), then messages are inserted in
-// batches, one durable commit per batch (group commit), and read back through ContentSources.
+// batches, one durable commit per batch (group commit), and read back through
+// StoredContentReaders.
 //
 // The store is the one owner of this state. What the network thread may read without waiting
 // for the store's thread (clients, keys, protected flags, who has messages waiting, the encoded
@@ -14,7 +15,7 @@
 
 #include <messageu/store/client_snapshot.hpp>
 #include <messageu/store/content_sink.hpp>
-#include <messageu/store/content_source.hpp>
+#include <messageu/store/stored_content_reader.hpp>
 #include <messageu/util/ids.hpp>
 #include <messageu/util/result.hpp>
 
@@ -141,7 +142,7 @@ public:
   // The same, with the part of it sent by `from`. Asked at every send: keep it cheap.
   virtual Result<PendingFromSender> pending_totals(const ClientId &to, const ClientId &from) = 0;
   // A reader of the message's content. No such message → Errc::invalid_argument.
-  virtual Result<std::unique_ptr<ContentSource>> open_content(MessageId id) = 0;
+  virtual Result<std::unique_ptr<StoredContentReader>> open_content(MessageId id) = 0;
   // Deletes those of `ids` that are waiting for `to` (others, and repeats, are ignored) and
   // reclaims their storage. Returns how many were deleted.
   virtual Result<std::size_t> delete_messages(const ClientId &to,

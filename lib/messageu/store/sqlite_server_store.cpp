@@ -1,14 +1,14 @@
-// The SQLite server store: clients, messages with inline or spooled contents, group commit.
+// The SQLite server store: clients, messages with contents inline or in files, group commit.
 #include <messageu/store/sqlite_server_store.hpp>
 
 #include <messageu/sqlite/storage_error.hpp>
+#include <messageu/store/content_files.hpp>
+#include <messageu/store/content_readers.hpp>
 #include <messageu/store/message_id_allocator.hpp>
 #include <messageu/store/seen_times.hpp>
 #include <messageu/store/server_schema.hpp>
 #include <messageu/store/server_statements.hpp>
-#include <messageu/store/spool.hpp>
 #include <messageu/store/staged_content.hpp>
-#include <messageu/store/stored_content_source.hpp>
 
 #include <algorithm>
 #include <chrono>
@@ -83,12 +83,12 @@ Result<std::int64_t> query_int64(sqlite::Database &database, std::string_view sq
 
 // The staged contents of a batch, checked to be this store's and finished.
 Result<std::vector<StagedContent *>> staged_contents(std::span<NewMessage> messages,
-                                                     const Spool &spool) {
+                                                     const ContentFiles &files) {
   std::vector<StagedContent *> contents;
   contents.reserve(messages.size());
   for (auto &message : messages) {
     auto *content = dynamic_cast<StagedContent *>(message.content.get());
-    if (!content || content->spool() != &spool)
+    if (!content || content->files() != &files)
       return make_error(Errc::invalid_argument, "message content not made by this store");
     if (!content->finished())
       return make_error(Errc::invalid_argument, "message content not finished");
@@ -137,7 +137,7 @@ struct WaitingMessages {
 
 struct SqliteServerStore::Impl {
   sqlite::Database database;
-  std::shared_ptr<Spool> spool;
+  std::shared_ptr<ContentFiles> files;
   ServerStatements statements;
   MessageId last_message_id = 0;  // the last id handed out
   std::uint64_t ids_reserved = 0; // how far the persisted counter is ahead of last_message_id
@@ -150,8 +150,8 @@ struct SqliteServerStore::Impl {
   // LastSeen times not written yet. find_client() reads through them.
   SeenTimes touches{};
   // Every request looks up its sender, so the clients found are kept in memory. This process
-  // is the database's only writer (the spool lock), and clients are never removed, so the
-  // copies stay true as long as this store's own writes update them.
+  // is the database's only writer (the content directory's lock), and clients are never removed, so
+  // the copies stay true as long as this store's own writes update them.
   std::unordered_map<ClientId, ClientRecord, ClientIdHash> clients{};
   std::optional<std::vector<ClientSummary>> client_list{}; // reset by each registration
   // What other threads read: told every change committed here, published before it returns.
@@ -159,7 +159,7 @@ struct SqliteServerStore::Impl {
 
   // Prepares the statements and loads the counters of an open database with the schema.
   static Result<std::unique_ptr<Impl>> create(sqlite::Database database,
-                                              std::shared_ptr<Spool> spool);
+                                              std::shared_ptr<ContentFiles> files);
 
   Status insert_message(MessageId id, const NewMessage &message, const StagedContent &content);
   Result<bool> message_id_in_use(MessageId id);
@@ -168,7 +168,7 @@ struct SqliteServerStore::Impl {
   void forget_waiting(const ClientId &to, const std::unordered_set<MessageId> &ids);
   Status load_counter();
   Result<std::unordered_set<std::string>> load_messages();
-  Status remove_orphan_spool_files(const std::unordered_set<std::string> &referenced);
+  Status remove_orphan_content_files(const std::unordered_set<std::string> &referenced);
   void reclaim_free_pages();
   Status update_client(sqlite::Statement &statement, const ClientId &id);
   Result<std::optional<ClientRecord>> load_client(const ClientId &id);
@@ -188,21 +188,21 @@ SqliteServerStore::~SqliteServerStore() {
 }
 
 std::filesystem::path
-SqliteServerStore::spool_directory_for(const std::filesystem::path &database_path) {
+SqliteServerStore::content_directory_for(const std::filesystem::path &database_path) {
   auto directory = database_path;
   directory += ".spool";
   return directory;
 }
 
-const std::filesystem::path &SqliteServerStore::spool_directory() const {
-  return m_impl->spool->directory();
+const std::filesystem::path &SqliteServerStore::content_directory() const {
+  return m_impl->files->directory();
 }
 
 Result<std::unique_ptr<SqliteServerStore>>
 SqliteServerStore::open(const std::filesystem::path &path) {
-  // The spool lock comes first: a second server on this database stops here, before it could
-  // take the first one's spool files for orphans.
-  auto spool = MESSAGEU_TRY(Spool::open(spool_directory_for(path)));
+  // The content directory's lock comes first: a second server on this database stops here, before
+  // it could take the first one's content files for orphans.
+  auto files = MESSAGEU_TRY(ContentFiles::open(content_directory_for(path)));
   auto database = MESSAGEU_TRY(sqlite::Database::open(path));
   MESSAGEU_TRY(database.set_busy_timeout(k_busy_timeout));
   MESSAGEU_TRY(ensure_server_schema(database));
@@ -212,26 +212,26 @@ SqliteServerStore::open(const std::filesystem::path &path) {
   // pulled messages then needs as much free disk as they occupy, so a full disk could never
   // be relieved by pulls. FAST zeroes freed content only where that costs no extra I/O.
   MESSAGEU_TRY(database.exec("PRAGMA secure_delete=FAST"));
-  auto impl = MESSAGEU_TRY(Impl::create(std::move(database), std::move(spool)));
+  auto impl = MESSAGEU_TRY(Impl::create(std::move(database), std::move(files)));
   return std::unique_ptr<SqliteServerStore>(new SqliteServerStore(std::move(impl)));
 }
 
 Result<std::unique_ptr<SqliteServerStore>> SqliteServerStore::open_in_memory() {
-  auto spool = MESSAGEU_TRY(Spool::open_temporary());
+  auto files = MESSAGEU_TRY(ContentFiles::open_temporary());
   auto database = MESSAGEU_TRY(sqlite::Database::open_in_memory());
   MESSAGEU_TRY(ensure_server_schema(database));
-  auto impl = MESSAGEU_TRY(Impl::create(std::move(database), std::move(spool)));
+  auto impl = MESSAGEU_TRY(Impl::create(std::move(database), std::move(files)));
   return std::unique_ptr<SqliteServerStore>(new SqliteServerStore(std::move(impl)));
 }
 
 Result<std::unique_ptr<SqliteServerStore::Impl>>
-SqliteServerStore::Impl::create(sqlite::Database database, std::shared_ptr<Spool> spool) {
+SqliteServerStore::Impl::create(sqlite::Database database, std::shared_ptr<ContentFiles> files) {
   auto statements = MESSAGEU_TRY(ServerStatements::prepare(database));
   std::unique_ptr<Impl> impl(
-      new Impl{std::move(database), std::move(spool), std::move(statements)});
+      new Impl{std::move(database), std::move(files), std::move(statements)});
   MESSAGEU_TRY(impl->load_counter());
   auto referenced = MESSAGEU_TRY(impl->load_messages());
-  MESSAGEU_TRY(impl->remove_orphan_spool_files(referenced));
+  MESSAGEU_TRY(impl->remove_orphan_content_files(referenced));
   MESSAGEU_TRY(impl->load_snapshot());
   return impl;
 }
@@ -265,7 +265,7 @@ Status SqliteServerStore::Impl::load_counter() {
   return {};
 }
 
-// Reads every message once: the waiting lists, the newest stored order, and the spool files
+// Reads every message once: the waiting lists, the newest stored order, and the content files
 // still named (returned).
 Result<std::unordered_set<std::string>> SqliteServerStore::Impl::load_messages() {
   std::unordered_set<std::string> referenced;
@@ -287,9 +287,9 @@ Result<std::unordered_set<std::string>> SqliteServerStore::Impl::load_messages()
   return referenced;
 }
 
-Status SqliteServerStore::Impl::remove_orphan_spool_files(
+Status SqliteServerStore::Impl::remove_orphan_content_files(
     const std::unordered_set<std::string> &referenced) {
-  MESSAGEU_TRY(spool->remove_unreferenced(
+  MESSAGEU_TRY(files->remove_unreferenced(
       [&](std::string_view name) { return referenced.contains(std::string(name)); }));
   return {};
 }
@@ -462,7 +462,7 @@ Result<std::unique_ptr<ContentSink>> SqliteServerStore::begin_content(std::uint6
   if (size > k_max_content_size)
     return make_error(Errc::too_large,
                       "content of " + std::to_string(size) + " bytes is above the maximum");
-  auto content = MESSAGEU_TRY(StagedContent::begin(m_impl->spool, size, k_inline_content_limit));
+  auto content = MESSAGEU_TRY(StagedContent::begin(m_impl->files, size, k_inline_content_limit));
   return std::unique_ptr<ContentSink>(std::move(content));
 }
 
@@ -486,7 +486,7 @@ Status SqliteServerStore::Impl::insert_message(MessageId id, const NewMessage &m
     MESSAGEU_TRY(insert.bind_null(7));
   } else {
     MESSAGEU_TRY(insert.bind_null(5));
-    MESSAGEU_TRY(insert.bind_text(7, content.spool_name()));
+    MESSAGEU_TRY(insert.bind_text(7, content.file_name()));
   }
   MESSAGEU_TRY(insert.bind_int64(6, static_cast<std::int64_t>(content.size())));
   MESSAGEU_TRY(insert.bind_int64(8, last_sequence + 1));
@@ -530,7 +530,7 @@ Result<std::vector<MessageId>> SqliteServerStore::insert_messages(std::span<NewM
   std::vector<MessageId> ids;
   if (messages.empty())
     return ids;
-  auto contents = MESSAGEU_TRY(staged_contents(messages, *m_impl->spool));
+  auto contents = MESSAGEU_TRY(staged_contents(messages, *m_impl->files));
   auto &impl = *m_impl;
   // On failure the counters go back to where they were, with the rolled-back rows.
   auto saved_id = impl.last_message_id;
@@ -604,7 +604,7 @@ Result<PendingFromSender> SqliteServerStore::pending_totals(const ClientId &to,
   return totals;
 }
 
-Result<std::unique_ptr<ContentSource>> SqliteServerStore::open_content(MessageId id) {
+Result<std::unique_ptr<StoredContentReader>> SqliteServerStore::open_content(MessageId id) {
   auto &statement = m_impl->statements.message_content;
   sqlite::StatementReset reset(statement);
   MESSAGEU_TRY(statement.bind_int64(1, id));
@@ -616,10 +616,10 @@ Result<std::unique_ptr<ContentSource>> SqliteServerStore::open_content(MessageId
     if (content.size() != size)
       return sqlite::storage_error("corrupt database: message " + std::to_string(id) +
                                    " has a content of the wrong size");
-    return std::unique_ptr<ContentSource>(new InlineContentSource(std::move(content)));
+    return std::unique_ptr<StoredContentReader>(new InlineContentReader(std::move(content)));
   }
-  auto file = MESSAGEU_TRY(m_impl->spool->open_file(statement.column_text(2)));
-  return std::unique_ptr<ContentSource>(new SpoolContentSource(std::move(file), size));
+  auto file = MESSAGEU_TRY(m_impl->files->open_file(statement.column_text(2)));
+  return std::unique_ptr<StoredContentReader>(new ContentFileReader(std::move(file), size));
 }
 
 Result<std::size_t> SqliteServerStore::delete_messages(const ClientId &to,
@@ -629,7 +629,7 @@ Result<std::size_t> SqliteServerStore::delete_messages(const ClientId &to,
   auto &statement = m_impl->statements.delete_message;
   auto transaction = MESSAGEU_TRY(sqlite::Transaction::begin(m_impl->database));
   std::unordered_set<MessageId> deleted;
-  std::vector<std::string> spool_files;
+  std::vector<std::string> content_files;
   for (auto id : ids) {
     sqlite::StatementReset reset(statement);
     MESSAGEU_TRY(statement.bind_int64(1, id));
@@ -638,7 +638,7 @@ Result<std::size_t> SqliteServerStore::delete_messages(const ClientId &to,
       continue; // not held for `to`, or already deleted
     deleted.insert(id);
     if (!statement.column_is_null(0))
-      spool_files.push_back(statement.column_text(0));
+      content_files.push_back(statement.column_text(0));
   }
   MESSAGEU_TRY(transaction.commit());
   m_impl->forget_waiting(to, deleted);
@@ -646,8 +646,8 @@ Result<std::size_t> SqliteServerStore::delete_messages(const ClientId &to,
   m_impl->published.publish();
   // Files go only after the rows are gone for good, so no row ever names a missing file.
   // A file that cannot be removed now is an orphan, removed at the next open.
-  for (const auto &name : spool_files)
-    (void)m_impl->spool->remove(name);
+  for (const auto &name : content_files)
+    (void)m_impl->files->remove(name);
   m_impl->reclaim_free_pages();
   return deleted.size();
 }

@@ -1,5 +1,5 @@
 // The SQLite backend of ServerStore: one database file in WAL mode with synchronous=FULL, and
-// a spool directory beside it ("<db>.spool/") for contents larger than the inline limit.
+// a content directory beside it ("<db>.spool/") for contents larger than the inline limit.
 //
 // Durability: every successful write call has committed and synced before it returns
 // (touch() excepted: it keeps LastSeen in memory and writes the touches of up to a second at
@@ -13,9 +13,8 @@
 //
 // Threads: not thread-safe but for snapshot() and touch(). Call the rest from one thread at a
 // time (the server gives it one dedicated thread, so that network threads never wait on
-// fsync). The sinks and
-// sources it hands out never touch the database: each may be used by any one thread, even
-// after the store is gone. One process at a time may open a given database: the spool
+// fsync). The sinks and readers it hands out never touch the database: each may be used by
+// any one thread, even after the store is gone. One process at a time may open a given database: the content
 // directory is locked while the store is open.
 #pragma once
 
@@ -28,21 +27,21 @@ namespace messageu::store {
 
 class SqliteServerStore final : public ServerStore {
 public:
-  // Contents up to this size are kept in their message's row; larger ones in spool files.
+  // Contents up to this size are kept in their message's row; larger ones in content files.
   static constexpr std::uint64_t k_inline_content_limit = 64 * 1024;
 
-  // Opens the database at `path`, creating it and its tables when missing, and its spool
-  // directory `path` + ".spool". Removes spool files no message names (left by a crash between
-  // writing a content and inserting its message). Another open store on the same database →
-  // Errc::unavailable; a file that is not this schema's database, or any SQLite failure →
-  // Errc::storage.
+  // Opens the database at `path`, creating it and its tables when missing, and its content
+  // directory `path` + ".spool" (the name it has always had on disk). Removes content files no
+  // message names (left by a crash between writing a content and inserting its message). Another
+  // open store on the same database → Errc::unavailable; a file that is not this schema's database,
+  // or any SQLite failure → Errc::storage.
   static Result<std::unique_ptr<SqliteServerStore>> open(const std::filesystem::path &path);
-  // A private in-memory database with a temporary spool directory, both gone on destruction
+  // A private in-memory database with a temporary content directory, both gone on destruction
   // (for tests of code above the store).
   static Result<std::unique_ptr<SqliteServerStore>> open_in_memory();
 
-  // Where the spool files of `database_path` live.
-  static std::filesystem::path spool_directory_for(const std::filesystem::path &database_path);
+  // Where the content files of `database_path` live.
+  static std::filesystem::path content_directory_for(const std::filesystem::path &database_path);
 
   ~SqliteServerStore() override;
 
@@ -63,11 +62,11 @@ public:
   Result<bool> has_pending(const ClientId &to) override;
   Result<PendingTotals> pending_totals(const ClientId &to) override;
   Result<PendingFromSender> pending_totals(const ClientId &to, const ClientId &from) override;
-  Result<std::unique_ptr<ContentSource>> open_content(MessageId id) override;
+  Result<std::unique_ptr<StoredContentReader>> open_content(MessageId id) override;
   Result<std::size_t> delete_messages(const ClientId &to, std::span<const MessageId> ids) override;
 
-  // The directory holding this store's spool files.
-  const std::filesystem::path &spool_directory() const;
+  // The directory holding this store's content files.
+  const std::filesystem::path &content_directory() const;
 
 private:
   struct Impl;

@@ -1,28 +1,28 @@
-// Staging of a content before its message is inserted: memory for small, spool file for large.
+// Staging of a content before its message is inserted: memory for small, content file for large.
 #include <messageu/store/staged_content.hpp>
 
 namespace messageu::store {
 
-StagedContent::StagedContent(std::shared_ptr<const Spool> spool, std::uint64_t size)
-    : m_spool(std::move(spool)), m_size(size) {}
+StagedContent::StagedContent(std::shared_ptr<const ContentFiles> files, std::uint64_t size)
+    : m_files(std::move(files)), m_size(size) {}
 
-Result<std::unique_ptr<StagedContent>> StagedContent::begin(std::shared_ptr<const Spool> spool,
-                                                            std::uint64_t size,
-                                                            std::uint64_t inline_limit) {
-  std::unique_ptr<StagedContent> content(new StagedContent(std::move(spool), size));
+Result<std::unique_ptr<StagedContent>>
+StagedContent::begin(std::shared_ptr<const ContentFiles> files, std::uint64_t size,
+                     std::uint64_t inline_limit) {
+  std::unique_ptr<StagedContent> content(new StagedContent(std::move(files), size));
   if (size <= inline_limit) {
     content->m_inline.reserve(static_cast<std::size_t>(size));
   } else {
-    content->m_file.emplace(MESSAGEU_TRY(content->m_spool->create()));
-    content->m_spool_name = content->m_file->name();
+    content->m_file.emplace(MESSAGEU_TRY(content->m_files->create()));
+    content->m_file_name = content->m_file->name();
   }
   return content;
 }
 
 StagedContent::~StagedContent() {
   m_file.reset(); // close before removing
-  if (!m_stored && !m_spool_name.empty())
-    (void)m_spool->remove(m_spool_name); // what fails here is an orphan, removed at next open
+  if (!m_stored && !m_file_name.empty())
+    (void)m_files->remove(m_file_name); // what fails here is an orphan, removed at next open
 }
 
 Status StagedContent::write(ByteView bytes) {
@@ -50,7 +50,7 @@ Status StagedContent::finish() {
     // The file's data, then its directory entry, must be on disk before a row names it.
     MESSAGEU_TRY(m_file->sync());
     m_file->close();
-    MESSAGEU_TRY(m_spool->sync_directory());
+    MESSAGEU_TRY(m_files->sync_directory());
   }
   m_finished = true;
   return {};

@@ -65,7 +65,7 @@ inline MessageId insert_one(ServerStore &store, const ClientId &to, const Client
 }
 
 // Reads a source to its end in chunks of `chunk` bytes.
-inline Bytes read_all(ContentSource &source, std::size_t chunk = 7000) {
+inline Bytes read_all(StoredContentReader &source, std::size_t chunk = 7000) {
   Bytes content;
   Bytes buffer(chunk);
   for (;;) {

@@ -59,5 +59,5 @@ TEST(SqliteServerStoreBenchmark, DISABLED_PrintsRowsPerSecondForBatchSizes) {
   batch.push_back(message(**store, client_id(2), client_id(1), large));
   ASSERT_TRUE((*store)->insert_messages(batch));
   std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
-  std::printf("spooled 8 MiB content: %.0f MiB/s staged and stored\n", 8 / elapsed.count());
+  std::printf("kept in a file 8 MiB content: %.0f MiB/s staged and stored\n", 8 / elapsed.count());
 }

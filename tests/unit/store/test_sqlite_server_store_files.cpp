@@ -1,5 +1,5 @@
 // SqliteServerStore on disk: schema and pragmas, reopening, id counter persistence and
-// wrap-around, orphan spool files, exclusive opening, and reclaim of deleted storage.
+// wrap-around, orphan content files, exclusive opening, and reclaim of deleted storage.
 #include <messageu/sqlite/sqlite.hpp>
 #include <messageu/store/sqlite_server_store.hpp>
 
@@ -214,7 +214,7 @@ TEST(SqliteServerStoreFiles, WrapsMessageIdsSkippingHeldOnesAndKeepsStoredOrder)
   EXPECT_EQ(order, (std::vector<MessageId>{1u, 0xFFFF'FFFFu, 2u}));
 }
 
-TEST(SqliteServerStoreFiles, RemovesOrphanSpoolFilesAtOpen) {
+TEST(SqliteServerStoreFiles, RemovesOrphanContentFilesAtOpen) {
   messageu::test::TempDir dir;
   auto content = pattern(100'000);
   MessageId id = 0;
@@ -223,10 +223,10 @@ TEST(SqliteServerStoreFiles, RemovesOrphanSpoolFilesAtOpen) {
     id = insert_one(*store, k_bob, k_alice, content);
   }
   // A crash between writing a content and inserting its row leaves a file no row names.
-  auto spool = SqliteServerStore::spool_directory_for(dir / "s.db");
-  messageu::test::write_file(spool / "content-crash1", std::string(70'000, 'x'));
+  auto files = SqliteServerStore::content_directory_for(dir / "s.db");
+  messageu::test::write_file(files / "content-crash1", std::string(70'000, 'x'));
   auto store = file_store(dir / "s.db");
-  EXPECT_FALSE(std::filesystem::exists(spool / "content-crash1"));
+  EXPECT_FALSE(std::filesystem::exists(files / "content-crash1"));
   EXPECT_EQ(read_content(*store, id), content);
 }
 
@@ -278,14 +278,14 @@ TEST(SqliteServerStoreFiles, GivesDeletedPagesBackToTheFileSystem) {
   EXPECT_LT(query(database, "PRAGMA page_count"), pages_full / 4);
 }
 
-TEST(SqliteServerStoreFiles, InMemoryStoreRemovesItsSpoolDirectory) {
-  std::filesystem::path spool;
+TEST(SqliteServerStoreFiles, InMemoryStoreRemovesItsContentDirectory) {
+  std::filesystem::path files;
   {
     auto store = SqliteServerStore::open_in_memory();
     ASSERT_TRUE(store);
-    spool = (*store)->spool_directory();
+    files = (*store)->content_directory();
     insert_one(**store, k_bob, k_alice, pattern(100'000));
-    EXPECT_TRUE(std::filesystem::is_directory(spool));
+    EXPECT_TRUE(std::filesystem::is_directory(files));
   }
-  EXPECT_FALSE(std::filesystem::exists(spool));
+  EXPECT_FALSE(std::filesystem::exists(files));
 }

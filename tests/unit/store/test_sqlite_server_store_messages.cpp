@@ -1,5 +1,5 @@
-// SqliteServerStore, messages: batches, ids, stored order, inline and spooled contents,
-// deletion with reclaim of the spool files, per-recipient totals.
+// SqliteServerStore, messages: batches, ids, stored order, inline and contents kept in files,
+// deletion with reclaim of the content files, per-recipient totals.
 #include <messageu/sqlite/storage_error.hpp>
 #include <messageu/store/sqlite_server_store.hpp>
 
@@ -20,9 +20,9 @@ std::unique_ptr<SqliteServerStore> memory_store() {
   return std::move(store).value();
 }
 
-std::size_t spool_file_count(const SqliteServerStore &store) {
+std::size_t content_file_count(const SqliteServerStore &store) {
   std::size_t count = 0;
-  for (const auto &entry : std::filesystem::directory_iterator(store.spool_directory()))
+  for (const auto &entry : std::filesystem::directory_iterator(store.content_directory()))
     count += entry.path().filename().string().starts_with("content-");
   return count;
 }
@@ -102,25 +102,25 @@ TEST(SqliteServerStoreMessages, RoundTripsInlineContents) {
     auto id = insert_one(*store, k_bob, k_alice, content);
     EXPECT_EQ(read_content(*store, id), content) << size;
   }
-  EXPECT_EQ(spool_file_count(*store), 0u);
+  EXPECT_EQ(content_file_count(*store), 0u);
 }
 
-TEST(SqliteServerStoreMessages, RoundTripsASpooledContentInChunks) {
+TEST(SqliteServerStoreMessages, RoundTripsAContentKeptInAFileInChunks) {
   auto store = memory_store();
   auto content = pattern(5 * 1024 * 1024, 77);
   auto id = insert_one(*store, k_bob, k_alice, content);
-  EXPECT_EQ(spool_file_count(*store), 1u);
+  EXPECT_EQ(content_file_count(*store), 1u);
   auto source = store->open_content(id);
   ASSERT_TRUE(source);
   EXPECT_EQ((*source)->size(), content.size());
   EXPECT_EQ(read_all(**source, 65536), content);
 }
 
-TEST(SqliteServerStoreMessages, SpoolsAContentOneByteAboveTheInlineLimit) {
+TEST(SqliteServerStoreMessages, KeepsInAFileAContentOneByteAboveTheInlineLimit) {
   auto store = memory_store();
   auto content = pattern(SqliteServerStore::k_inline_content_limit + 1);
   auto id = insert_one(*store, k_bob, k_alice, content);
-  EXPECT_EQ(spool_file_count(*store), 1u);
+  EXPECT_EQ(content_file_count(*store), 1u);
   EXPECT_EQ(read_content(*store, id), content);
 }
 
@@ -143,7 +143,7 @@ TEST(SqliteServerStoreMessages, RefusesAnUnfinishedContentAndStoresNoneOfTheBatc
   EXPECT_EQ(ids.error().code, Errc::invalid_argument);
   EXPECT_FALSE(*store->has_pending(k_bob));
   batch.clear(); // dropping the staged contents removes their files
-  EXPECT_EQ(spool_file_count(*store), 0u);
+  EXPECT_EQ(content_file_count(*store), 0u);
 }
 
 TEST(SqliteServerStoreMessages, RefusesAContentMadeByAnotherStore) {
@@ -159,17 +159,17 @@ TEST(SqliteServerStoreMessages, RefusesAContentMadeByAnotherStore) {
   EXPECT_EQ(store->insert_messages(batch).error().code, Errc::invalid_argument);
 }
 
-TEST(SqliteServerStoreMessages, DeletesMessagesAndTheirSpoolFiles) {
+TEST(SqliteServerStoreMessages, DeletesMessagesAndTheirContentFiles) {
   auto store = memory_store();
   auto small = insert_one(*store, k_bob, k_alice, pattern(10));
   auto large = insert_one(*store, k_bob, k_alice, pattern(300'000));
   auto kept = insert_one(*store, k_bob, k_alice, pattern(400'000));
-  ASSERT_EQ(spool_file_count(*store), 2u);
+  ASSERT_EQ(content_file_count(*store), 2u);
   std::vector<MessageId> ids{small, large};
   auto deleted = store->delete_messages(k_bob, ids);
   ASSERT_TRUE(deleted);
   EXPECT_EQ(*deleted, 2u);
-  EXPECT_EQ(spool_file_count(*store), 1u);
+  EXPECT_EQ(content_file_count(*store), 1u);
   EXPECT_EQ(*store->pending_messages(k_bob),
             (std::vector<StoredMessage>{{kept, k_alice, MessageType::text, 400'000}}));
   EXPECT_EQ(store->open_content(large).error().code, Errc::invalid_argument);
@@ -194,7 +194,7 @@ TEST(SqliteServerStoreMessages, KeepsAnOpenedContentReadableAfterItsMessageIsDel
   ASSERT_TRUE(source);
   std::vector<MessageId> ids{id};
   ASSERT_EQ(*store->delete_messages(k_bob, ids), 1u);
-  EXPECT_EQ(spool_file_count(*store), 0u);
+  EXPECT_EQ(content_file_count(*store), 0u);
   EXPECT_EQ(read_all(**source), content);
 }
 

@@ -1,5 +1,6 @@
 // The client connection against a tiny listener made here with POSIX sockets on 127.0.0.1.
 #include <messageu/transport/connection.hpp>
+#include <messageu/util/unique_fd.hpp>
 
 #include <gtest/gtest.h>
 
@@ -20,35 +21,33 @@ namespace {
 class Listener {
 public:
   explicit Listener(std::uint16_t port = 0, int backlog = 16) {
-    m_fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    m_fd.reset(::socket(AF_INET, SOCK_STREAM, 0));
     int yes = 1;
-    ::setsockopt(m_fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    ::setsockopt(m_fd.get(), SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
     sockaddr_in address{};
     address.sin_family = AF_INET;
     address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     address.sin_port = htons(port);
-    if (::bind(m_fd, reinterpret_cast<sockaddr *>(&address), sizeof address) != 0 ||
-        ::listen(m_fd, backlog) != 0)
+    if (::bind(m_fd.get(), reinterpret_cast<sockaddr *>(&address), sizeof address) != 0 ||
+        ::listen(m_fd.get(), backlog) != 0)
       throw std::runtime_error("cannot listen on 127.0.0.1");
     socklen_t length = sizeof address;
-    ::getsockname(m_fd, reinterpret_cast<sockaddr *>(&address), &length);
+    ::getsockname(m_fd.get(), reinterpret_cast<sockaddr *>(&address), &length);
     m_port = ntohs(address.sin_port);
   }
-  ~Listener() { ::close(m_fd); }
-
   std::uint16_t port() const { return m_port; }
   Endpoint endpoint() const { return {"127.0.0.1", m_port}; }
 
   // The next connection, or -1 if none arrives within 10 s.
   int accept() {
-    pollfd ready{m_fd, POLLIN, 0};
+    pollfd ready{m_fd.get(), POLLIN, 0};
     if (::poll(&ready, 1, 10000) != 1)
       return -1;
-    return ::accept(m_fd, nullptr, nullptr);
+    return ::accept(m_fd.get(), nullptr, nullptr);
   }
 
 private:
-  int m_fd = -1;
+  UniqueFd m_fd;
   std::uint16_t m_port = 0;
 };
 

@@ -1,5 +1,5 @@
-// The spool directory: creation, locking, unique file names, orphan removal.
-#include <messageu/store/spool.hpp>
+// The content directory: creation, locking, unique file names, orphan removal.
+#include <messageu/store/content_files.hpp>
 
 #include <messageu/sqlite/storage_error.hpp>
 #include <messageu/util/files.hpp>
@@ -29,12 +29,12 @@ Error errno_error(std::string_view action, const std::filesystem::path &path, in
 }
 
 // Creates the directory when missing. A new directory's entry is synced in its parent, so that
-// the spool cannot vanish in a crash while rows already name files in it.
+// the content directory cannot vanish in a crash while rows already name files in it.
 Status make_directory(const std::filesystem::path &directory) {
   if (::mkdir(directory.c_str(), 0700) != 0) {
     if (errno == EEXIST)
       return {};
-    return errno_error("cannot create spool directory", directory, errno);
+    return errno_error("cannot create content directory", directory, errno);
   }
   auto parent =
       directory.parent_path().empty() ? std::filesystem::path(".") : directory.parent_path();
@@ -53,7 +53,7 @@ Result<UniqueFd> lock_directory(const std::filesystem::path &directory) {
     int error_number = errno;
     if (error_number == EWOULDBLOCK)
       return make_error(Errc::unavailable,
-                        "spool " + directory.string() + " is in use by another server");
+                        "content directory " + directory.string() + " is in use by another server");
     return errno_error("cannot lock", path, error_number);
   }
   return descriptor;
@@ -61,11 +61,12 @@ Result<UniqueFd> lock_directory(const std::filesystem::path &directory) {
 
 } // namespace
 
-Spool::Spool(std::filesystem::path directory, UniqueFd lock_descriptor, bool temporary)
+ContentFiles::ContentFiles(std::filesystem::path directory, UniqueFd lock_descriptor,
+                           bool temporary)
     : m_directory(std::move(directory)), m_lock_descriptor(std::move(lock_descriptor)),
       m_temporary(temporary) {}
 
-Spool::~Spool() {
+ContentFiles::~ContentFiles() {
   m_lock_descriptor.close();
   if (m_temporary) {
     std::error_code ignored;
@@ -73,18 +74,18 @@ Spool::~Spool() {
   }
 }
 
-Result<std::shared_ptr<Spool>> Spool::open(const std::filesystem::path &directory) {
+Result<std::shared_ptr<ContentFiles>> ContentFiles::open(const std::filesystem::path &directory) {
   MESSAGEU_TRY(make_directory(directory));
   auto descriptor = MESSAGEU_TRY(lock_directory(directory));
-  return std::shared_ptr<Spool>(new Spool(directory, std::move(descriptor), false));
+  return std::shared_ptr<ContentFiles>(new ContentFiles(directory, std::move(descriptor), false));
 }
 
-Result<std::shared_ptr<Spool>> Spool::open_temporary() {
+Result<std::shared_ptr<ContentFiles>> ContentFiles::open_temporary() {
   std::error_code error;
   auto base = std::filesystem::temp_directory_path(error);
   if (error)
     return sqlite::storage_error("no temporary directory: " + error.message());
-  std::string pattern = (base / "messageu-spool-XXXXXX").string();
+  std::string pattern = (base / "messageu-contents-XXXXXX").string();
   std::vector<char> buffer(pattern.begin(), pattern.end());
   buffer.push_back('\0');
   if (!::mkdtemp(buffer.data()))
@@ -95,40 +96,41 @@ Result<std::shared_ptr<Spool>> Spool::open_temporary() {
     std::filesystem::remove_all(directory, error);
     return std::move(descriptor).error();
   }
-  return std::shared_ptr<Spool>(new Spool(directory, std::move(*descriptor), true));
+  return std::shared_ptr<ContentFiles>(new ContentFiles(directory, std::move(*descriptor), true));
 }
 
-Result<SpoolFile> Spool::create() const {
+Result<ContentFile> ContentFiles::create() const {
   std::string pattern = (m_directory / (std::string(k_content_prefix) + "XXXXXX")).string();
   std::vector<char> buffer(pattern.begin(), pattern.end());
   buffer.push_back('\0');
   UniqueFd descriptor(::mkostemp(buffer.data(), O_CLOEXEC)); // mode 0600
   if (!descriptor)
-    return errno_error("cannot create spool file in", m_directory, errno);
-  return SpoolFile(std::move(descriptor), std::filesystem::path(buffer.data()).filename().string());
+    return errno_error("cannot create content file in", m_directory, errno);
+  return ContentFile(std::move(descriptor),
+                     std::filesystem::path(buffer.data()).filename().string());
 }
 
-Result<SpoolFile> Spool::open_file(std::string_view name) const {
-  // Names come from the database: never let one point outside the spool.
+Result<ContentFile> ContentFiles::open_file(std::string_view name) const {
+  // Names come from the database: never let one point outside the files.
   if (!is_content_name(name))
-    return sqlite::storage_error("not a spool file name: " + std::string(name));
+    return sqlite::storage_error("not a content file name: " + std::string(name));
   auto path = m_directory / name;
   UniqueFd descriptor(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (!descriptor)
     return errno_error("cannot open", path, errno);
-  return SpoolFile(std::move(descriptor), std::string(name));
+  return ContentFile(std::move(descriptor), std::string(name));
 }
 
-Status Spool::remove(std::string_view name) const {
+Status ContentFiles::remove(std::string_view name) const {
   if (!is_content_name(name))
-    return sqlite::storage_error("not a spool file name: " + std::string(name));
+    return sqlite::storage_error("not a content file name: " + std::string(name));
   auto path = m_directory / name;
   if (::unlink(path.c_str()) != 0 && errno != ENOENT)
     return errno_error("cannot remove", path, errno);
   return {};
 }
 
-Status Spool::sync_directory() const {
+Status ContentFiles::sync_directory() const {
   UniqueFd descriptor(::open(m_directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (!descriptor)
     return errno_error("cannot open", m_directory, errno);
@@ -138,7 +140,7 @@ Status Spool::sync_directory() const {
 }
 
 Result<std::size_t>
-Spool::remove_unreferenced(const std::function<bool(std::string_view)> &referenced) const {
+ContentFiles::remove_unreferenced(const std::function<bool(std::string_view)> &referenced) const {
   std::error_code error;
   std::vector<std::string> orphans;
   // increment(error) instead of a range-for, which would throw on a listing error.
@@ -157,7 +159,7 @@ Spool::remove_unreferenced(const std::function<bool(std::string_view)> &referenc
   return orphans.size();
 }
 
-bool Spool::is_content_name(std::string_view name) {
+bool ContentFiles::is_content_name(std::string_view name) {
   return name.size() > k_content_prefix.size() && name.starts_with(k_content_prefix) &&
          name.find('/') == std::string_view::npos;
 }

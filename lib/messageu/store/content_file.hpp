@@ -1,8 +1,8 @@
-// One open file of the spool directory (a large message content), owning its descriptor:
+// One open file of the content directory (a large message content), owning its descriptor:
 // complete writes, reads, fsync. Failures are storage errors; running out of space is marked
 // (is_storage_full).
 //
-// A spool file is written once and read once, so its data does not stay in the page cache:
+// A content file is written once and read once, so its data does not stay in the page cache:
 // - writes hand each full window to the disk as they go (writeback starts, nobody waits),
 //   wait for the window before it to be on disk and drop its pages. The fsync that makes a
 //   large content durable then finds little left to write (for 1 GiB it took a quarter of a
@@ -24,12 +24,12 @@
 
 namespace messageu::store {
 
-class SpoolFile {
+class ContentFile {
 public:
   // Owns `descriptor`, the open file called `name`. Move-only; destruction closes it.
-  SpoolFile(UniqueFd descriptor, std::string name);
+  ContentFile(UniqueFd descriptor, std::string name);
 
-  // The file's name inside the spool directory.
+  // The file's name inside the content directory.
   const std::string &name() const { return m_name; }
 
   // Writes all of `bytes`. No space left (ENOSPC, EDQUOT) → storage full; other failures →

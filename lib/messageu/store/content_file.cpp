@@ -1,5 +1,5 @@
-// POSIX file I/O for spool files, retrying interrupted and partial transfers.
-#include <messageu/store/spool_file.hpp>
+// POSIX file I/O for content files, retrying interrupted and partial transfers.
+#include <messageu/store/content_file.hpp>
 
 #include <messageu/sqlite/storage_error.hpp>
 
@@ -19,7 +19,7 @@ constexpr std::uint64_t k_writeback_window = 8 * 1024 * 1024;
 
 Error file_error(std::string_view action, const std::string &name, int error_number) {
   std::string message =
-      std::string(action) + " spool file " + name + ": " + std::strerror(error_number);
+      std::string(action) + " content file " + name + ": " + std::strerror(error_number);
   if (error_number == ENOSPC || error_number == EDQUOT)
     return sqlite::storage_full_error(std::move(message));
   return sqlite::storage_error(std::move(message));
@@ -27,10 +27,10 @@ Error file_error(std::string_view action, const std::string &name, int error_num
 
 } // namespace
 
-SpoolFile::SpoolFile(UniqueFd descriptor, std::string name)
+ContentFile::ContentFile(UniqueFd descriptor, std::string name)
     : m_descriptor(std::move(descriptor)), m_name(std::move(name)) {}
 
-Status SpoolFile::write_all(ByteView bytes) {
+Status ContentFile::write_all(ByteView bytes) {
   while (!bytes.empty()) {
     ssize_t count = ::write(m_descriptor.get(), bytes.data(), bytes.size());
     if (count < 0 && errno == EINTR)
@@ -44,7 +44,7 @@ Status SpoolFile::write_all(ByteView bytes) {
   return {};
 }
 
-void SpoolFile::start_writeback() {
+void ContentFile::start_writeback() {
   if (m_progress.written - m_progress.writeback_start < k_writeback_window)
     return;
 #ifdef __linux__
@@ -67,7 +67,7 @@ void SpoolFile::start_writeback() {
   m_progress.writeback_start = m_progress.written;
 }
 
-Result<std::size_t> SpoolFile::read(MutableByteView buffer) {
+Result<std::size_t> ContentFile::read(MutableByteView buffer) {
   for (;;) {
     ssize_t count = ::read(m_descriptor.get(), buffer.data(), buffer.size());
     if (count >= 0) {
@@ -80,7 +80,7 @@ Result<std::size_t> SpoolFile::read(MutableByteView buffer) {
   }
 }
 
-void SpoolFile::drop_read_pages() {
+void ContentFile::drop_read_pages() {
   if (m_progress.read - m_progress.read_dropped < k_writeback_window)
     return;
 #ifdef __linux__
@@ -91,12 +91,12 @@ void SpoolFile::drop_read_pages() {
   m_progress.read_dropped = m_progress.read;
 }
 
-Status SpoolFile::sync() {
+Status ContentFile::sync() {
   if (::fsync(m_descriptor.get()) != 0)
     return file_error("fsync", m_name, errno);
   return {};
 }
 
-void SpoolFile::close() { m_descriptor.close(); }
+void ContentFile::close() { m_descriptor.close(); }
 
 } // namespace messageu::store

@@ -1,5 +1,7 @@
-// Where a stored message's content is read from when it is delivered: a source read in chunks,
-// so that a pull of a large content never holds it whole in memory.
+// How a stored message's content is read back when it is delivered: a reader that copies it
+// out in chunks, so that a pull of a large content never holds it whole in memory. (The
+// client's ContentSource is another thing: a content the client hands out in chunks, to send
+// or to save.)
 #pragma once
 
 #include <messageu/util/bytes.hpp>
@@ -10,9 +12,9 @@
 
 namespace messageu::store {
 
-class ContentSource {
+class StoredContentReader {
 public:
-  virtual ~ContentSource() = default;
+  virtual ~StoredContentReader() = default;
 
   // The content's size in bytes.
   virtual std::uint64_t size() const = 0;
