@@ -63,11 +63,12 @@ Command add_send_command(CLI::App &parent) {
   auto *app =
       add_subcommand(parent, "send", "Encrypt and send TEXT (or all of stdin for -) to each USER",
                      "messageu send bob \"see you at noon\"\n  date | messageu send bob carol -");
-  app->add_option("USER", options->users, "User names or 32-hex-digit ids, one or more")
+  app->add_option("USER", options->users, "One or more user names or 32-hex-digit ids")
       ->type_name("")
       ->required();
   // Only for the help: the last argument is taken from USER (take_last_argument).
-  app->add_option("TEXT", options->text, "The text, sent as given; - reads stdin")->type_name("");
+  app->add_option("TEXT", options->text, "The text, after the users (required); - reads stdin")
+      ->type_name("");
   return {app, [options](Context &context) { return run_send(context, *options); }};
 }
 

@@ -127,11 +127,13 @@ Command add_sendfile_command(CLI::App &parent) {
                              "Encrypt and send the file PATH (or stdin for -) to each USER",
                              "messageu sendfile bob ./report.pdf\n"
                              "  tar c photos | messageu sendfile bob -");
-  app->add_option("USER", options->users, "User names or 32-hex-digit ids, one or more")
+  app->add_option("USER", options->users, "One or more user names or 32-hex-digit ids")
       ->type_name("")
       ->required();
   // Only for the help: the last argument is taken from USER (take_last_argument).
-  app->add_option("PATH", options->path, "The file to send; - reads stdin")->type_name("");
+  app->add_option("PATH", options->path,
+                  "The file to send, after the users (required); - reads stdin")
+      ->type_name("");
   return {app, [options](Context &context) { return run_sendfile(context, *options); }};
 }
 

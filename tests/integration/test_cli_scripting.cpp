@@ -19,8 +19,8 @@ constexpr std::string_view k_schema_prefix = R"({"schema":"messageu/1",)";
 class CliScripting : public ::testing::Test {
 protected:
   void SetUp() override {
-    for (const auto &[profile, name] : {std::pair{&m_alice, "alice"}, std::pair{&m_bob, "bob"},
-                                        std::pair{&m_carol, "carol"}}) {
+    for (const auto &[profile, name] :
+         {std::pair{&m_alice, "alice"}, std::pair{&m_bob, "bob"}, std::pair{&m_carol, "carol"}}) {
       auto result = (*profile)({"register", name});
       ASSERT_EQ(result.exit_code, 0) << describe(result);
     }
@@ -224,6 +224,10 @@ TEST_F(CliScripting, NumericOptionErrorsReadLikeASentence) {
   EXPECT_TRUE(contains(result.err, "--timeout: '0' is not a number of seconds above 0 to 86400"))
       << result.err;
   EXPECT_FALSE(contains(result.err, "00000000")) << result.err;
+  auto too_long = m_alice({"--lock-timeout", "86401", "whoami"});
+  EXPECT_EQ(too_long.exit_code, 64);
+  EXPECT_TRUE(contains(too_long.err, "'86401' is not a number of seconds from 0 to 86400"))
+      << too_long.err;
   auto retries = m_alice({"--retries", "500", "whoami"});
   EXPECT_EQ(retries.exit_code, 64);
   EXPECT_TRUE(contains(retries.err, "'500' is not a whole number from 0 to 100")) << retries.err;
