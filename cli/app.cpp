@@ -5,6 +5,7 @@
 #include "context.hpp"
 #include "output.hpp"
 #include "standard_streams.hpp"
+#include "usage_errors.hpp"
 
 #include <messageu/client/exit_code.hpp>
 #include <messageu/util/version.hpp>
@@ -40,6 +41,39 @@ Example:
   messageu send bob "hello"
   messageu pull)";
 
+// The longest wait an option accepts: a day, far beyond any sensible timeout, and small enough
+// that the milliseconds cannot overflow.
+constexpr double k_max_seconds = 86400;
+
+// A number of seconds in (0, k_max_seconds], or [0, k_max_seconds] when `zero_allowed`, with an
+// error that reads like a sentence ("'0' is not a number of seconds above 0 to 86400").
+CLI::Validator seconds_validator(bool zero_allowed) {
+  std::string range = std::string(zero_allowed ? "from 0" : "above 0") + " to " +
+                      std::to_string(static_cast<int>(k_max_seconds));
+  return CLI::Validator(
+      [zero_allowed, range](std::string &value) -> std::string {
+        double seconds = 0;
+        bool number = CLI::detail::lexical_cast(value, seconds);
+        if (number && (zero_allowed ? seconds >= 0 : seconds > 0) && seconds <= k_max_seconds)
+          return {};
+        return "'" + value + "' is not a number of seconds " + range;
+      },
+      zero_allowed ? "NONNEGATIVE" : "POSITIVE");
+}
+
+// A whole number in [low, high], with an error that says so.
+CLI::Validator count_validator(int low, int high) {
+  std::string range = "from " + std::to_string(low) + " to " + std::to_string(high);
+  return CLI::Validator(
+      [low, high, range](std::string &value) -> std::string {
+        int count = 0;
+        if (CLI::detail::lexical_cast(value, count) && count >= low && count <= high)
+          return {};
+        return "'" + value + "' is not a whole number " + range;
+      },
+      "INT in [" + std::to_string(low) + " - " + std::to_string(high) + "]");
+}
+
 // The options as CLI11 fills them; empty strings stand for "not given".
 struct ParsedOptions {
   std::string home;
@@ -68,19 +102,21 @@ void add_global_options(CLI::App &app, ParsedOptions &parsed) {
   app.add_flag("-q,--quiet", global.quiet, "Print nothing but data and errors");
   app.add_flag("-v,--verbose", global.verbose,
                "Diagnostics on stderr (requests, sizes, timings; never keys or contents)");
-  app.add_option("--timeout", global.timeout_seconds, "Connect and I/O timeout (default 10)")
+  app.add_option("--timeout", global.timeout_seconds,
+                 "Connect and I/O timeout (default 10, at most 86400)")
       ->envname("MESSAGEU_TIMEOUT")
       ->type_name("SECONDS")
-      ->check(CLI::PositiveNumber);
+      ->check(seconds_validator(false));
   app.add_option("--retries", global.retries,
                  "Reconnect attempts when the server cannot be reached (default 2)")
       ->envname("MESSAGEU_RETRIES")
       ->type_name("N")
-      ->check(CLI::Range(0, 100));
-  app.add_option("--lock-timeout", global.lock_timeout_seconds,
-                 "How long to wait for a profile another messageu holds (default 10)")
+      ->check(count_validator(0, 100));
+  app.add_option(
+         "--lock-timeout", global.lock_timeout_seconds,
+         "How long to wait for a profile another messageu holds (default 10, at most 86400)")
       ->type_name("SECONDS")
-      ->check(CLI::NonNegativeNumber);
+      ->check(seconds_validator(true));
   app.add_flag("--insecure-profile", global.insecure_profile,
                "Use a profile that others can read or change (warns instead of refusing)")
       ->envname("MESSAGEU_INSECURE_PROFILE");
@@ -121,12 +157,12 @@ std::string help_hint(CLI::App &app) {
   return "Run 'messageu --help' for usage.";
 }
 
-int report_usage_error(CLI::App &app, const CLI::ParseError &error, int argc, char **argv) {
+std::vector<std::string> arguments_of(int argc, char **argv) {
+  return std::vector<std::string>(argv + 1, argv + argc);
+}
+
+int report_usage_error(CLI::App &app, std::string message, int argc, char **argv) {
   Output output(OutputSettings{wants_json(argc, argv), false, false});
-  std::string message = error.what();
-  if (app.get_subcommands().empty() && error.get_name() == "RequiredError")
-    message = "a command is required: register, whoami, ping, list, getkey, requestkey, "
-              "sendkey, send, sendfile, pull, contacts, trust or completion";
   if (!output.json())
     message += "\n" + help_hint(app);
   auto status = exit_status(ExitCode::usage);
@@ -169,9 +205,13 @@ int run_app(int argc, char **argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success &done) { // --help, --version
+    // "-hello" reads as -h to CLI11: a text or a typo, not a request for help.
+    if (auto mistaken = mistaken_help_argument(arguments_of(argc, argv)); !mistaken.empty())
+      return report_usage_error(app, explain_mistaken_help(app, mistaken), argc, argv);
     return app.exit(done);
   } catch (const CLI::ParseError &error) {
-    return report_usage_error(app, error, argc, argv);
+    return report_usage_error(app, explain_usage_error(app, error, arguments_of(argc, argv)), argc,
+                              argv);
   }
   for (const auto &command : commands)
     if (command.app->parsed())

@@ -37,14 +37,15 @@ Status Context::check_profile_directory() {
   return {};
 }
 
-Status Context::lock_profile() {
-  if (m_lock)
-    return {};
+Result<client::ProfileLock> Context::acquire(const std::filesystem::path &path,
+                                             std::string_view holder) {
   MESSAGEU_TRY(check_profile_directory());
   MESSAGEU_TRY(m_profile.ensure_directory());
   auto started = std::chrono::steady_clock::now();
-  auto lock = client::ProfileLock::acquire(m_profile.lock_path(),
-                                           to_milliseconds(m_options.lock_timeout_seconds));
+  auto lock = client::ProfileLock::acquire(path, to_milliseconds(m_options.lock_timeout_seconds));
+  if (!lock && lock.error().code == Errc::unavailable)
+    return make_error(Errc::unavailable, std::string(holder) + " (" + path.string() +
+                                             "); try again, or give it longer with --lock-timeout");
   if (!lock)
     return lock.error();
   auto waited = std::chrono::steady_clock::now() - started;
@@ -52,8 +53,23 @@ Status Context::lock_profile() {
     m_output.debug(
         "waited " +
         std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(waited).count()) +
-        " ms for the profile lock");
-  m_lock.emplace(std::move(*lock));
+        " ms for " + path.filename().string());
+  return lock;
+}
+
+Status Context::lock_profile() {
+  if (!m_lock)
+    m_lock.emplace(MESSAGEU_TRY(
+        acquire(m_profile.lock_path(), "profile is locked by another messageu process")));
+  return {};
+}
+
+void Context::unlock_profile() { m_lock.reset(); }
+
+Status Context::lock_inbox() {
+  if (!m_inbox_lock)
+    m_inbox_lock.emplace(MESSAGEU_TRY(acquire(
+        m_profile.inbox_lock_path(), "another messageu pull is receiving on this profile")));
   return {};
 }
 

@@ -36,9 +36,16 @@ public:
   Output &output() { return m_output; }
   const client::Profile &profile() const { return m_profile; }
 
-  // Takes the profile's exclusive lock for the rest of the command, creating the profile
-  // directory if needed; waits at most --lock-timeout (then Errc::unavailable).
+  // Takes the profile's exclusive lock, creating the profile directory if needed; waits at
+  // most --lock-timeout (then Errc::unavailable). Held until unlock_profile() or the end of the
+  // command: commands that change keys or the identity hold it while they do.
   Status lock_profile();
+  void unlock_profile();
+
+  // Takes the inbox lock for the rest of the command: one pull at a time receives and
+  // delivers, so that nothing prints twice. Waits at most --lock-timeout (then
+  // Errc::unavailable). It does not keep other commands out of the profile.
+  Status lock_inbox();
 
   // my.info, loaded once. Missing → Errc::config ("not registered").
   Result<const Identity *> identity();
@@ -76,12 +83,15 @@ private:
   Result<client::LinkSettings> dialect_settings(const Endpoint &endpoint);
   void remember_found_dialect(client::ServerLink &link);
   Status warn_if_protected(client_state::ClientState &state, const Endpoint &endpoint);
+  // Takes the lock at `path` within --lock-timeout; `holder` names who holds it otherwise.
+  Result<client::ProfileLock> acquire(const std::filesystem::path &path, std::string_view holder);
 
   GlobalOptions m_options;
   Output &m_output;
   client::Profile m_profile;
   bool m_directory_checked = false;
   std::optional<client::ProfileLock> m_lock;
+  std::optional<client::ProfileLock> m_inbox_lock;
   std::optional<Identity> m_identity;
   std::optional<client_state::ClientState> m_state;
   std::optional<client::ServerLink> m_link;

@@ -98,6 +98,15 @@ JsonObject &JsonObject::array(std::string_view key, const JsonArray &value) {
   return raw(key, value.str());
 }
 
+JsonObject &JsonObject::fields(const JsonObject &other) {
+  if (other.m_body.empty())
+    return *this;
+  if (!m_body.empty())
+    m_body += ',';
+  m_body += other.m_body;
+  return *this;
+}
+
 std::string JsonObject::str() const { return "{" + m_body + "}"; }
 
 JsonArray &JsonArray::raw(std::string_view rendered) {

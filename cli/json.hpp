@@ -28,6 +28,8 @@ public:
   JsonObject &null(std::string_view key);
   JsonObject &object(std::string_view key, const JsonObject &value);
   JsonObject &array(std::string_view key, const JsonArray &value);
+  // Appends every field of `other`, in its order.
+  JsonObject &fields(const JsonObject &other);
 
   // The object on one line, e.g. {"id":7,"from":"bob"}.
   std::string str() const;

@@ -42,6 +42,18 @@ void write_diagnostic(std::string_view prefix, std::string_view message) {
   write_all(STDERR_FILENO, std::string(prefix) + printable(message, LineBreaks::keep) + "\n");
 }
 
+// `record` as one line, behind the "schema" field.
+std::string json_line(const JsonObject &record) {
+  JsonObject line;
+  line.string("schema", k_json_schema).fields(record);
+  return line.str() + "\n";
+}
+
+// A diagnostic as one JSON line on stderr: {"schema":...,"<kind>":"message"}.
+void write_json_diagnostic(std::string_view kind, std::string_view message) {
+  write_all(STDERR_FILENO, json_line(JsonObject().string(kind, message)));
+}
+
 } // namespace
 
 std::string printable(std::string_view untrusted, LineBreaks line_breaks) {
@@ -82,7 +94,7 @@ Status Output::text(std::string_view bytes) {
 }
 
 Status Output::record(const JsonObject &json_record) {
-  return write_stdout(json_record.str() + "\n");
+  return write_stdout(json_line(json_record));
 }
 
 std::string Output::paint(std::string_view text, std::string_view color) const {
@@ -94,18 +106,24 @@ std::string Output::paint(std::string_view text, std::string_view color) const {
 void Output::note(std::string_view message) const {
   if (m_settings.quiet)
     return;
+  if (m_settings.json)
+    return write_json_diagnostic("note", message);
   write_diagnostic("", message);
 }
 
 void Output::warning(std::string_view message) const {
   if (m_settings.quiet)
     return;
+  if (m_settings.json)
+    return write_json_diagnostic("warning", message);
   write_diagnostic("messageu: " + paint("warning:", "1;33") + " ", message);
 }
 
 void Output::debug(std::string_view message) const {
   if (!m_settings.verbose)
     return;
+  if (m_settings.json)
+    return write_json_diagnostic("debug", message);
   write_diagnostic("messageu: ", message);
 }
 
@@ -113,7 +131,7 @@ void Output::error(std::string_view message, int exit_code) const {
   if (m_settings.json) {
     JsonObject object;
     object.string("error", message).number("exit_code", static_cast<std::uint64_t>(exit_code));
-    write_all(STDERR_FILENO, object.str() + "\n");
+    write_all(STDERR_FILENO, json_line(object));
     return;
   }
   write_diagnostic("messageu: " + paint("error:", "1;31") + " ", message);

@@ -1,8 +1,10 @@
 // Where everything the CLI says goes. stdout carries data only (text lines, or one JSON
 // object per line with --json); diagnostics, warnings, progress and errors go to stderr.
 // --quiet keeps stderr to errors; --verbose adds diagnostics (the callers never pass keys or
-// plaintext). A closed stdout (EPIPE) is reported once as an I/O error and remembered, so the
-// program can end quietly instead of complaining about the pipe.
+// plaintext). With --json every line on either stream is one JSON object whose first field is
+// "schema" (docs/JSON.md): results and messages on stdout; notes, warnings, diagnostics and
+// the error on stderr. A closed stdout (EPIPE) is reported once as an I/O error and remembered, so
+// the program can end quietly instead of complaining about the pipe.
 #pragma once
 
 #include "json.hpp"
@@ -14,6 +16,11 @@
 #include <string_view>
 
 namespace messageu::cli {
+
+// The version of the JSON format (docs/JSON.md), the "schema" field of every object printed.
+// Fields may be added under the same version; renaming, removing or changing the meaning of
+// one takes a new version.
+inline constexpr std::string_view k_json_schema = "messageu/1";
 
 // Text from others (a user name, a message text, a path made from a name) as it may be shown
 // on a terminal: control characters in caret or \u notation, bytes that are not UTF-8 as \xNN
@@ -35,8 +42,10 @@ public:
   bool json() const { return m_settings.json; }
   bool quiet() const { return m_settings.quiet; }
   bool verbose() const { return m_settings.verbose; }
-  // Progress bars are drawn only on a terminal and never under --quiet.
-  bool progress_enabled() const { return m_stderr_is_terminal && !m_settings.quiet; }
+  // Progress bars are drawn only on a terminal, never under --quiet nor between JSON lines.
+  bool progress_enabled() const {
+    return m_stderr_is_terminal && !m_settings.quiet && !m_settings.json;
+  }
 
   // The result of a command: `text` (one or more lines, each ended here with '\n' when it
   // lacks one) in text mode, or `record` on one line with --json. Errc::io_error when stdout
@@ -44,14 +53,14 @@ public:
   Status result(std::string_view text, const JsonObject &record);
   // Data in text mode only, written exactly as given.
   Status text(std::string_view bytes);
-  // One JSON record on its own line.
+  // One JSON record on its own line, "schema" first.
   Status record(const JsonObject &record);
 
-  // Progress notes ("fetched bob's key") on stderr, unless --quiet.
+  // Progress notes ("fetched bob's key") on stderr, unless --quiet; {"note":"..."} with --json.
   void note(std::string_view message) const;
-  // Warnings on stderr, unless --quiet.
+  // Warnings on stderr, unless --quiet; {"warning":"..."} with --json.
   void warning(std::string_view message) const;
-  // Diagnostics on stderr, only with --verbose.
+  // Diagnostics on stderr, only with --verbose; {"debug":"..."} with --json.
   void debug(std::string_view message) const;
   // The final error: "messageu: error: ..." or {"error":"...","exit_code":N} on stderr.
   void error(std::string_view message, int exit_code) const;

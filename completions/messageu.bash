@@ -146,10 +146,11 @@ _messageu() {
     [[ $program == */* && ! -x $program ]] && program=messageu
 
     case $command,$positionals in
-        getkey,0 | requestkey,0 | sendkey,0 | send,0 | sendfile,0 | trust,0)
+        getkey,0 | requestkey,0 | sendkey,0 | send,* | sendfile,0 | trust,0)
+            # send takes several users before its text: every argument may be one more.
             _messageu_complete_users "$program" "$home" "$cur"
             ;;
-        sendfile,1)
+        sendfile,*)
             _messageu_complete_paths -f "$cur"
             ;;
         completion,0)

@@ -55,6 +55,12 @@ function __messageu_argument --argument-names index
     test (count $positionals) -eq $index; and contains -- $positionals[1] $argv[2..-1]
 end
 
+# True when the word under the cursor is argument number INDEX or a later one of COMMANDS.
+function __messageu_argument_from --argument-names index
+    set -l positionals (__messageu_positionals)
+    test (count $positionals) -ge $index; and contains -- $positionals[1] $argv[2..-1]
+end
+
 # Prints the cached user names, each with its id as the description.
 function __messageu_users
     set -l words (commandline -opc)
@@ -106,8 +112,8 @@ complete -c messageu -n __messageu_needs_command -a list -d 'List the registered
 complete -c messageu -n __messageu_needs_command -a getkey -d 'Fetch the public key of USER and pin it'
 complete -c messageu -n __messageu_needs_command -a requestkey -d 'Ask USER for a symmetric key'
 complete -c messageu -n __messageu_needs_command -a sendkey -d 'Send USER a fresh symmetric key'
-complete -c messageu -n __messageu_needs_command -a send -d 'Encrypt and send TEXT (or stdin for -) to USER'
-complete -c messageu -n __messageu_needs_command -a sendfile -d 'Encrypt and send the file PATH to USER'
+complete -c messageu -n __messageu_needs_command -a send -d 'Encrypt and send TEXT (or stdin for -) to each USER'
+complete -c messageu -n __messageu_needs_command -a sendfile -d 'Encrypt and send the file PATH to each USER'
 complete -c messageu -n __messageu_needs_command -a pull -d 'Fetch, decrypt and print every waiting message'
 complete -c messageu -n __messageu_needs_command -a contacts -d 'Known users with fingerprints (offline)'
 complete -c messageu -n __messageu_needs_command -a trust -d 'Accept the current server key of USER'
@@ -122,6 +128,7 @@ complete -c messageu -n '__messageu_using_command pull' -l raw -d 'Print texts a
 complete -c messageu -n '__messageu_using_command trust' -l fingerprint -x -d 'Accept the key only if its fingerprint is HEX'
 
 # The arguments of each subcommand.
-complete -c messageu -n '__messageu_argument 1 getkey requestkey sendkey send sendfile trust' -a '(__messageu_users)'
-complete -c messageu -n '__messageu_argument 2 sendfile' -F
+complete -c messageu -n '__messageu_argument 1 getkey requestkey sendkey sendfile trust' -a '(__messageu_users)'
+complete -c messageu -n '__messageu_argument_from 1 send' -a '(__messageu_users)'
+complete -c messageu -n '__messageu_argument_from 2 sendfile' -F
 complete -c messageu -n '__messageu_argument 1 completion' -a 'bash zsh fish'

@@ -23,13 +23,18 @@ void add_peer_fields(JsonObject &record, const client::Peer &peer, std::string_v
   record.string(name_key, peer.name).string(id_key, client_id_to_hex(peer.id));
 }
 
-Status print_sent(Context &context, const client::Peer &peer, const client::SentMessage &sent,
-                  MessageType type) {
+JsonObject sent_record(const client::Peer &peer, const client::SentMessage &sent,
+                       MessageType type) {
   JsonObject record;
   record.number("id", sent.message_id);
   add_peer_fields(record, peer, "to", "to_id");
   record.string("type", message_type_name(type));
-  return context.output().result(std::to_string(sent.message_id), record);
+  return record;
+}
+
+Status print_sent(Context &context, const client::Peer &peer, const client::SentMessage &sent,
+                  MessageType type) {
+  return context.output().result(std::to_string(sent.message_id), sent_record(peer, sent, type));
 }
 
 void note_key_sent(Context &context, const client::Peer &peer, const client::SentMessage &sent) {

@@ -30,7 +30,10 @@ Result<crypto::AesKey> shared_key(Context &context, Recipient &recipient);
 void add_peer_fields(JsonObject &record, const client::Peer &peer, std::string_view name_key,
                      std::string_view id_key);
 
-// Prints the message id of `sent` (text), or {"id":N,"to":NAME,"to_id":HEX,"type":TYPE}.
+// {"id":N,"to":NAME,"to_id":HEX,"type":TYPE}: a sent message as --json reports it.
+JsonObject sent_record(const client::Peer &peer, const client::SentMessage &sent, MessageType type);
+
+// Prints the message id of `sent` (text), or its sent_record() (JSON).
 Status print_sent(Context &context, const client::Peer &peer, const client::SentMessage &sent,
                   MessageType type);
 

@@ -8,7 +8,9 @@
 // The spool itself (rows, files, orphans, order) is the client::Inbox's; this file decides
 // what to print and whether a message is delivered or kept.
 // A pull that dies or cannot print leaves the rest in the spool for the next one, which
-// prints them first. The profile lock makes parallel pulls take turns.
+// prints them first. The inbox lock makes parallel pulls take turns; the profile lock, which
+// sends and key changes take, is held only while answering a key request, so a send does not
+// wait behind a long download.
 // One message that cannot be handled (its file cannot be saved, it cannot be decrypted yet)
 // never holds up the others: it stays in the spool with a warning naming it and the reason,
 // every other message is delivered, and the pull ends "partly done" (exit 1).
@@ -29,6 +31,7 @@
 #include <messageu/util/base64.hpp>
 #include <messageu/util/hex.hpp>
 #include <messageu/util/text.hpp>
+#include <messageu/util/utc_time.hpp>
 
 #include <algorithm>
 #include <cctype>
@@ -101,8 +104,16 @@ client::Peer sender_of(Delivery &delivery, const ClientId &id) {
   return client::Peer{id, ""};
 }
 
-std::optional<client::SentMessage> reply_with_key(Delivery &delivery, const client::Peer &sender) {
+// A fresh key changes the profile as sendkey does: under the profile lock, for that only.
+Result<client::SharedKey> send_fresh_key_locked(Delivery &delivery, const client::Peer &sender) {
+  MESSAGEU_TRY(delivery.context.lock_profile());
   auto sent = delivery.outbox.send_fresh_key(sender);
+  delivery.context.unlock_profile();
+  return sent;
+}
+
+std::optional<client::SentMessage> reply_with_key(Delivery &delivery, const client::Peer &sender) {
+  auto sent = send_fresh_key_locked(delivery, sender);
   if (sent)
     return sent->key_message;
   delivery.context.output().warning("cannot answer the key request of " + sender.label() + ": " +
@@ -145,7 +156,12 @@ std::string user_argument(const client::Peer &sender) {
   return usable ? name : client_id_to_hex(sender.id);
 }
 
-JsonObject message_record(const client::Peer &sender, const client::ReceivedMessage &message,
+// When the message reached this client; messages spooled by an older messageu have no time.
+std::string received_text(const client::ReceivedMessage &message) {
+  return message.received ? rfc3339_utc(*message.received) : "unknown";
+}
+
+JsonObject message_fields(const client::Peer &sender, const client::ReceivedMessage &message,
                           const std::optional<client::SentMessage> &reply, bool kept) {
   JsonObject record;
   record.number("id", message.id);
@@ -168,6 +184,14 @@ JsonObject message_record(const client::Peer &sender, const client::ReceivedMess
   return record;
 }
 
+JsonObject message_record(const client::Peer &sender, const client::ReceivedMessage &message,
+                          const std::optional<client::SentMessage> &reply, bool kept) {
+  auto record = message_fields(sender, message, reply, kept);
+  if (message.received)
+    return record.string("received", rfc3339_utc(*message.received));
+  return record.null("received");
+}
+
 // `kept`: a message that could not be decrypted stays in the spool.
 Status print_message(Delivery &delivery, const client::Peer &sender,
                      const client::ReceivedMessage &message,
@@ -175,8 +199,8 @@ Status print_message(Delivery &delivery, const client::Peer &sender,
   auto &output = delivery.context.output();
   if (output.json())
     return output.record(message_record(sender, message, reply, kept));
-  return output.text(
-      client::message_block(from_line(sender), content_text(message, delivery.options.raw)));
+  return output.text(client::message_block(from_line(sender), received_text(message),
+                                           content_text(message, delivery.options.raw)));
 }
 
 // "message 7 from bob <id>", for warnings.
@@ -268,7 +292,7 @@ std::filesystem::path save_directory(Context &context, const PullOptions &option
 }
 
 Status run_pull(Context &context, const PullOptions &options) {
-  MESSAGEU_TRY(context.lock_profile()); // one pull at a time, so nothing prints twice
+  MESSAGEU_TRY(context.lock_inbox()); // one pull at a time, so nothing prints twice
   const auto *me = MESSAGEU_TRY(context.identity());
   auto *link = MESSAGEU_TRY(context.user_link());
   auto *directory = MESSAGEU_TRY(context.directory());

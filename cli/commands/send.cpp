@@ -1,10 +1,11 @@
-// `messageu send USER TEXT` / `messageu send USER -`: encrypts and sends a text (type 3). With
-// no key shared with USER yet, first fetches and pins USER's public key and sends a fresh key
-// (type 2), so that one command is enough.
+// `messageu send USER... TEXT` / `messageu send USER... -`: encrypts and sends a text (type 3)
+// to each USER, the text read once. With no key shared with a USER yet, first fetches and pins
+// their public key and sends a fresh key (type 2), so that one command is enough.
 #include "commands.hpp"
 
 #include "../standard_streams.hpp"
 #include "common.hpp"
+#include "recipients.hpp"
 
 #include <messageu/client/outbox.hpp>
 #include <messageu/protocol/header.hpp>
@@ -13,12 +14,13 @@
 #include <array>
 #include <memory>
 #include <unistd.h>
+#include <vector>
 
 namespace messageu::cli {
 namespace {
 
 struct SendOptions {
-  std::string user;
+  std::vector<std::string> users;
   std::string text;
 };
 
@@ -44,13 +46,14 @@ Result<Bytes> read_text(const SendOptions &options) {
   return text;
 }
 
-Status run_send(Context &context, const SendOptions &options) {
+Status run_send(Context &context, SendOptions options) {
+  MESSAGEU_TRY(take_last_argument(options.users, options.text, "TEXT"));
   auto text = MESSAGEU_TRY(read_text(options));
   MESSAGEU_TRY(context.lock_profile()); // a first key changes the profile
-  auto recipient = MESSAGEU_TRY(open_recipient(context, options.user));
-  auto key = MESSAGEU_TRY(shared_key(context, recipient));
-  auto sent = MESSAGEU_TRY(recipient.outbox.send_text(recipient.peer, key, text));
-  return print_sent(context, recipient.peer, sent, MessageType::text);
+  return send_to_each(context, options.users, MessageType::text,
+                      [&text](Recipient &recipient, const crypto::AesKey &key) {
+                        return recipient.outbox.send_text(recipient.peer, key, text);
+                      });
 }
 
 } // namespace
@@ -58,14 +61,14 @@ Status run_send(Context &context, const SendOptions &options) {
 Command add_send_command(CLI::App &parent) {
   auto options = std::make_shared<SendOptions>();
   auto *app =
-      add_subcommand(parent, "send", "Encrypt and send TEXT (or all of stdin for -) to USER",
-                     "messageu send bob \"see you at noon\"\n  date | messageu send bob -");
-  app->add_option("USER", options->user, "A user name or a 32-hex-digit id")
+      add_subcommand(parent, "send", "Encrypt and send TEXT (or all of stdin for -) to each USER",
+                     "messageu send bob \"see you at noon\"\n  date | messageu send bob carol -");
+  app->add_option("USER", options->users, "One or more user names or 32-hex-digit ids")
       ->type_name("")
       ->required();
-  app->add_option("TEXT", options->text, "The text, sent as given; - reads stdin")
-      ->type_name("")
-      ->required();
+  // Only for the help: the last argument is taken from USER (take_last_argument).
+  app->add_option("TEXT", options->text, "The text, after the users (required); - reads stdin")
+      ->type_name("");
   return {app, [options](Context &context) { return run_send(context, *options); }};
 }
 

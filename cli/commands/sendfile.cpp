@@ -1,11 +1,13 @@
-// `messageu sendfile USER PATH`: encrypts a file while streaming it to the server (type 4), with
-// the same automatic key set-up as send. The size is checked before anything is sent; `-`
-// copies stdin to a temporary file first, since the size must be known up front.
+// `messageu sendfile USER... PATH`: encrypts a file while streaming it to the server (type 4)
+// for each USER, with the same automatic key set-up as send. The size is checked before
+// anything is sent; `-` copies stdin to a temporary file first, since the size must be known
+// up front (and each recipient is sent the same copy).
 #include "commands.hpp"
 
 #include "../progress_bar.hpp"
 #include "../standard_streams.hpp"
 #include "common.hpp"
+#include "recipients.hpp"
 
 #include <messageu/client/outbox.hpp>
 #include <messageu/protocol/header.hpp>
@@ -19,12 +21,13 @@
 #include <memory>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <vector>
 
 namespace messageu::cli {
 namespace {
 
 struct SendfileOptions {
-  std::string user;
+  std::vector<std::string> users;
   std::string path;
 };
 
@@ -97,30 +100,32 @@ Result<client::SentMessage> send_with_progress(Context &context, Recipient &reci
   return sent;
 }
 
-Status run_sendfile(Context &context, const SendfileOptions &options) {
+Status run_sendfile(Context &context, SendfileOptions options) {
+  MESSAGEU_TRY(take_last_argument(options.users, options.path, "PATH"));
   InputFile input;
   MESSAGEU_TRY(prepare_input(context, options.path, input));
   MESSAGEU_TRY(context.lock_profile()); // a first key changes the profile
-  auto recipient = MESSAGEU_TRY(open_recipient(context, options.user));
-  auto key = MESSAGEU_TRY(shared_key(context, recipient));
-  auto sent = MESSAGEU_TRY(send_with_progress(context, recipient, input, key));
-  return print_sent(context, recipient.peer, sent, MessageType::file);
+  return send_to_each(context, options.users, MessageType::file,
+                      [&context, &input](Recipient &recipient, const crypto::AesKey &key) {
+                        return send_with_progress(context, recipient, input, key);
+                      });
 }
 
 } // namespace
 
 Command add_sendfile_command(CLI::App &parent) {
   auto options = std::make_shared<SendfileOptions>();
-  auto *app =
-      add_subcommand(parent, "sendfile", "Encrypt and send the file PATH (or stdin for -) to USER",
-                     "messageu sendfile bob ./report.pdf\n"
-                     "  tar c photos | messageu sendfile bob -");
-  app->add_option("USER", options->user, "A user name or a 32-hex-digit id")
+  auto *app = add_subcommand(parent, "sendfile",
+                             "Encrypt and send the file PATH (or stdin for -) to each USER",
+                             "messageu sendfile bob ./report.pdf\n"
+                             "  tar c photos | messageu sendfile bob -");
+  app->add_option("USER", options->users, "One or more user names or 32-hex-digit ids")
       ->type_name("")
       ->required();
-  app->add_option("PATH", options->path, "The file to send; - reads stdin")
-      ->type_name("")
-      ->required();
+  // Only for the help: the last argument is taken from USER (take_last_argument).
+  app->add_option("PATH", options->path,
+                  "The file to send, after the users (required); - reads stdin")
+      ->type_name("");
   return {app, [options](Context &context) { return run_sendfile(context, *options); }};
 }
 

@@ -49,7 +49,8 @@ protected:
 
 // One message as pull prints it, from the user `name` with the 32-hex-digit `id`.
 std::string block(const std::string &name, const std::string &id, const std::string &content) {
-  return "From: " + name + " <" + id + ">\nContent:\n" + content + "\n-----<EOM>-----\n\n";
+  return "From: " + name + " <" + id + ">\nReceived: TIME\nContent:\n" + content +
+         "\n-----<EOM>-----\n\n";
 }
 
 TEST_F(CliCommands, RegisterPrintsTheIdAndWritesAPrivateMyInfo) {
@@ -76,7 +77,7 @@ TEST_F(CliCommands, RegisterPrintsJsonWithJson) {
   CliProfile carol(m_server.address());
   auto out = ok(carol, {"register", "carol", "--json"});
   auto id = lines_of(read_text_file(carol.path("my.info").string())).at(1);
-  EXPECT_EQ(out, "{\"id\":\"" + id + "\",\"name\":\"carol\"}\n");
+  EXPECT_EQ(out, "{\"schema\":\"messageu/1\",\"id\":\"" + id + "\",\"name\":\"carol\"}\n");
 }
 
 TEST_F(CliCommands, RegisterRefusesATakenNameWithExit69) {
@@ -104,7 +105,8 @@ TEST_F(CliCommands, ListPrintsEveryOtherUserAsIdTabName) {
   auto out = ok(m_alice, {"list"});
   EXPECT_EQ(out, id_of(m_bob) + "\tbob\n");
   auto json = ok(m_alice, {"list", "--json"});
-  EXPECT_EQ(json, "{\"users\":[{\"id\":\"" + id_of(m_bob) + "\",\"name\":\"bob\"}]}\n");
+  EXPECT_EQ(json, "{\"schema\":\"messageu/1\",\"users\":[{\"id\":\"" + id_of(m_bob) +
+                      "\",\"name\":\"bob\"}]}\n");
 }
 
 TEST_F(CliCommands, ListCachedShowsWhatTheLastListSawWithoutTheServer) {
@@ -121,8 +123,8 @@ TEST_F(CliCommands, GetkeyPinsAndPrintsIdNameFingerprint) {
   auto contacts = ok(m_alice, {"contacts"});
   EXPECT_EQ(contacts, id_of(m_bob) + "\tbob\t" + bob_fingerprint + "\tpinned\tno shared key\n");
   auto json = ok(m_alice, {"getkey", id_of(m_bob), "--json"});
-  EXPECT_EQ(json, "{\"id\":\"" + id_of(m_bob) + "\",\"name\":\"bob\",\"fingerprint\":\"" +
-                      bob_fingerprint + "\"}\n");
+  EXPECT_EQ(json, "{\"schema\":\"messageu/1\",\"id\":\"" + id_of(m_bob) +
+                      "\",\"name\":\"bob\",\"fingerprint\":\"" + bob_fingerprint + "\"}\n");
 }
 
 TEST_F(CliCommands, UnknownUserExits67AfterOneRefresh) {
@@ -138,7 +140,8 @@ TEST_F(CliCommands, ReportsErrorsAsOneJsonObjectOnStderrWithJson) {
   auto result = m_alice({"--json", "send", "nobody", "hi"});
   EXPECT_EQ(result.exit_code, 67);
   EXPECT_EQ(result.out, "");
-  EXPECT_EQ(result.err, "{\"error\":\"unknown user 'nobody'\",\"exit_code\":67}\n");
+  EXPECT_EQ(result.err,
+            "{\"schema\":\"messageu/1\",\"error\":\"unknown user 'nobody'\",\"exit_code\":67}\n");
 }
 
 TEST_F(CliCommands, FindsAUserRegisteredAfterTheCacheWasFilled) {
@@ -167,13 +170,17 @@ TEST_F(CliCommands, SendPrintsTheMessageIdAndPullJsonOneObjectPerMessage) {
   auto alice_id = id_of(m_alice);
   auto lines = lines_of(ok(m_bob, {"pull", "--json"}));
   ASSERT_EQ(lines.size(), 3u);
-  EXPECT_NE(lines[0].find(",\"from\":\"alice\",\"from_id\":\"" + alice_id + "\",\"type\":\"key\"}"),
+  EXPECT_NE(lines[0].find(",\"from\":\"alice\",\"from_id\":\"" + alice_id +
+                          "\",\"type\":\"key\",\"received\":\"TIME\"}"),
             std::string::npos)
       << lines[0];
-  EXPECT_EQ(lines[1], "{\"id\":" + first + ",\"from\":\"alice\",\"from_id\":\"" + alice_id +
-                          "\",\"type\":\"text\",\"text\":\"one\"}");
-  EXPECT_EQ(lines[2], "{\"id\":" + second + ",\"from\":\"alice\",\"from_id\":\"" + alice_id +
-                          "\",\"type\":\"text\",\"text\":\"two \\\"quoted\\\"\"}");
+  EXPECT_EQ(lines[1], "{\"schema\":\"messageu/1\",\"id\":" + first +
+                          ",\"from\":\"alice\",\"from_id\":\"" + alice_id +
+                          "\",\"type\":\"text\",\"text\":\"one\",\"received\":\"TIME\"}");
+  EXPECT_EQ(lines[2],
+            "{\"schema\":\"messageu/1\",\"id\":" + second + ",\"from\":\"alice\",\"from_id\":\"" +
+                alice_id +
+                "\",\"type\":\"text\",\"text\":\"two \\\"quoted\\\"\",\"received\":\"TIME\"}");
 }
 
 TEST_F(CliCommands, SendJsonNamesTheRecipient) {
@@ -257,7 +264,8 @@ TEST_F(CliCommands, ABotAnswersKeyRequestsSoTheRequesterCanRead) {
   auto request_id = chomp(ok(m_alice, {"requestkey", "bob"}));
   auto bot = lines_of(ok(m_bob, {"pull", "--reply-key-requests", "--json"}));
   ASSERT_EQ(bot.size(), 1u);
-  EXPECT_NE(bot[0].find("{\"id\":" + request_id + ",\"from\":\"alice\""), std::string::npos);
+  EXPECT_NE(bot[0].find("{\"schema\":\"messageu/1\",\"id\":" + request_id + ",\"from\":\"alice\""),
+            std::string::npos);
   EXPECT_NE(bot[0].find("\"type\":\"key_request\",\"key_sent\":"), std::string::npos) << bot[0];
   EXPECT_EQ(ok(m_alice, {"pull"}), block("bob", id_of(m_bob), "symmetric key received"));
   auto reply = m_alice({"send", "bob", "now we share a key"});
@@ -302,12 +310,14 @@ TEST_F(CliCommands, KeepsATextItCannotDecryptUntilTheUserGivesUpOnIt) {
   // Kept: every pull tries it again, until --discard-undecryptable gives up on it.
   auto again = m_bob({"pull", "--json"});
   EXPECT_EQ(again.exit_code, 1) << describe(again);
-  EXPECT_NE(again.out.find("\"type\":\"text\",\"error\":\"can't decrypt message\",\"kept\":true}"),
+  EXPECT_NE(again.out.find("\"type\":\"text\",\"error\":\"can't decrypt "
+                           "message\",\"kept\":true,\"received\":\"TIME\"}"),
             std::string::npos)
       << again.out;
   auto discarded = m_bob({"pull", "--json", "--discard-undecryptable"});
   EXPECT_EQ(discarded.exit_code, 0) << describe(discarded);
-  EXPECT_NE(discarded.out.find("\"error\":\"can't decrypt message\",\"kept\":false}"),
+  EXPECT_NE(discarded.out.find(
+                "\"error\":\"can't decrypt message\",\"kept\":false,\"received\":\"TIME\"}"),
             std::string::npos)
       << discarded.out;
   EXPECT_EQ(ok(m_bob, {"pull"}), "");

@@ -81,7 +81,8 @@ TEST_F(CliFiles, ReportsPathSizeAndSha256InJson) {
   ASSERT_EQ(lines.size(), 2u); // the key, then the file
   auto expected_path = save_dir / ("alice-" + id);
   EXPECT_NE(lines[1].find("\"type\":\"file\",\"path\":\"" + expected_path.string() +
-                          "\",\"size\":100000,\"sha256\":\"" + sha256_hex(content) + "\"}"),
+                          "\",\"size\":100000,\"sha256\":\"" + sha256_hex(content) +
+                          "\",\"received\":\"TIME\"}"),
             std::string::npos)
       << lines[1];
   EXPECT_EQ(read_text_file(expected_path.string()), content);

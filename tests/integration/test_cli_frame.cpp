@@ -95,7 +95,7 @@ TEST(CliFrame, ReportsUsageErrorsAsOneJsonObjectOnStderrWithJson) {
   EXPECT_EQ(result.exit_code, 64);
   EXPECT_TRUE(result.out.empty());
   ASSERT_EQ(lines_of(result.err).size(), 1u) << result.err;
-  EXPECT_EQ(result.err.rfind("{\"error\":\"", 0), 0u) << result.err;
+  EXPECT_EQ(result.err.rfind("{\"schema\":\"messageu/1\",\"error\":\"", 0), 0u) << result.err;
   EXPECT_NE(result.err.find("\"exit_code\":64}"), std::string::npos) << result.err;
 }
 
@@ -148,7 +148,7 @@ TEST(CliFrame, AcceptsGlobalOptionsAfterTheCommand) {
   write_classic_profile(profile.home(), "one_line_lower_hex", "127.0.0.1:4242");
   auto result = messageu({"whoami", "--home", profile.home().string(), "--json"});
   ASSERT_EQ(result.exit_code, 0) << describe(result);
-  EXPECT_EQ(result.out.rfind("{\"name\":\"alice\"", 0), 0u) << result.out;
+  EXPECT_EQ(result.out.rfind("{\"schema\":\"messageu/1\",\"name\":\"alice\"", 0), 0u) << result.out;
 }
 
 TEST(CliFrame, FindsTheProfileThroughTheEnvironment) {
@@ -243,8 +243,9 @@ TEST(CliFrame, ListsNoContactsForAFreshProfile) {
   EXPECT_EQ(text.exit_code, 0) << describe(text);
   EXPECT_EQ(text.out, "");
   auto json = profile({"contacts", "--json"});
-  EXPECT_EQ(json.out, "{\"contacts\":[]}\n");
-  EXPECT_EQ(profile({"list", "--cached", "--json"}).out, "{\"users\":[]}\n");
+  EXPECT_EQ(json.out, "{\"schema\":\"messageu/1\",\"contacts\":[]}\n");
+  EXPECT_EQ(profile({"list", "--cached", "--json"}).out,
+            "{\"schema\":\"messageu/1\",\"users\":[]}\n");
 }
 
 TEST(CliFrame, ReportsABrokenStateDatabaseAsALocalIoError) {

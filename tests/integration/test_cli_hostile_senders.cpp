@@ -49,7 +49,8 @@ protected:
 
   static std::string block(const std::string &name, const std::string &id,
                            const std::string &content) {
-    return "From: " + name + " <" + id + ">\nContent:\n" + content + "\n-----<EOM>-----\n\n";
+    return "From: " + name + " <" + id + ">\nReceived: TIME\nContent:\n" + content +
+           "\n-----<EOM>-----\n\n";
   }
 
   // Sends `text` (any bytes) from `from` to bob through stdin.

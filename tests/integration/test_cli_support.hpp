@@ -6,10 +6,12 @@
 #include "support/process.hpp"
 #include "support/server.hpp"
 #include "support/temp_dir.hpp"
+#include "support/vectors.hpp"
 
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <regex>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -30,7 +32,18 @@ inline RunResult messageu(const std::vector<std::string> &arguments, RunOptions 
   return run(argv, options);
 }
 
-// One profile directory: every run gets --home (and --server when one is set).
+// `text` with the time of every "Received: TIME" line of pull's frame, and of every
+// "received":"TIME" field of its JSON, replaced by "TIME", so that a test can compare whole
+// messages (the time is checked on its own where it matters).
+inline std::string mask_received_times(const std::string &text) {
+  static const std::regex k_received_line(R"((^|\n)Received: \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\n)");
+  static const std::regex k_received_field(R"("received":"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")");
+  auto masked = std::regex_replace(text, k_received_line, "$1Received: TIME\n");
+  return std::regex_replace(masked, k_received_field, R"("received":"TIME")");
+}
+
+// One profile directory: every run gets --home (and --server when one is set). The stdout of
+// a run has its received times masked (mask_received_times); raw() leaves it as printed.
 class CliProfile {
 public:
   CliProfile() = default;
@@ -39,8 +52,16 @@ public:
   std::filesystem::path home() const { return m_dir.path() / "profile"; }
   std::filesystem::path path(const std::string &name) const { return home() / name; }
   const std::string &server() const { return m_server; }
+  // The profile's id, from my.info (registered profiles only).
+  std::string id() const { return lines_of_my_info().at(1); }
 
   RunResult operator()(std::vector<std::string> arguments, RunOptions options = {}) const {
+    auto result = raw(std::move(arguments), std::move(options));
+    result.out = mask_received_times(result.out);
+    return result;
+  }
+
+  RunResult raw(std::vector<std::string> arguments, RunOptions options = {}) const {
     std::vector<std::string> full{"--home", home().string()};
     if (!m_server.empty()) {
       full.push_back("--server");
@@ -51,6 +72,14 @@ public:
   }
 
 private:
+  std::vector<std::string> lines_of_my_info() const {
+    std::vector<std::string> lines;
+    std::istringstream stream(read_text_file(path("my.info").string()));
+    for (std::string line; std::getline(stream, line);)
+      lines.push_back(line);
+    return lines;
+  }
+
   TempDir m_dir;
   std::string m_server;
 };

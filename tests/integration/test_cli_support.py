@@ -8,6 +8,7 @@ implementation), so the independent client the other tests trust is itself verif
 import base64
 import json
 import os
+import re
 import select
 import socket
 import struct
@@ -276,6 +277,12 @@ class Profile:
         return [CLI] + prefix + list(arguments)
 
     def run(self, *arguments, stdin=b"", timeout=120, env=None):
+        """Runs messageu; stdout has its received times masked (mask_received_times)."""
+        result = self.raw(*arguments, stdin=stdin, timeout=timeout, env=env)
+        result.stdout = mask_received_times(result.stdout)
+        return result
+
+    def raw(self, *arguments, stdin=b"", timeout=120, env=None):
         return subprocess.run(self.arguments(arguments), input=stdin, capture_output=True,
                               timeout=timeout, env=cli_environment(env))
 
@@ -308,9 +315,22 @@ def registered_profile(test, name, server_address):
     return profile
 
 
+RECEIVED_LINE = re.compile(rb"(^|\n)Received: \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\n")
+RECEIVED_FIELD = re.compile(rb'"received":"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ"')
+
+
+def mask_received_times(output):
+    """pull's output with the time of every "Received: TIME" line, and of every
+    "received":"TIME" JSON field, replaced by "TIME", so that a test can compare whole
+    messages (the time is checked on its own where it matters)."""
+    masked = RECEIVED_LINE.sub(rb"\1Received: TIME\n", output)
+    return RECEIVED_FIELD.sub(b'"received":"TIME"', masked)
+
+
 def block(sender, sender_id, content):
     """One message as `pull` prints it; `sender_id` is the sender's 16-byte id."""
-    return "From: %s <%s>\nContent:\n%s\n-----<EOM>-----\n\n" % (sender, sender_id.hex(), content)
+    return "From: %s <%s>\nReceived: TIME\nContent:\n%s\n-----<EOM>-----\n\n" % (
+        sender, sender_id.hex(), content)
 
 
 CLOSE = "close"  # a FakeServer handler's way to close the connection after its answer

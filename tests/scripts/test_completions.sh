@@ -199,8 +199,8 @@ for mode in "" --plain; do
     $'carol\\ smith' "$(bash_complete $mode "messageu send --home $alice --json c")"
   expect_words "$label: user names with the program named by its path" $'bob' \
     "$(bash_complete $mode "$cli --home $alice trust b")"
-  expect_words "$label: no words for a text" "" \
-    "$(bash_complete $mode "messageu --home $alice send bob ")"
+  expect_words "$label: more user names after the first for send" $'carol\\ smith' \
+    "$(bash_complete $mode "messageu --home $alice send bob c")"
   expect_words "$label: directories for --save-dir" $'data\ndocs' \
     "$(bash_complete $mode "messageu pull --save-dir d")"
   expect_words "$label: files for sendfile" $'data\ndocs\ndraft.txt\ndiagram.png' \
@@ -244,6 +244,8 @@ expect_words "fish: user names from \$MESSAGEU_HOME" $'bob' \
   "$(MESSAGEU_HOME=$alice fish_complete "messageu trust b")"
 expect_words "fish: files for sendfile" $'data/\ndocs/\ndraft.txt\ndiagram.png' \
   "$(fish_complete "messageu --home $alice sendfile bob d")"
+expect_words "fish: more user names after the first for send" $'carol smith' \
+  "$(fish_complete "messageu --home $alice send bob c")"
 expect_words "fish: directories for --save-dir" $'data/\ndocs/' \
   "$(fish_complete "messageu pull --save-dir d")"
 for command in "${commands[@]}"; do

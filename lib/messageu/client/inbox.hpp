@@ -5,7 +5,8 @@
 // (SpoolWriter), then asks it for each message in turn and tells it whether the message was
 // delivered (forgotten: the row, then the file) or kept for the next pull.
 //
-// Only safe under the profile lock: two inboxes on one profile would deliver twice.
+// Only safe under the profile's inbox lock (Profile::inbox_lock_path()): two inboxes on one
+// profile would deliver twice.
 #pragma once
 
 #include <messageu/client_state/client_state.hpp>

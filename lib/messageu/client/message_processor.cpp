@@ -16,6 +16,7 @@ Result<ReceivedMessage> MessageProcessor::process(const client_state::SpooledMes
   received.id = message.message_id;
   received.sender = message.sender;
   received.type = message.type;
+  received.received = message.received;
   switch (message.type) {
   case MessageType::key_request: break;
   case MessageType::symmetric_key: MESSAGEU_TRY(receive_key(message, received)); break;

@@ -24,6 +24,8 @@ struct ReceivedMessage {
   bool decrypted = true;         // false: "can't decrypt message"
   Bytes text;                    // type 3: the plaintext, byte for byte
   std::optional<SavedFile> file; // type 4: where it was saved
+  // When it reached this client (seconds since the Unix epoch), if recorded.
+  std::optional<std::int64_t> received;
 };
 
 class MessageProcessor {

@@ -34,9 +34,10 @@ std::string quote_frame_lines(std::string_view content) {
   }
 }
 
-std::string message_block(std::string_view from, std::string_view content) {
+std::string message_block(std::string_view from, std::string_view received,
+                          std::string_view content) {
   std::string block = "From: ";
-  block.append(from).append("\nContent:\n");
+  block.append(from).append("\nReceived: ").append(received).append("\nContent:\n");
   block += quote_frame_lines(content);
   block += "\n-----<EOM>-----\n\n";
   return block;

@@ -3,6 +3,7 @@
 // begins, and who sent it.
 //
 //   From: NAME <32-hex-digit id>
+//   Received: TIME (when it reached this client, RFC 3339 UTC; the protocol has no send time)
 //   Content:
 //   CONTENT
 //   -----<EOM>-----
@@ -21,8 +22,9 @@ namespace messageu::client {
 // `content` with every line that could be taken for the frame quoted as above.
 std::string quote_frame_lines(std::string_view content);
 
-// The block for one message; `from` and `content` are put in as they are (escape them first
-// for a terminal), except that content lines are quoted with quote_frame_lines().
-std::string message_block(std::string_view from, std::string_view content);
+// The block for one message; `from`, `received` and `content` are put in as they are (escape
+// them first for a terminal), except that content lines are quoted with quote_frame_lines().
+std::string message_block(std::string_view from, std::string_view received,
+                          std::string_view content);
 
 } // namespace messageu::client

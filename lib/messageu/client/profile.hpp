@@ -46,6 +46,9 @@ public:
   // Where pull keeps the raw content of large spooled file messages (CLI.md §4).
   std::filesystem::path spool_directory() const { return m_home / "spool"; }
   std::filesystem::path lock_path() const { return m_home / "lock"; }
+  // Held by a pull for its whole run, so that two pulls take turns with the inbox (CLI.md §4)
+  // while the profile lock stays free for other commands during a long download.
+  std::filesystem::path inbox_lock_path() const { return m_home / "inbox.lock"; }
 
   // True when my.info exists (the profile has an identity).
   bool is_registered() const;

@@ -76,8 +76,12 @@ Status check_permissions(int fd, const std::filesystem::path &path, ProfileEntry
 Status check_profile_directory(const std::filesystem::path &home, const PermissionPolicy &policy) {
   UniqueFd fd(::open(home.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (!fd) {
-    if (errno == ENOENT || errno == ENOTDIR) // made, or refused, when the profile is created
+    if (errno == ENOENT) // made when the profile is created
       return {};
+    if (errno == ENOTDIR)
+      return make_error(Errc::config,
+                        home.string() + " is not a directory: the profile (--home, MESSAGEU_HOME) "
+                                        "must be a directory, or a path where one can be made");
     return make_error(Errc::io_error, "cannot open the profile directory " + home.string() + ": " +
                                           std::strerror(errno));
   }

@@ -45,9 +45,9 @@ struct PermissionPolicy {
 Status check_permissions(int fd, const std::filesystem::path &path, ProfileEntry entry,
                          const PermissionPolicy &policy);
 
-// Opens the profile directory and checks it as above. A missing directory (or a file in its
-// place) passes: creating the profile makes it private, or refuses. One that cannot be opened
-// → Errc::io_error.
+// Opens the profile directory and checks it as above. A missing directory passes: creating
+// the profile makes it private. A file in its place (or in place of a parent) →
+// Errc::config "PATH is not a directory ..."; one that cannot be opened → Errc::io_error.
 Status check_profile_directory(const std::filesystem::path &home, const PermissionPolicy &policy);
 
 } // namespace messageu::client

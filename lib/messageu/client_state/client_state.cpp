@@ -6,6 +6,7 @@
 #include <messageu/sqlite/storage_error.hpp>
 #include <messageu/util/hex.hpp>
 #include <messageu/util/unique_fd.hpp>
+#include <messageu/util/utc_time.hpp>
 
 #include <algorithm>
 #include <cerrno>
@@ -18,8 +19,9 @@ namespace messageu::client_state {
 namespace {
 
 // 1: the first schema. 2: spool rows may name a decrypted file (the plaintext_* columns).
-// 3: servers remember the dialect they speak (the dialect column).
-constexpr std::int64_t k_schema_version = 3;
+// 3: servers remember the dialect they speak (the dialect column). 4: spool rows record when
+// the message reached this client (the received column).
+constexpr std::int64_t k_schema_version = 4;
 
 constexpr std::string_view k_schema = R"sql(
 CREATE TABLE IF NOT EXISTS users (
@@ -49,7 +51,8 @@ CREATE TABLE IF NOT EXISTS spool (
   plaintext_key    BLOB CHECK (plaintext_key IS NULL OR length(plaintext_key) = 16),
   plaintext_tail   BLOB,
   plaintext_size   INTEGER,
-  plaintext_sha256 BLOB CHECK (plaintext_sha256 IS NULL OR length(plaintext_sha256) = 32)
+  plaintext_sha256 BLOB CHECK (plaintext_sha256 IS NULL OR length(plaintext_sha256) = 32),
+  received     INTEGER
 );
 CREATE INDEX IF NOT EXISTS spool_by_message ON spool (sender, message_id);
 CREATE TABLE IF NOT EXISTS servers (
@@ -76,14 +79,14 @@ constexpr std::string_view k_upgrade_to_3 = R"sql(
 ALTER TABLE servers ADD COLUMN dialect TEXT;
 )sql";
 
+// From schema 3: when each spooled message arrived. Rows spooled before the upgrade keep NULL:
+// their time was not recorded, and the time of the upgrade would be a guess.
+constexpr std::string_view k_upgrade_to_4 = R"sql(
+ALTER TABLE spool ADD COLUMN received INTEGER;
+)sql";
+
 constexpr std::string_view k_user_columns =
     "id, name, pinned_key, offered_key, first_seen, last_seen";
-
-std::int64_t now_seconds() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 // Creates the file with mode 0600 before SQLite opens it (SQLite would create it 0644), and
 // narrows the mode of an existing one: it holds keys. SQLite gives its -wal and -shm files
@@ -143,6 +146,8 @@ SpooledMessage read_spooled(sqlite::Statement &row) {
     decrypted.sha256 = to_array<32>(row.column_blob_view(10));
     message.decrypted = std::move(decrypted);
   }
+  if (!row.column_is_null(11))
+    message.received = row.column_int64(11);
   return message;
 }
 
@@ -194,10 +199,11 @@ Result<Statements> prepare_statements(sqlite::Database &database) {
   auto insert_spooled = MESSAGEU_TRY(
       database.prepare("INSERT INTO spool (message_id, sender, type, content, content_path, "
                        "content_size, plaintext_key, plaintext_tail, plaintext_size, "
-                       "plaintext_sha256) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"));
+                       "plaintext_sha256, received) "
+                       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"));
   auto list_spooled = MESSAGEU_TRY(database.prepare(
       "SELECT sequence, message_id, sender, type, content, content_path, content_size, "
-      "plaintext_key, plaintext_tail, plaintext_size, plaintext_sha256 FROM spool "
+      "plaintext_key, plaintext_tail, plaintext_size, plaintext_sha256, received FROM spool "
       "ORDER BY sequence"));
   auto delete_spooled = MESSAGEU_TRY(database.prepare("DELETE FROM spool WHERE sequence = ?1"));
   auto find_server =
@@ -291,8 +297,10 @@ ClientState::ClientState(ClientState &&other) noexcept = default;
 ClientState &ClientState::operator=(ClientState &&other) noexcept = default;
 ClientState::~ClientState() = default;
 
-Result<ClientState> ClientState::open(const std::filesystem::path &path) {
-  MESSAGEU_TRY(prepare_private_file(path));
+namespace {
+
+// The connection to `path` with its schema created or upgraded.
+Result<sqlite::Database> open_database(const std::filesystem::path &path) {
   auto database = MESSAGEU_TRY(sqlite::Database::open(path, sqlite::OpenMode::read_write));
   // Read-only commands may run beside one that holds the profile lock.
   MESSAGEU_TRY(database.set_busy_timeout(std::chrono::seconds(10)));
@@ -312,17 +320,42 @@ Result<ClientState> ClientState::open(const std::filesystem::path &path) {
         MESSAGEU_TRY(database.exec(k_upgrade_to_2));
       if (version == 1 || version == 2)
         MESSAGEU_TRY(database.exec(k_upgrade_to_3));
+      if (version >= 1 && version <= 3)
+        MESSAGEU_TRY(database.exec(k_upgrade_to_4));
       MESSAGEU_TRY(database.set_user_version(k_schema_version));
     }
     MESSAGEU_TRY(transaction.commit());
   }
-  auto statements = MESSAGEU_TRY(prepare_statements(database));
-  return ClientState(std::unique_ptr<Impl>(new Impl{std::move(database), std::move(statements)}));
+  return database;
+}
+
+// A damaged file fails the same way at every run: say which file it is and what to do.
+Error explain_damage(const std::filesystem::path &path, Error error) {
+  if (!sqlite::is_storage_damaged(error))
+    return error;
+  return sqlite::storage_damaged_error(
+      path.string() + " is damaged or is not a messageu state.db (" + error.message +
+      "); move it aside (e.g. mv " + path.string() + " " + path.string() +
+      ".damaged) and run messageu again: a new one is made, and keys are fetched and "
+      "exchanged again as needed");
+}
+
+} // namespace
+
+Result<ClientState> ClientState::open(const std::filesystem::path &path) {
+  MESSAGEU_TRY(prepare_private_file(path));
+  auto database = open_database(path);
+  if (!database)
+    return explain_damage(path, std::move(database).error());
+  auto statements = prepare_statements(*database);
+  if (!statements)
+    return explain_damage(path, std::move(statements).error());
+  return ClientState(std::unique_ptr<Impl>(new Impl{std::move(*database), std::move(*statements)}));
 }
 
 Status ClientState::upsert_users(std::span<const UserListing> users) {
   auto transaction = MESSAGEU_TRY(sqlite::Transaction::begin(m_impl->database));
-  auto now = now_seconds();
+  auto now = unix_seconds_now();
   auto &statement = m_impl->statements.upsert_user;
   for (const auto &user : users) {
     sqlite::StatementReset reset(statement);
@@ -369,7 +402,7 @@ Result<KeyRecord> ClientState::record_key(const ClientId &id, const PublicKeyByt
     sqlite::StatementReset reset(insert);
     MESSAGEU_TRY(insert.bind_blob(1, id));
     MESSAGEU_TRY(insert.bind_blob(2, key));
-    MESSAGEU_TRY(insert.bind_int64(3, now_seconds()));
+    MESSAGEU_TRY(insert.bind_int64(3, unix_seconds_now()));
     MESSAGEU_TRY(insert.run());
   } else if (record == KeyRecord::pin) {
     MESSAGEU_TRY(run(m_impl->statements.set_pinned_key, id, key));
@@ -404,7 +437,7 @@ Status ClientState::add_symmetric_key(const ClientId &peer, const AesKeyBytes &k
   sqlite::StatementReset insert_reset(insert);
   MESSAGEU_TRY(insert.bind_blob(1, peer));
   MESSAGEU_TRY(insert.bind_blob(2, key));
-  MESSAGEU_TRY(insert.bind_int64(3, now_seconds()));
+  MESSAGEU_TRY(insert.bind_int64(3, unix_seconds_now()));
   MESSAGEU_TRY(insert.run());
   auto &prune = m_impl->statements.prune_keys;
   sqlite::StatementReset prune_reset(prune);
@@ -427,6 +460,7 @@ Result<std::vector<AesKeyBytes>> ClientState::symmetric_keys(const ClientId &pee
 Status ClientState::spool_messages(std::span<const SpooledMessage> messages) {
   auto transaction = MESSAGEU_TRY(sqlite::Transaction::begin(m_impl->database));
   auto &insert = m_impl->statements.insert_spooled;
+  auto now = unix_seconds_now();
   for (const auto &message : messages) {
     bool inline_content = !message.content_path.has_value();
     if (MESSAGEU_TRY(m_impl->spool_holds(message, inline_content)))
@@ -440,6 +474,7 @@ Status ClientState::spool_messages(std::span<const SpooledMessage> messages) {
                                 : insert.bind_text(5, message.content_path->string()));
     MESSAGEU_TRY(insert.bind_int64(6, static_cast<std::int64_t>(message.content_size)));
     MESSAGEU_TRY(m_impl->bind_decrypted(insert, message));
+    MESSAGEU_TRY(insert.bind_int64(11, message.received.value_or(now)));
     MESSAGEU_TRY(insert.run());
   }
   // synchronous=FULL: the commit returns once the WAL is synced.
@@ -499,7 +534,7 @@ Status ClientState::remember_server_protocol(std::string_view endpoint_text,
   sqlite::StatementReset reset(statement);
   MESSAGEU_TRY(statement.bind_text(1, endpoint_text));
   MESSAGEU_TRY(statement.bind_int64(2, protocol_number(protocol)));
-  MESSAGEU_TRY(statement.bind_int64(3, now_seconds()));
+  MESSAGEU_TRY(statement.bind_int64(3, unix_seconds_now()));
   MESSAGEU_TRY(statement.run());
   return transaction.commit();
 }
@@ -520,7 +555,7 @@ Status ClientState::remember_server_dialect(std::string_view endpoint_text,
   sqlite::StatementReset reset(statement);
   MESSAGEU_TRY(statement.bind_text(1, endpoint_text));
   MESSAGEU_TRY(statement.bind_text(2, dialect_name));
-  MESSAGEU_TRY(statement.bind_int64(3, now_seconds()));
+  MESSAGEU_TRY(statement.bind_int64(3, unix_seconds_now()));
   return statement.run();
 }
 

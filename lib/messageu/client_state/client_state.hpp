@@ -77,6 +77,10 @@ struct SpooledMessage {
   std::optional<std::filesystem::path> content_path;
   std::uint64_t content_size = 0;
   std::optional<DecryptedContent> decrypted; // only with content_path
+  // When the message reached this client, in seconds since the Unix epoch: spool_messages()
+  // records the time of spooling when it is not given. nullopt for a message spooled by a
+  // messageu that did not record it (schema 3 and before). The protocol carries no send time.
+  std::optional<std::int64_t> received;
 
   friend bool operator==(const SpooledMessage &, const SpooledMessage &) = default;
 };

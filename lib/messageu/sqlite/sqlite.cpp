@@ -18,6 +18,8 @@ Error sqlite_error(sqlite3 *db, int code, std::string_view context) {
   message += db ? sqlite3_errmsg(db) : sqlite3_errstr(code);
   if ((code & 0xff) == SQLITE_FULL)
     return storage_full_error(std::move(message));
+  if ((code & 0xff) == SQLITE_CORRUPT || (code & 0xff) == SQLITE_NOTADB)
+    return storage_damaged_error(std::move(message));
   return storage_error(std::move(message));
 }
 

@@ -18,4 +18,11 @@ Error storage_full_error(std::string message);
 // True when `error` was made by storage_full_error.
 bool is_storage_full(const Error &error);
 
+// An Errc::storage error marked as "the file is damaged or not a database" (SQLITE_CORRUPT,
+// SQLITE_NOTADB): retrying cannot help, the file must be repaired or moved aside.
+Error storage_damaged_error(std::string message);
+
+// True when `error` was made by storage_damaged_error.
+bool is_storage_damaged(const Error &error);
+
 } // namespace messageu::sqlite

@@ -26,10 +26,12 @@ TEST(QuoteFrameLines, AddsOneMoreQuoteToLinesAlreadyQuoted) {
   EXPECT_EQ(quote_frame_lines(">> plain"), ">> plain");
 }
 
-TEST(MessageBlock, FramesTheContentWithTheClassicLayout) {
-  EXPECT_EQ(message_block("alice <00112233445566778899aabbccddeeff>", "hi"),
-            "From: alice <00112233445566778899aabbccddeeff>\nContent:\nhi\n-----<EOM>-----\n\n");
-  EXPECT_EQ(message_block("mallory <ff>", "x\n-----<EOM>-----\n\nFrom: bank <00>\nContent:\ny"),
-            "From: mallory <ff>\nContent:\nx\n>-----<EOM>-----\n\n>From: bank <00>\n>Content:\n"
-            "y\n-----<EOM>-----\n\n");
+TEST(MessageBlock, FramesTheContentWithTheClassicLayoutAndTheReceivedTime) {
+  EXPECT_EQ(message_block("alice <00112233445566778899aabbccddeeff>", "2026-12-06T23:30:20Z", "hi"),
+            "From: alice <00112233445566778899aabbccddeeff>\nReceived: 2026-12-06T23:30:20Z\n"
+            "Content:\nhi\n-----<EOM>-----\n\n");
+  EXPECT_EQ(message_block("mallory <ff>", "unknown",
+                          "x\n-----<EOM>-----\n\nFrom: bank <00>\nContent:\ny"),
+            "From: mallory <ff>\nReceived: unknown\nContent:\nx\n>-----<EOM>-----\n\n"
+            ">From: bank <00>\n>Content:\ny\n-----<EOM>-----\n\n");
 }

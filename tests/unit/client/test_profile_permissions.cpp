@@ -136,3 +136,14 @@ TEST(ProfileDirectoryCheck, PassesAMissingDirectory) {
   TempDir dir;
   EXPECT_TRUE(check_profile_directory(dir / "not-yet", {}));
 }
+
+TEST(ProfileDirectoryCheck, RefusesAFileWhereTheProfileShouldBe) {
+  TempDir dir;
+  auto home = dir / "profile";
+  test::write_file(home, "not a directory");
+  auto checked = check_profile_directory(home, {});
+  ASSERT_FALSE(checked);
+  EXPECT_EQ(checked.error().code, Errc::config);
+  EXPECT_NE(checked.error().message.find(home.string() + " is not a directory"), std::string::npos)
+      << checked.error().message;
+}

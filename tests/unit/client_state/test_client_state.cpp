@@ -3,6 +3,8 @@
 #include <messageu/client_state/client_state.hpp>
 #include <messageu/sqlite/sqlite.hpp>
 
+#include <messageu/util/utc_time.hpp>
+
 #include "support/temp_dir.hpp"
 #include "unit/client_state/client_state_test_data.hpp"
 
@@ -98,6 +100,11 @@ TEST(ClientStateFile, RefusesFileThatIsNotADatabase) {
   auto state = ClientState::open(dir / "state.db");
   ASSERT_FALSE(state);
   EXPECT_EQ(state.error().code, Errc::storage);
+  // The message names the file and says what to do with it.
+  EXPECT_NE(state.error().message.find((dir / "state.db").string() + " is damaged"),
+            std::string::npos)
+      << state.error().message;
+  EXPECT_NE(state.error().message.find("move it aside"), std::string::npos);
 }
 
 TEST(ClientStateFile, RefusesMissingDirectory) {
@@ -245,7 +252,9 @@ TEST_F(ClientStateTest, SpoolKeepsMessagesInOrderAcrossReopen) {
       make_message(2, 11, MessageType::text, {1, 2, 3}),
       make_message(1, 12, MessageType::symmetric_key, Bytes(128, 0xab)),
   };
+  auto before = unix_seconds_now();
   ASSERT_TRUE(state().spool_messages(messages));
+  auto after = unix_seconds_now();
   reopen();
   auto spooled = state().spooled_messages();
   ASSERT_TRUE(spooled);
@@ -253,6 +262,11 @@ TEST_F(ClientStateTest, SpoolKeepsMessagesInOrderAcrossReopen) {
   for (std::size_t i = 0; i < messages.size(); ++i) {
     auto expected = messages[i];
     expected.row_id = (*spooled)[i].row_id;
+    // Spooling records when each message arrived.
+    ASSERT_TRUE((*spooled)[i].received) << i;
+    EXPECT_GE(*(*spooled)[i].received, before);
+    EXPECT_LE(*(*spooled)[i].received, after);
+    expected.received = (*spooled)[i].received;
     EXPECT_EQ((*spooled)[i], expected) << i;
   }
   EXPECT_LT((*spooled)[0].row_id, (*spooled)[1].row_id);
@@ -399,6 +413,9 @@ void make_old_state_db(const std::filesystem::path &path, std::int64_t version,
                                "ALTER TABLE spool ADD COLUMN plaintext_size INTEGER; "
                                "ALTER TABLE spool ADD COLUMN plaintext_sha256 BLOB;"));
   }
+  if (version >= 3) {
+    ASSERT_TRUE(database->exec("ALTER TABLE servers ADD COLUMN dialect TEXT;"));
+  }
   ASSERT_TRUE(database->exec(rows));
   ASSERT_TRUE(database->set_user_version(version));
 }
@@ -448,4 +465,29 @@ TEST(ClientStateFile, UpgradesASchema2DatabaseKeepingItsServers) {
   ASSERT_TRUE(state) << state.error().message;
   EXPECT_EQ(*state->remembered_server_dialect("host:1"), std::optional<std::string>("2022"));
   EXPECT_EQ(*state->remembered_server_protocol("host:1"), ServerProtocol::authenticated);
+}
+
+TEST(ClientStateFile, UpgradesASchema3DatabaseRecordingReceivedTimesFromThenOn) {
+  TempDir dir;
+  // The tables as the third schema made them: spool rows without a received time.
+  make_old_state_db(dir / "state.db", 3, R"sql(
+    INSERT INTO spool (message_id, sender, type, content, content_size)
+      VALUES (8, zeroblob(16), 3, x'00112233445566778899aabbccddeeff', 16);
+  )sql");
+  auto state = ClientState::open(dir / "state.db");
+  ASSERT_TRUE(state) << state.error().message;
+  auto spooled = *state->spooled_messages();
+  ASSERT_EQ(spooled.size(), 1u);
+  EXPECT_EQ(spooled[0].message_id, 8u);
+  EXPECT_EQ(spooled[0].received, std::nullopt); // not recorded then, and not made up now
+
+  auto message = make_message(4, 9, MessageType::text, Bytes(16, 7));
+  message.received = 1'800'000'000;
+  std::vector<SpooledMessage> messages{message};
+  ASSERT_TRUE(state->spool_messages(messages));
+  state = ClientState::open(dir / "state.db"); // opens as is the second time
+  ASSERT_TRUE(state) << state.error().message;
+  spooled = *state->spooled_messages();
+  ASSERT_EQ(spooled.size(), 2u);
+  EXPECT_EQ(spooled[1].received, std::optional<std::int64_t>(1'800'000'000));
 }
