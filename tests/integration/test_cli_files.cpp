@@ -139,7 +139,7 @@ TEST_F(CliFiles, KeepsAFileMessageItCannotSaveAndExits1) {
   // The key was printed and handled; the file waits in the spool for the next pull.
   auto retried = m_bob({"pull", "--save-dir", (m_work.path() / "ok").string()});
   ASSERT_EQ(retried.exit_code, 0) << describe(retried);
-  EXPECT_EQ(lines_of(retried.out).size(), 5u) << retried.out; // one block
+  EXPECT_EQ(lines_of(retried.out).size(), 6u) << retried.out; // one block
   EXPECT_EQ(read_text_file((m_work.path() / "ok" / ("alice-" + id)).string()), content);
 }
 

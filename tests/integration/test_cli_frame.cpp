@@ -81,7 +81,7 @@ TEST(CliFrame, RejectsAnUnknownOptionWithExit64) {
 TEST(CliFrame, RejectsAMissingArgumentWithExit64) {
   EXPECT_EQ(messageu({"send", "bob"}).exit_code, 64);
   EXPECT_EQ(messageu({"getkey"}).exit_code, 64);
-  EXPECT_EQ(messageu({"send", "bob", "hi", "extra"}).exit_code, 64);
+  EXPECT_EQ(messageu({"getkey", "bob", "extra"}).exit_code, 64);
 }
 
 TEST(CliFrame, RequiresACommand) {
@@ -217,13 +217,21 @@ TEST(CliFrame, ReportsAnUnreachableServerWithExit75) {
 TEST(CliFrame, GivesUpOnALockedProfileWithExit75) {
   CliProfile profile;
   write_classic_profile(profile.home(), "one_line_lower_hex");
-  int fd = ::open(profile.path("lock").c_str(), O_RDWR | O_CREAT, 0600);
-  ASSERT_GE(fd, 0);
-  ASSERT_EQ(::flock(fd, LOCK_EX), 0);
-  auto result = profile({"pull", "--lock-timeout", "0.3"});
-  ::close(fd);
-  EXPECT_EQ(result.exit_code, 75) << describe(result);
-  EXPECT_NE(result.err.find("locked"), std::string::npos);
+  // send takes the profile lock; pull takes the inbox lock.
+  for (const auto &[lock_file, arguments] :
+       {std::pair<std::string, std::vector<std::string>>{"lock", {"send", "bob", "hi"}},
+        std::pair<std::string, std::vector<std::string>>{"inbox.lock", {"pull"}}}) {
+    int fd = ::open(profile.path(lock_file).c_str(), O_RDWR | O_CREAT, 0600);
+    ASSERT_GE(fd, 0);
+    ASSERT_EQ(::flock(fd, LOCK_EX), 0);
+    auto full = arguments;
+    full.insert(full.end(), {"--lock-timeout", "0.3"});
+    auto result = profile(full);
+    ::close(fd);
+    EXPECT_EQ(result.exit_code, 75) << lock_file << "\n" << describe(result);
+    EXPECT_NE(result.err.find(profile.path(lock_file).string() + "); try again"), std::string::npos)
+        << result.err;
+  }
 }
 
 TEST(CliFrame, ReadOnlyCommandsNeedNoLock) {

@@ -193,7 +193,10 @@ TEST_F(CliScripting, NotesAndWarningsUnderJsonAreJsonLinesOnStderr) {
   EXPECT_TRUE(contains(result.err,
                        std::string(k_schema_prefix) + R"("note":"sent a new symmetric key to bob)"))
       << result.err;
+  // The server authenticated alice above: --protocol 2 now draws a warning.
   auto warned = m_alice({"--json", "--protocol", "2", "--retries", "0", "send", "bob", "x"});
+  EXPECT_TRUE(contains(warned.err, std::string(k_schema_prefix) + R"("warning":"--protocol 2: )"))
+      << warned.err;
   for (const auto &line : lines_of(warned.err))
     EXPECT_TRUE(line.starts_with(k_schema_prefix)) << line;
 }
