@@ -12,7 +12,7 @@
 //
 // Threads: not thread-safe. Call a SqliteServerStore from one thread at a time (the server
 // gives it one dedicated thread, so that network threads never wait on fsync). The sinks and
-// sources it hands out never touch the database: each may be used by any one thread, even
+// readers it hands out never touch the database: each may be used by any one thread, even
 // after the store is gone. One process at a time may open a given database: the content
 // directory is locked while the store is open.
 #pragma once
