@@ -168,18 +168,18 @@ clock_ticks=$(getconf CLK_TCK)
 # peer's process is not ours to read: PID is empty for it.
 loadgen() {
   local target=$1 pid=$2 address=$3 dialect=$4 op=$5 mode=$6 connections=$7 line cpu_before
-  local cpu_field=
+  local cpu=
   [[ -z $pid ]] || cpu_before=$(cpu_ticks "$pid")
   if ! line=$("$bin/messageu-loadgen" --server "$address" --dialect "$dialect" --op "$op" \
     --mode "$mode" --connections "$connections" --duration "$duration" --json); then
     line="{\"op\":\"$op\",\"mode\":\"$mode\",\"connections\":$connections,\"failed\":true}"
   fi
   if [[ -n $pid ]]; then
-    cpu_field=$(awk -v t="$(($(cpu_ticks "$pid") - cpu_before))" -v hz="$clock_ticks" \
-      -v d="$duration" 'BEGIN { printf "\"cpu_pct\":%.0f,", 100 * t / hz / d }')
+    cpu=$(awk -v t="$(($(cpu_ticks "$pid") - cpu_before))" -v hz="$clock_ticks" \
+      -v d="$duration" 'BEGIN { printf "%.0f", 100 * t / hz / d }')
   fi
-  log "$target: $line ${cpu_field%,}"
-  echo "{\"target\":\"$target\",$cpu_field${line#\{}" >>"$results/loads.jsonl"
+  log "$target: $line${cpu:+ cpu=$cpu%}"
+  echo "{\"target\":\"$target\",${cpu:+\"cpu_pct\":$cpu,}${line#\{}" >>"$results/loads.jsonl"
 }
 
 # --- the machine, as it is at the start ------------------------------------------------------

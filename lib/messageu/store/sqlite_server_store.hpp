@@ -14,7 +14,8 @@
 // Threads: not thread-safe but for snapshot() and touch(). Call the rest from one thread at a
 // time (the server gives it one dedicated thread, so that network threads never wait on
 // fsync). The sinks and readers it hands out never touch the database: each may be used by
-// any one thread, even after the store is gone. One process at a time may open a given database: the content
+// any one thread, even after the store is gone. One process at a time may open a given
+// database: the content
 // directory is locked while the store is open.
 #pragma once
 

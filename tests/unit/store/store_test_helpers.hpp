@@ -64,12 +64,12 @@ inline MessageId insert_one(ServerStore &store, const ClientId &to, const Client
   return ids && ids->size() == 1 ? ids->front() : 0;
 }
 
-// Reads a source to its end in chunks of `chunk` bytes.
-inline Bytes read_all(StoredContentReader &source, std::size_t chunk = 7000) {
+// Reads a stored content to its end in chunks of `chunk` bytes.
+inline Bytes read_all(StoredContentReader &reader, std::size_t chunk = 7000) {
   Bytes content;
   Bytes buffer(chunk);
   for (;;) {
-    auto count = source.read(buffer);
+    auto count = reader.read(buffer);
     EXPECT_TRUE(count) << count.error().message;
     if (!count || *count == 0)
       return content;
@@ -78,11 +78,11 @@ inline Bytes read_all(StoredContentReader &source, std::size_t chunk = 7000) {
 }
 
 inline Bytes read_content(ServerStore &store, MessageId id) {
-  auto source = store.open_content(id);
-  EXPECT_TRUE(source) << source.error().message;
-  if (!source)
+  auto reader = store.open_content(id);
+  EXPECT_TRUE(reader) << reader.error().message;
+  if (!reader)
     return {};
-  return read_all(**source);
+  return read_all(**reader);
 }
 
 } // namespace messageu::store::test

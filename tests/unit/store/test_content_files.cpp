@@ -1,4 +1,4 @@
-// The content directory, staged contents (inline or in a file) and the sources reading them back.
+// The content directory, staged contents (inline or in a file) and the readers that read them back.
 #include <messageu/store/content_files.hpp>
 #include <messageu/store/content_readers.hpp>
 #include <messageu/store/staged_content.hpp>
@@ -46,8 +46,8 @@ Bytes write_and_read_back(ContentFiles &files, const Bytes &content, std::size_t
   EXPECT_TRUE(reader) << reader.error().message;
   if (!reader)
     return {};
-  ContentFileReader source(std::move(reader).value(), content.size());
-  return read_all(source);
+  ContentFileReader content_reader(std::move(reader).value(), content.size());
+  return read_all(content_reader);
 }
 
 } // namespace
@@ -233,13 +233,13 @@ TEST(StagedContent, KeepsItsFileOnceStored) {
 }
 
 TEST(InlineContentReader, ReadsInChunksThenReportsTheEnd) {
-  InlineContentReader source(pattern(10));
-  EXPECT_EQ(source.size(), 10u);
+  InlineContentReader content_reader(pattern(10));
+  EXPECT_EQ(content_reader.size(), 10u);
   Bytes buffer(4);
-  EXPECT_EQ(*source.read(buffer), 4u);
-  EXPECT_EQ(*source.read(buffer), 4u);
-  EXPECT_EQ(*source.read(buffer), 2u);
-  EXPECT_EQ(*source.read(buffer), 0u);
+  EXPECT_EQ(*content_reader.read(buffer), 4u);
+  EXPECT_EQ(*content_reader.read(buffer), 4u);
+  EXPECT_EQ(*content_reader.read(buffer), 2u);
+  EXPECT_EQ(*content_reader.read(buffer), 0u);
 }
 
 TEST(ContentFileReader, ReportsAFileShorterThanItsRecordedSize) {
@@ -249,10 +249,10 @@ TEST(ContentFileReader, ReportsAFileShorterThanItsRecordedSize) {
   ASSERT_TRUE(file && file->write_all(pattern(50)));
   auto reader = files->open_file(file->name());
   ASSERT_TRUE(reader);
-  ContentFileReader source(std::move(reader).value(), 80);
+  ContentFileReader content_reader(std::move(reader).value(), 80);
   Bytes buffer(64);
-  EXPECT_EQ(*source.read(buffer), 50u);
-  auto next = source.read(buffer);
+  EXPECT_EQ(*content_reader.read(buffer), 50u);
+  auto next = content_reader.read(buffer);
   ASSERT_FALSE(next);
   EXPECT_EQ(next.error().code, Errc::storage);
 }
