@@ -3,6 +3,7 @@
 
 #include "session_registry.hpp"
 #include "store_thread.hpp"
+#include "wait_registry.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
@@ -61,6 +62,8 @@ std::string describe_address(const asio::ip::tcp::socket &socket) {
 
 // The operation's name for the log, also for a request refused before it was classified.
 std::string request_name(const protocol::RequestHeader &header) {
+  if (protocol::decode_wait_request_code(header.code))
+    return "wait";
   auto meaning = protocol::decode_request_code(header.code);
   return meaning ? std::string(protocol::operation_name(meaning->operation)) : "unknown";
 }
@@ -121,6 +124,8 @@ void Session::request_stop() {
   m_stop_requested = true;
   if (m_idle)
     close();
+  else if (m_waiter) // answered now with what waits, then closed
+    m_waiter->timer.cancel();
 }
 
 void Session::close() {
@@ -131,6 +136,8 @@ void Session::close() {
   m_socket.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
   m_socket.close(ignored);
   m_timer.cancel();
+  if (m_waiter)
+    m_waiter->timer.cancel();
 }
 
 void Session::set_waiting_for_store(bool waiting) {
@@ -343,6 +350,8 @@ asio::awaitable<void> Session::on_content(Request &request) {
 }
 
 asio::awaitable<Reply> Session::complete_request(Request &request) {
+  if (request.frame.wait)
+    co_return co_await serve_wait(request);
   if (!request.upload) {
     if (auto reply = m_context.read_path.try_answer(request.frame, m_reader.payload(), m_state)) {
       hand_over_touches();
@@ -355,10 +364,57 @@ asio::awaitable<Reply> Session::complete_request(Request &request) {
     co_return co_await on_store_thread(
         [upload, this](RequestHandler &) { return m_context.store_thread.commit(upload); });
   }
+  co_return co_await handle_on_store_thread(request);
+}
+
+asio::awaitable<Reply> Session::handle_on_store_thread(Request &request) {
   auto payload = m_reader.payload();
   co_return co_await on_store_thread([&request, payload, this](RequestHandler &handler) {
     return handler.handle(request.frame, payload, m_state);
   });
+}
+
+asio::awaitable<Reply> Session::serve_wait(Request &request) {
+  if (!m_state.bound_client) // refused by the handler
+    co_return co_await handle_on_store_thread(request);
+  // Registered before the handler looks for messages, so that one stored in between wakes it.
+  Waiter waiter(m_socket.get_executor(), *m_state.bound_client);
+  auto &waits = m_context.waits;
+  waits.add(waiter);
+  struct Unregister {
+    WaitRegistry &waits;
+    Waiter &waiter;
+    ~Unregister() { waits.remove(waiter); }
+  } unregister{waits, waiter};
+  auto reply = co_await handle_on_store_thread(request);
+  if (!reply.wait_for)
+    co_return reply;
+  co_await park(waiter, *reply.wait_for);
+  co_return co_await on_store_thread([&request, this](RequestHandler &handler) {
+    return handler.end_wait(request.frame, m_state);
+  });
+}
+
+asio::awaitable<void> Session::park(Waiter &waiter, std::chrono::milliseconds longest) {
+  // Bytes already read past the WAIT (a pipelined request) end it at once, like new ones.
+  if (waiter.woken || m_stop_requested || m_closed || !m_input.empty())
+    co_return;
+  auto now = Clock::now();
+  m_deadline.begin_waiting(now, now + longest);
+  deadline_changed();
+  m_waiter = &waiter;
+  // A peer that closes the connection (or sends before its answer) ends the wait early, so
+  // that a vanished client does not hold its connection for the whole wait.
+  m_socket.async_wait(asio::ip::tcp::socket::wait_read,
+                      [self = shared_from_this()](const boost::system::error_code &error) {
+                        if (!error && self->m_waiter)
+                          self->m_waiter->timer.cancel();
+                      });
+  waiter.timer.expires_after(longest);
+  boost::system::error_code ignored;
+  co_await waiter.timer.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+  m_waiter = nullptr;
+  m_socket.cancel(ignored);
 }
 
 asio::awaitable<bool> Session::answer(Request &request, Reply reply) {
