@@ -39,6 +39,9 @@ public:
   // Takes the profile's exclusive lock for the rest of the command, creating the profile
   // directory if needed; waits at most --lock-timeout (then Errc::unavailable).
   Status lock_profile();
+  // Lets other commands have the profile until the next lock_profile() (a follow between
+  // its batches).
+  void unlock_profile() { m_lock.reset(); }
 
   // my.info, loaded once. Missing → Errc::config ("not registered").
   Result<const Identity *> identity();
@@ -56,6 +59,8 @@ public:
   // The link for commands that act as the user (send, pull...): with --protocol 3, an
   // authenticated session when the server offers one (PROTOCOL.md §10).
   Result<client::ServerLink *> user_link();
+  // After the connection was lost: opens the user link's session again, as user_link() did.
+  Result<client::ServerLink *> restart_session();
 
   // The directory of users and keys over state.db and the link.
   Result<client::UserDirectory *> directory();
