@@ -117,11 +117,12 @@ TEST_F(ServerWait, ASendFromAnotherConnectionWakesTheWait) {
 }
 
 TEST_F(ServerWait, AMessageForSomeoneElseDoesNotEndTheWait) {
+  auto third = register_user(m_server->port(), "third");
   RawConnection connection(m_server->port());
   ASSERT_EQ(authenticate(connection, m_owner), 2106);
   auto started = Clock::now();
   ASSERT_TRUE(connection.send(wait_request(m_owner.id, 1500)));
-  ASSERT_EQ(send_text(m_server->port(), m_owner, m_other, "not for the waiter"), 2103);
+  ASSERT_EQ(send_text(m_server->port(), third, m_other, "not for the waiter"), 2103);
   auto response = connection.receive_response(std::chrono::seconds(20));
   ASSERT_TRUE(response);
   EXPECT_GE(Clock::now() - started, milliseconds(1400)); // it waited its time
