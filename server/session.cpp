@@ -205,6 +205,10 @@ asio::awaitable<void> Session::serve() {
         open = co_await read_more(&request);
         continue;
       }
+      if (event == Event::complete && request.frame.wait) {
+        open = co_await serve_wait(request);
+        continue;
+      }
       open = co_await on_event(event, request);
     }
   } catch (...) {
@@ -350,8 +354,6 @@ asio::awaitable<void> Session::on_content(Request &request) {
 }
 
 asio::awaitable<Reply> Session::complete_request(Request &request) {
-  if (request.frame.wait)
-    co_return co_await serve_wait(request);
   if (!request.upload) {
     if (auto reply = m_context.read_path.try_answer(request.frame, m_reader.payload(), m_state)) {
       hand_over_touches();
@@ -374,31 +376,43 @@ asio::awaitable<Reply> Session::handle_on_store_thread(Request &request) {
   });
 }
 
-asio::awaitable<Reply> Session::serve_wait(Request &request) {
-  if (!m_state.bound_client) // refused by the handler
-    co_return co_await handle_on_store_thread(request);
-  // Registered before the handler looks for messages, so that one stored in between wakes it.
-  Waiter waiter(m_socket.get_executor(), *m_state.bound_client);
+asio::awaitable<bool> Session::serve_wait(Request &request) {
+  // While parked, this frame is all the connection holds besides an idle one's: the wait is
+  // served here, straight from serve(), with one Reply.
+  std::optional<Waiter> waiter;
   auto &waits = m_context.waits;
-  waits.add(waiter);
+  if (m_state.bound_client) { // else refused by the handler
+    // Registered before the handler looks for messages, so that one stored in between wakes it.
+    waiter.emplace(m_socket.get_executor(), *m_state.bound_client);
+    waits.add(*waiter);
+  }
   struct Unregister {
     WaitRegistry &waits;
-    Waiter &waiter;
-    ~Unregister() { waits.remove(waiter); }
+    std::optional<Waiter> &waiter;
+    ~Unregister() {
+      if (waiter)
+        waits.remove(*waiter);
+    }
   } unregister{waits, waiter};
   auto reply = co_await handle_on_store_thread(request);
-  if (!reply.wait_for)
-    co_return reply;
-  co_await park(waiter, *reply.wait_for);
-  co_return co_await on_store_thread([&request, this](RequestHandler &handler) {
-    return handler.end_wait(request.frame, m_state);
-  });
+  if (reply.wait_for && waiter) {
+    // Awaited here rather than in a coroutine of its own: one frame less per waiting connection.
+    if (park(*waiter, *reply.wait_for)) {
+      boost::system::error_code ended;
+      co_await waiter->timer.async_wait(asio::redirect_error(asio::use_awaitable, ended));
+      unpark();
+    }
+    reply = co_await on_store_thread([&request, this](RequestHandler &handler) {
+      return handler.end_wait(request.frame, m_state);
+    });
+  }
+  co_return co_await answer(request, std::move(reply));
 }
 
-asio::awaitable<void> Session::park(Waiter &waiter, std::chrono::milliseconds longest) {
+bool Session::park(Waiter &waiter, std::chrono::milliseconds longest) {
   // Bytes already read past the WAIT (a pipelined request) end it at once, like new ones.
   if (waiter.woken || m_stop_requested || m_closed || !m_input.empty())
-    co_return;
+    return false;
   auto now = Clock::now();
   m_deadline.begin_waiting(now, now + longest);
   deadline_changed();
@@ -411,9 +425,12 @@ asio::awaitable<void> Session::park(Waiter &waiter, std::chrono::milliseconds lo
                           self->m_waiter->timer.cancel();
                       });
   waiter.timer.expires_after(longest);
-  boost::system::error_code ignored;
-  co_await waiter.timer.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+  return true;
+}
+
+void Session::unpark() {
   m_waiter = nullptr;
+  boost::system::error_code ignored;
   m_socket.cancel(ignored);
 }
 

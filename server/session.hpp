@@ -100,12 +100,16 @@ private:
   boost::asio::awaitable<bool> on_send_prefix(Request &request);
   boost::asio::awaitable<void> on_content(Request &request);
   boost::asio::awaitable<Reply> complete_request(Request &request);
-  // A WAIT (PROTOCOL.md §11): answered at once when messages wait, else parked until one is
-  // stored for the connection's client or the time asked for runs out.
-  boost::asio::awaitable<Reply> serve_wait(Request &request);
-  // Sleeps until the waiter is woken, its time runs out, the peer closes or sends more, or
-  // the server stops.
-  boost::asio::awaitable<void> park(Waiter &waiter, std::chrono::milliseconds longest);
+  // A WAIT (PROTOCOL.md §11), read whole: answered at once when messages wait, else parked
+  // until one is stored for the connection's client or the time asked for runs out; false
+  // when the connection must close.
+  boost::asio::awaitable<bool> serve_wait(Request &request);
+  // Parks the connection: from now on the waiter's timer, set to `longest`, is cancelled
+  // early when the waiter is woken, the peer closes or sends more, or the server stops.
+  // False when the wait must end at once instead.
+  bool park(Waiter &waiter, std::chrono::milliseconds longest);
+  // After the waiter's timer fired or was cancelled.
+  void unpark();
   // Has the store thread answer a request whose payload is complete.
   boost::asio::awaitable<Reply> handle_on_store_thread(Request &request);
   // Writes the reply (streaming a pull's download) and logs the request; false when the
