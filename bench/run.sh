@@ -190,7 +190,8 @@ ceiling_pid=
 # measures the server's RSS and its getkey rate before and beside them, and writes
 # $results/NAME.json.
 held_connections() {
-  local name=$1 holder=$2 count=10000 before during held holder_pid holder_out=$work/$name.out
+  local name=$1 holder=$2 count=10000 before during held holder_pid holder_out
+  holder_out=$work/$name.out
   local rss_before fds_before rss_held fds_held rss_after peak_after fds_after
   start_server
   read -r rss_before _ fds_before < <(process_memory "$server_pid")
