@@ -114,7 +114,8 @@ private:
     m_handler = std::make_unique<RequestHandler>(*m_store, options, &std::chrono::steady_clock::now,
                                                  &m_directory);
     m_read_path = std::make_unique<ReadPath>(m_directory, options);
-    m_handler->set_stored_listener([this](const ClientId &recipient) { m_waits.wake(recipient); });
+    m_waits = std::make_unique<WaitRegistry>(m_io.get_executor());
+    m_handler->set_stored_listener([this](const ClientId &recipient) { m_waits->wake(recipient); });
     // LastSeen times wait in memory (the directory's, then the store's); an idle server writes
     // them out.
     m_store_thread = std::make_unique<StoreThread>(*m_handler, m_logger, [this] {
@@ -127,7 +128,7 @@ private:
     DeadlineOptions deadlines{m_config.idle_timeout, m_config.request_timeout,
                               m_config.min_receive_rate, m_config.min_send_rate};
     m_context = std::make_unique<SessionContext>(SessionContext{
-        *m_store_thread, *m_read_path, m_logger, m_registry, m_waits, limits, deadlines});
+        *m_store_thread, *m_read_path, m_logger, m_registry, *m_waits, limits, deadlines});
     ConnectionCaps caps{max_connections, m_config.max_connections_per_address};
     auto listener = Listener::open(m_io, m_config.bind_address, m_config.port, caps, *m_context);
     if (!listener) {
@@ -196,8 +197,9 @@ private:
   std::unique_ptr<StoreThread> m_store_thread;
   SessionRegistry m_registry;
   std::unique_ptr<SessionContext> m_context;
+  // Outlives the event loop: a session's coroutine destroyed with it leaves the registry.
+  std::unique_ptr<WaitRegistry> m_waits;
   asio::io_context m_io{1};
-  WaitRegistry m_waits{m_io.get_executor()};
   std::unique_ptr<Listener> m_listener;
   asio::signal_set m_signals{m_io, SIGINT, SIGTERM};
   asio::steady_timer m_grace{m_io};
