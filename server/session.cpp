@@ -425,6 +425,8 @@ bool Session::park(Waiter &waiter, std::chrono::milliseconds longest) {
                           self->m_waiter->timer.cancel();
                       });
   waiter.timer.expires_after(longest);
+  // Nothing is read while parked (m_input is empty): the read buffer is made again after.
+  m_small_buffer = Bytes{};
   return true;
 }
 
