@@ -238,6 +238,12 @@ Status run_exec(Delivery &delivery, const client_state::SpooledMessage &message,
   if (status && *status == 0)
     return delivery.inbox.delivered(message);
   delivery.inbox.keep(message);
+  // The spool still holds the content: the retry saves the file again, under the same name
+  // rather than beside a copy.
+  if (received.type == MessageType::file) {
+    std::error_code ignored;
+    std::filesystem::remove(received.file->path, ignored);
+  }
   output.warning(describe(message, sender) + " kept for the next pull: the --exec command " +
                  (status ? "exited with status " + std::to_string(*status)
                          : "could not run: " + status.error().message));

@@ -210,6 +210,19 @@ class FollowRealServer(unittest.TestCase):
         self.assertIn("kept by the hook", self.bob.ok("pull", "--exec", "cat > /dev/null"))
         self.assertEqual(self.bob.ok("pull"), "")
 
+    def test_a_file_kept_by_the_hook_is_saved_once_when_it_is_retried(self):
+        path = os.path.join(self.alice.directory.name, "hundred-kb")
+        content = os.urandom(100 * 1024)  # above the spool's in-memory limit: decrypted on arrival
+        with open(path, "wb") as file:
+            file.write(content)
+        self.alice.ok("sendfile", "bob", path)
+        result = self.bob.run("pull", "--exec", "exit 1")
+        self.assertEqual(result.returncode, 1, result.stderr)
+        command = 'cmp -s "$MESSAGEU_FILE" \'%s\' && test "$MESSAGEU_TYPE" = file' % path
+        self.bob.ok("pull", "--exec", command)  # the file is whole, and the hook took it
+        self.assertEqual(len(os.listdir(self.bob.path("files"))), 1)  # not a second copy
+        self.assertEqual(self.bob.ok("pull"), "")
+
 
 class FollowClassicServer(unittest.TestCase):
     def test_falls_back_to_polling_and_says_so_once(self):
