@@ -14,20 +14,18 @@ import sys
 import time
 
 
-def main() -> int:
-    if len(sys.argv) != 5:
-        print(__doc__, file=sys.stderr)
-        return 64
-    host, port, count, seconds = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4])
+def hold(open_connection, count: int, seconds: float, name: str) -> int:
+    """Opens up to COUNT connections with open_connection(), prints `held N`, and holds them
+    until SECONDS have passed since the start or stdin reaches end of file."""
     deadline = time.monotonic() + seconds
     held = []
     for _ in range(count):
         if time.monotonic() > deadline:
             break
         try:
-            held.append(socket.create_connection((host, port), timeout=5))
+            held.append(open_connection())
         except OSError as error:
-            print(f"hold_connections: stopped at {len(held)}: {error}", file=sys.stderr)
+            print(f"{name}: stopped at {len(held)}: {error}", file=sys.stderr)
             break
     print(f"held {len(held)}", flush=True)
     # Wait for the caller to close our stdin, or for the time limit.
@@ -37,6 +35,15 @@ def main() -> int:
     for connection in held:
         connection.close()
     return 0
+
+
+def main() -> int:
+    if len(sys.argv) != 5:
+        print(__doc__, file=sys.stderr)
+        return 64
+    host, port, count, seconds = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4])
+    return hold(lambda: socket.create_connection((host, port), timeout=5), count, seconds,
+                "hold_connections")
 
 
 if __name__ == "__main__":

@@ -5,11 +5,13 @@
 #      ceiling): list, getkey, send, pull; per-request at 16 connections, persistent at 1, 64
 #      and 512; each on a fresh server database; and the latency of one durable write on the
 #      disk holding the databases (bench/sync_latency.py), the floor under a send's answer;
-#   2. 10,000 idle connections held on the server: its RSS and its rate meanwhile, against
-#      its rate just before;
+#   2. 10,000 idle connections held on the server, then 10,000 connections waiting for
+#      messages (WAIT): its RSS and its rate meanwhile, against its rate just before;
 #   3. bench/files.sh 256 (and 1024 with --long);
 #   4. CLI latency: median wall time of `messageu whoami` (the process start floor),
 #      `messageu list` and `messageu send` with a known key, 200 runs each;
+#   5. the latency from `messageu send` returning to `pull --follow` printing the message
+#      (bench/follow_latency.py, 200 messages: median and p99);
 # and writes docs/BENCHMARKS.md (bench/write_report.py). About 5 minutes after the build;
 # --long runs each load for 15 s and adds the 1 GiB file.
 #
@@ -232,39 +234,47 @@ done
 stop_process "$ceiling_pid"
 ceiling_pid=
 
-# --- 2. 10,000 idle connections --------------------------------------------------------------
-idle_count=10000
-start_server
-read -r rss_before _ fds_before < <(process_memory "$server_pid")
-before=$("$bin/messageu-loadgen" --server "127.0.0.1:$server_port" --op getkey \
-  --mode persistent --connections 64 --duration "$duration" --json) || before='{"failed":true}'
-log "idle: before: $before"
-holder_out=$work/holder.out
-# The holder keeps its connections until its stdin (this fifo) closes.
-mkfifo "$work/holder.in"
-"$python" "$root/bench/hold_connections.py" 127.0.0.1 "$server_port" "$idle_count" 120 \
-  <"$work/holder.in" >"$holder_out" &
-holder_pid=$!
-exec 7>"$work/holder.in"
-for _ in $(seq 1200); do
-  grep -q '^held' "$holder_out" && break
-  sleep 0.05
-done
-held=$(awk '/^held/ { print $2 }' "$holder_out")
-sleep 1 # let the server settle after the burst of accepts
-read -r rss_idle _ fds_idle < <(process_memory "$server_pid")
-during=$("$bin/messageu-loadgen" --server "127.0.0.1:$server_port" --op getkey \
-  --mode persistent --connections 64 --duration "$duration" --json) || during='{"failed":true}'
-read -r rss_after peak_after fds_after < <(process_memory "$server_pid")
-log "idle: held ${held:-0}, during: $during"
-exec 7>&-
-wait "$holder_pid" || true
-stop_server
-cat >"$results/idle.json" <<JSON
-{"idle_connections":${held:-0},"before":$before,"during":$during,
- "rss_before_kib":$rss_before,"rss_idle_kib":$rss_idle,"rss_after_kib":$rss_after,
- "peak_kib":$peak_after,"fds_before":$fds_before,"fds_idle":$fds_idle,"fds_after":$fds_after}
+# --- 2. 10,000 idle connections, then 10,000 waiting ones ---------------------------------------
+# held_connections NAME HOLDER: holds 10,000 connections with bench/HOLDER on a fresh server,
+# measures the server's RSS and its getkey rate before and beside them, and writes
+# $results/NAME.json.
+held_connections() {
+  local name=$1 holder=$2 count=10000 before during held holder_pid holder_out
+  holder_out=$work/$name.out
+  local rss_before fds_before rss_held fds_held rss_after peak_after fds_after
+  start_server
+  read -r rss_before _ fds_before < <(process_memory "$server_pid")
+  before=$("$bin/messageu-loadgen" --server "127.0.0.1:$server_port" --op getkey \
+    --mode persistent --connections 64 --duration "$duration" --json) || before='{"failed":true}'
+  log "$name: before: $before"
+  # The holder keeps its connections until its stdin (this fifo) closes.
+  mkfifo "$work/$name.in"
+  "$python" "$root/bench/$holder" 127.0.0.1 "$server_port" "$count" 300 \
+    <"$work/$name.in" >"$holder_out" &
+  holder_pid=$!
+  exec 7>"$work/$name.in"
+  for _ in $(seq 6000); do
+    grep -q '^held' "$holder_out" && break
+    sleep 0.05
+  done
+  held=$(awk '/^held/ { print $2 }' "$holder_out")
+  sleep 1 # let the server settle after the burst of accepts
+  read -r rss_held _ fds_held < <(process_memory "$server_pid")
+  during=$("$bin/messageu-loadgen" --server "127.0.0.1:$server_port" --op getkey \
+    --mode persistent --connections 64 --duration "$duration" --json) || during='{"failed":true}'
+  read -r rss_after peak_after fds_after < <(process_memory "$server_pid")
+  log "$name: held ${held:-0}, during: $during"
+  exec 7>&-
+  wait "$holder_pid" || true
+  stop_server
+  cat >"$results/$name.json" <<JSON
+{"connections":${held:-0},"before":$before,"during":$during,
+ "rss_before_kib":$rss_before,"rss_held_kib":$rss_held,"rss_after_kib":$rss_after,
+ "peak_kib":$peak_after,"fds_before":$fds_before,"fds_held":$fds_held,"fds_after":$fds_after}
 JSON
+}
+held_connections idle hold_connections.py
+held_connections waiting hold_waiting.py
 
 # --- 3. large files ---------------------------------------------------------------------------
 for size in "${file_sizes[@]}"; do
@@ -325,6 +335,13 @@ stop_server
 cat >"$results/cli.json" <<JSON
 {"runs":$runs,"method":"$method","whoami_ms":$whoami_ms,"list_ms":$list_ms,"send_ms":$send_ms}
 JSON
+
+# --- 5. from send to a follower ---------------------------------------------------------------
+if ! "$python" "$root/bench/follow_latency.py" "$bin" 200 >"$results/follow.json"; then
+  log "follow_latency.py failed"
+  echo '{}' >"$results/follow.json"
+fi
+log "follow: $(cat "$results/follow.json")"
 
 echo "load_end=$(cut -d' ' -f1-3 /proc/loadavg)" >>"$results/meta.env"
 

@@ -6,8 +6,8 @@ Usage: write_report.py RESULTS_DIR > docs/BENCHMARKS.md
 RESULTS_DIR holds meta.env (machine, date, commit, load averages), loads.jsonl (one
 messageu-loadgen JSON line per load, with "target": "server", "ceiling" or a peer's name),
 peers.jsonl (one line per peer server given to run.sh with --peer: name, address, dialect),
-idle.json, files-SIZE.json (bench/files.sh --json) and cli.json. Missing parts are reported as
-missing.
+idle.json and waiting.json (connections held), files-SIZE.json (bench/files.sh --json),
+cli.json and follow.json (bench/follow_latency.py). Missing parts are reported as missing.
 The targets are issue 8's (and, for files, issue 5's); each is judged met or not met here.
 """
 import json
@@ -221,35 +221,52 @@ def load_targets(loads, sync):
     return rows
 
 
-def idle_section(idle):
-    if not idle:
-        return ["Not measured (idle.json missing).", ""], []
-    before, during = idle.get("before", {}), idle.get("during", {})
-    rss_idle = idle["rss_idle_kib"] / 1024
-    rss_after = idle["rss_after_kib"] / 1024
-    rss = max(rss_idle, rss_after)
+def held_section(held, kind):
+    """The figures of 10,000 `kind` connections ("idle" or "waiting") held on the server."""
+    if not held:
+        return [f"Not measured ({kind}.json missing).", ""], []
+    title = f"10,000 {kind} connections"
+    before, during = held.get("before", {}), held.get("during", {})
+    rss_held = held["rss_held_kib"] / 1024
+    rss_after = held["rss_after_kib"] / 1024
+    rss = max(rss_held, rss_after)
     lines = [
-        f"- idle connections held: {idle['idle_connections']:,} (server descriptors "
-        f"{idle['fds_before']:,} before, {idle['fds_idle']:,} while held, "
-        f"{idle['fds_after']:,} after the load)",
-        f"- server RSS: {idle['rss_before_kib'] / 1024:.1f} MiB before, {rss_idle:.1f} MiB "
+        f"- {kind} connections held: {held['connections']:,} (server descriptors "
+        f"{held['fds_before']:,} before, {held['fds_held']:,} while held, "
+        f"{held['fds_after']:,} after the load)",
+        f"- server RSS: {held['rss_before_kib'] / 1024:.1f} MiB before, {rss_held:.1f} MiB "
         f"holding them, {rss_after:.1f} MiB after the load beside them "
-        f"(peak {idle['peak_kib'] / 1024:.1f} MiB over the whole test)",
+        f"(peak {held['peak_kib'] / 1024:.1f} MiB over the whole test)",
     ]
     rows = []
     if before.get("failed") or during.get("failed") or not before or not during:
         lines.append("- rate: a load failed")
-        rows.append(("10,000 idle connections: rate ≥ 80% of normal", "failed", None))
+        rows.append((f"{title}: rate ≥ 80% of normal", "failed", None))
     else:
         share = during["rps"] / before["rps"] if before["rps"] else 0
         lines.append(f"- getkey, persistent, 64 connections: {before['rps']:,.0f} req/s before, "
-                     f"{during['rps']:,.0f} req/s beside the idle connections ({share:.0%}); "
+                     f"{during['rps']:,.0f} req/s beside the {kind} connections ({share:.0%}); "
                      f"p99 {before['p99_us']:,.0f} → {during['p99_us']:,.0f} µs")
-        rows.append(("10,000 idle connections: rate ≥ 80% of normal", f"{share:.0%}",
-                     share >= 0.8 and idle["idle_connections"] >= 10000))
-    rows.append(("10,000 idle connections: server RSS < 200 MiB", f"{rss:.1f} MiB",
-                 rss < 200 and idle["idle_connections"] >= 10000))
+        rows.append((f"{title}: rate ≥ 80% of normal", f"{share:.0%}",
+                     share >= 0.8 and held["connections"] >= 10000))
+    rows.append((f"{title}: server RSS < 200 MiB", f"{rss:.1f} MiB",
+                 rss < 200 and held["connections"] >= 10000))
     return lines + [""], rows
+
+
+def follow_section(follow):
+    if not follow:
+        return ["Not measured (follow.json missing).", ""], []
+    lines = [
+        f"From `messageu send` returning to `messageu --json pull --follow` printing the message, "
+        f"{follow['samples']} messages one after another on loopback "
+        "(`bench/follow_latency.py`): "
+        f"median {follow['median_ms']:.2f} ms, p99 {follow['p99_ms']:.2f} ms, "
+        f"max {follow['max_ms']:.2f} ms; {follow['printed_before_send_returned']} printed "
+        "before their `send` process had exited (counted as 0 ms).",
+        "",
+    ]
+    return lines, []
 
 
 def files_section(results):
@@ -316,11 +333,13 @@ def main():
     results = pathlib.Path(sys.argv[1])
     meta = read_meta(results)
     loads = read_loads(results)
-    idle_lines, idle_rows = idle_section(read_json(results / "idle.json"))
+    idle_lines, idle_rows = held_section(read_json(results / "idle.json"), "idle")
+    waiting_lines, waiting_rows = held_section(read_json(results / "waiting.json"), "waiting")
+    follow_lines, _ = follow_section(read_json(results / "follow.json"))
     files_lines, files_rows = files_section(results)
     cli_lines, cli_rows = cli_section(read_json(results / "cli.json"))
     sync = read_json(results / "sync.json") or {}
-    target_rows = load_targets(loads, sync) + idle_rows + cli_rows + files_rows
+    target_rows = load_targets(loads, sync) + idle_rows + waiting_rows + cli_rows + files_rows
 
     out = [
         "# Benchmarks",
@@ -359,12 +378,21 @@ def main():
         "## 10,000 idle connections",
         "",
         *idle_lines,
+        "## 10,000 connections waiting for messages (WAIT)",
+        "",
+        "Each connection is authenticated and waits with a WAIT of 300 s (PROTOCOL.md §11), as "
+        "`pull --follow` does; the figures are to be read beside the idle ones above.",
+        "",
+        *waiting_lines,
         "## Large files (bench/files.sh)",
         "",
         *files_lines,
         "## CLI latency",
         "",
         *cli_lines,
+        "## From send to a follower",
+        "",
+        *follow_lines,
         "## Targets (issue 8; files: issue 5)",
         "",
         "| target | measured | verdict |",

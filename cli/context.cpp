@@ -186,6 +186,13 @@ Result<client::ServerLink *> Context::user_link() {
   return link;
 }
 
+Result<client::ServerLink *> Context::restart_session() {
+  if (m_link)
+    m_link->use_connection_per_request();
+  m_user_link_ready = false;
+  return user_link();
+}
+
 Result<client::UserDirectory *> Context::directory() {
   if (!m_directory) {
     auto *me = MESSAGEU_TRY(identity());

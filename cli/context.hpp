@@ -63,6 +63,8 @@ public:
   // The link for commands that act as the user (send, pull...): with --protocol 3, an
   // authenticated session when the server offers one (PROTOCOL.md §10).
   Result<client::ServerLink *> user_link();
+  // After the connection was lost: opens the user link's session again, as user_link() did.
+  Result<client::ServerLink *> restart_session();
 
   // The directory of users and keys over state.db and the link.
   Result<client::UserDirectory *> directory();

@@ -8,7 +8,7 @@
 #   share/zsh/site-functions/_messageu
 #   share/fish/vendor_completions.d/messageu.fish
 #   lib/systemd/system/messageu-server.service
-#   lib/systemd/user/messageu-pull.service, messageu-pull.timer
+#   lib/systemd/user/messageu-pull.service, messageu-pull.timer, messageu-follow.service
 #   share/doc/messageu/README.md, examples/messageu-server.default
 
 install(FILES ${PROJECT_SOURCE_DIR}/man/messageu.1 ${PROJECT_SOURCE_DIR}/man/messageu-server.1
@@ -42,10 +42,13 @@ install(CODE "
                  \"${messageu_units_build_dir}/messageu-server@.service\" @ONLY)
   configure_file(\"${PROJECT_SOURCE_DIR}/packaging/messageu-pull.service.in\"
                  \"${messageu_units_build_dir}/messageu-pull.service\" @ONLY)
+  configure_file(\"${PROJECT_SOURCE_DIR}/packaging/messageu-follow.service.in\"
+                 \"${messageu_units_build_dir}/messageu-follow.service\" @ONLY)
   file(INSTALL DESTINATION \"\${CMAKE_INSTALL_PREFIX}/lib/systemd/system\" TYPE FILE
        FILES \"${messageu_units_build_dir}/messageu-server.service\"
              \"${messageu_units_build_dir}/messageu-server@.service\")
   file(INSTALL DESTINATION \"\${CMAKE_INSTALL_PREFIX}/lib/systemd/user\" TYPE FILE
        FILES \"${messageu_units_build_dir}/messageu-pull.service\"
+             \"${messageu_units_build_dir}/messageu-follow.service\"
              \"${PROJECT_SOURCE_DIR}/packaging/messageu-pull.timer\")
 ")

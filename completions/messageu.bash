@@ -90,7 +90,7 @@ _messageu() {
                     continue
                     ;;
                 --server | --dialect | --protocol | --timeout | --retries | --lock-timeout | \
-                    --save-dir | --fingerprint)
+                    --save-dir | --fingerprint | --wait | --interval | --exec)
                     index+=1
                     continue
                     ;;
@@ -116,7 +116,12 @@ _messageu() {
                 mapfile -t COMPREPLY < <(compgen -W "2 3" -- "$cur")
                 return
                 ;;
-            --server | --timeout | --retries | --lock-timeout | --fingerprint)
+            --server | --timeout | --retries | --lock-timeout | --fingerprint | --wait | \
+                --interval)
+                return
+                ;;
+            --exec)
+                mapfile -t COMPREPLY < <(compgen -c -- "$cur")
                 return
                 ;;
         esac
@@ -127,7 +132,8 @@ _messageu() {
             case $command in
                 "") options+=" --version" ;;
                 list) options+=" --cached" ;;
-                pull) options+=" --save-dir --reply-key-requests --discard-undecryptable --raw" ;;
+                pull) options+=" --save-dir --reply-key-requests --discard-undecryptable --raw"
+                    options+=" --follow --wait --interval --exec" ;;
                 trust) options+=" --fingerprint" ;;
             esac
             mapfile -t COMPREPLY < <(compgen -W "$options" -- "$cur")

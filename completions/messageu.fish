@@ -125,6 +125,10 @@ complete -c messageu -n '__messageu_using_command pull' -l save-dir -x -a '(__fi
 complete -c messageu -n '__messageu_using_command pull' -l reply-key-requests -d 'Answer each key request with a fresh key'
 complete -c messageu -n '__messageu_using_command pull' -l discard-undecryptable -d 'Drop the messages that cannot be decrypted'
 complete -c messageu -n '__messageu_using_command pull' -l raw -d 'Print texts as they are, control characters included'
+complete -c messageu -n '__messageu_using_command pull' -l follow -d 'Keep running and print each message as it arrives'
+complete -c messageu -n '__messageu_using_command pull' -l wait -x -d 'Return after the first messages, or after SECONDS'
+complete -c messageu -n '__messageu_using_command pull' -l interval -x -d 'Seconds between pulls against a server without WAIT'
+complete -c messageu -n '__messageu_using_command pull' -l exec -x -a '(__fish_complete_command)' -d 'Run CMD for each message, kept unless it exits 0'
 complete -c messageu -n '__messageu_using_command trust' -l fingerprint -x -d 'Accept the key only if its fingerprint is HEX'
 
 # The arguments of each subcommand.

@@ -8,6 +8,7 @@
 #include "store_opening.hpp"
 #include "store_thread.hpp"
 #include "system_limits.hpp"
+#include "wait_registry.hpp"
 
 #include <messageu/store/sqlite_server_store.hpp>
 #include <messageu/util/exit_code.hpp>
@@ -102,6 +103,8 @@ private:
     options.max_request_rate = m_config.max_request_rate;
     m_handler = std::make_unique<RequestHandler>(*m_store, options);
     m_read_path = std::make_unique<ReadPath>(*m_store, options);
+    m_waits = std::make_unique<WaitRegistry>(m_io.get_executor());
+    m_handler->set_stored_listener([this](const ClientId &recipient) { m_waits->wake(recipient); });
     // LastSeen times wait in the store's memory; a busy store writes them with its next
     // operation a second later, an idle server here.
     m_store_thread = std::make_unique<StoreThread>(*m_handler, m_logger, [this] {
@@ -112,8 +115,8 @@ private:
     limits.max_content_size = static_cast<std::uint32_t>(m_config.max_message_size);
     DeadlineOptions deadlines{m_config.idle_timeout, m_config.request_timeout,
                               m_config.min_receive_rate, m_config.min_send_rate};
-    m_context = std::make_unique<SessionContext>(
-        SessionContext{*m_store_thread, *m_read_path, m_logger, m_registry, limits, deadlines});
+    m_context = std::make_unique<SessionContext>(SessionContext{
+        *m_store_thread, *m_read_path, m_logger, m_registry, *m_waits, limits, deadlines});
     ConnectionCaps caps{max_connections, m_config.max_connections_per_address};
     auto listener = Listener::open(m_io, m_config.bind_address, m_config.port, caps, *m_context);
     if (!listener) {
@@ -181,6 +184,8 @@ private:
   std::unique_ptr<StoreThread> m_store_thread;
   SessionRegistry m_registry;
   std::unique_ptr<SessionContext> m_context;
+  // Outlives the event loop: a session's coroutine destroyed with it leaves the registry.
+  std::unique_ptr<WaitRegistry> m_waits;
   asio::io_context m_io{1};
   std::unique_ptr<Listener> m_listener;
   asio::signal_set m_signals{m_io, SIGINT, SIGTERM};

@@ -3,6 +3,7 @@
 
 #include "session_registry.hpp"
 #include "store_thread.hpp"
+#include "wait_registry.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
@@ -61,6 +62,8 @@ std::string describe_address(const asio::ip::tcp::socket &socket) {
 
 // The operation's name for the log, also for a request refused before it was classified.
 std::string request_name(const protocol::RequestHeader &header) {
+  if (protocol::decode_wait_request_code(header.code))
+    return "wait";
   auto meaning = protocol::decode_request_code(header.code);
   return meaning ? std::string(protocol::operation_name(meaning->operation)) : "unknown";
 }
@@ -121,6 +124,8 @@ void Session::request_stop() {
   m_stop_requested = true;
   if (m_idle)
     close();
+  else if (m_waiter) // answered now with what waits, then closed
+    m_waiter->timer.cancel();
 }
 
 void Session::close() {
@@ -131,6 +136,8 @@ void Session::close() {
   m_socket.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
   m_socket.close(ignored);
   m_timer.cancel();
+  if (m_waiter)
+    m_waiter->timer.cancel();
 }
 
 void Session::set_waiting_for_store(bool waiting) {
@@ -196,6 +203,10 @@ asio::awaitable<void> Session::serve() {
         if (m_idle && m_stop_requested)
           break;
         open = co_await read_more(&request);
+        continue;
+      }
+      if (event == Event::complete && request.frame.wait) {
+        open = co_await serve_wait(request);
         continue;
       }
       open = co_await on_event(event, request);
@@ -353,10 +364,74 @@ asio::awaitable<Reply> Session::complete_request(Request &request) {
     co_return co_await on_store_thread(
         [upload, this](RequestHandler &) { return m_context.store_thread.commit(upload); });
   }
+  co_return co_await handle_on_store_thread(request);
+}
+
+asio::awaitable<Reply> Session::handle_on_store_thread(Request &request) {
   auto payload = m_reader.payload();
   co_return co_await on_store_thread([&request, payload, this](RequestHandler &handler) {
     return handler.handle(request.frame, payload, m_state);
   });
+}
+
+asio::awaitable<bool> Session::serve_wait(Request &request) {
+  // While parked, this frame is all the connection holds besides an idle one's: the wait is
+  // served here, straight from serve(), with one Reply.
+  std::optional<Waiter> waiter;
+  auto &waits = m_context.waits;
+  if (m_state.bound_client) { // else refused by the handler
+    // Registered before the handler looks for messages, so that one stored in between wakes it.
+    waiter.emplace(m_socket.get_executor(), *m_state.bound_client);
+    waits.add(*waiter);
+  }
+  struct Unregister {
+    WaitRegistry &waits;
+    std::optional<Waiter> &waiter;
+    ~Unregister() {
+      if (waiter)
+        waits.remove(*waiter);
+    }
+  } unregister{waits, waiter};
+  auto reply = co_await handle_on_store_thread(request);
+  if (reply.wait_for && waiter) {
+    // Awaited here rather than in a coroutine of its own: one frame less per waiting connection.
+    if (park(*waiter, *reply.wait_for)) {
+      boost::system::error_code ended;
+      co_await waiter->timer.async_wait(asio::redirect_error(asio::use_awaitable, ended));
+      unpark();
+    }
+    reply = co_await on_store_thread([&request, this](RequestHandler &handler) {
+      return handler.end_wait(request.frame, m_state);
+    });
+  }
+  co_return co_await answer(request, std::move(reply));
+}
+
+bool Session::park(Waiter &waiter, std::chrono::milliseconds longest) {
+  // Bytes already read past the WAIT (a pipelined request) end it at once, like new ones.
+  if (waiter.woken || m_stop_requested || m_closed || !m_input.empty())
+    return false;
+  auto now = Clock::now();
+  m_deadline.begin_waiting(now, now + longest);
+  deadline_changed();
+  m_waiter = &waiter;
+  // A peer that closes the connection (or sends before its answer) ends the wait early, so
+  // that a vanished client does not hold its connection for the whole wait.
+  m_socket.async_wait(asio::ip::tcp::socket::wait_read,
+                      [self = shared_from_this()](const boost::system::error_code &error) {
+                        if (!error && self->m_waiter)
+                          self->m_waiter->timer.cancel();
+                      });
+  waiter.timer.expires_after(longest);
+  // Nothing is read while parked (m_input is empty): the read buffer is made again after.
+  m_small_buffer = Bytes{};
+  return true;
+}
+
+void Session::unpark() {
+  m_waiter = nullptr;
+  boost::system::error_code ignored;
+  m_socket.cancel(ignored);
 }
 
 asio::awaitable<bool> Session::answer(Request &request, Reply reply) {

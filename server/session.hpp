@@ -37,6 +37,8 @@ namespace messageu::server {
 class RequestHandler;
 class StoreThread;
 class SessionRegistry;
+class WaitRegistry;
+struct Waiter;
 
 // What every session shares.
 struct SessionContext {
@@ -44,6 +46,7 @@ struct SessionContext {
   ReadPath &read_path; // used on the network thread
   Logger &logger;
   SessionRegistry &registry;
+  WaitRegistry &waits;
   protocol::Limits limits;
   DeadlineOptions deadlines;
 };
@@ -97,6 +100,18 @@ private:
   boost::asio::awaitable<bool> on_send_prefix(Request &request);
   boost::asio::awaitable<void> on_content(Request &request);
   boost::asio::awaitable<Reply> complete_request(Request &request);
+  // A WAIT (PROTOCOL.md §11), read whole: answered at once when messages wait, else parked
+  // until one is stored for the connection's client or the time asked for runs out; false
+  // when the connection must close.
+  boost::asio::awaitable<bool> serve_wait(Request &request);
+  // Parks the connection: from now on the waiter's timer, set to `longest`, is cancelled
+  // early when the waiter is woken, the peer closes or sends more, or the server stops.
+  // False when the wait must end at once instead.
+  bool park(Waiter &waiter, std::chrono::milliseconds longest);
+  // After the waiter's timer fired or was cancelled.
+  void unpark();
+  // Has the store thread answer a request whose payload is complete.
+  boost::asio::awaitable<Reply> handle_on_store_thread(Request &request);
   // Writes the reply (streaming a pull's download) and logs the request; false when the
   // connection is lost or must close.
   boost::asio::awaitable<bool> answer(Request &request, Reply reply);
@@ -145,9 +160,10 @@ private:
   std::string m_timeout_reason; // set when the watchdog closed the connection
   ConnectionState m_state;
   protocol::RequestReader m_reader;
-  Bytes m_small_buffer; // headers and small payloads
-  Bytes m_large_buffer; // a large send's content, only while it streams in
-  ByteView m_input;     // the bytes read and not yet consumed by the reader
+  Bytes m_small_buffer;       // headers and small payloads
+  Bytes m_large_buffer;       // a large send's content, only while it streams in
+  ByteView m_input;           // the bytes read and not yet consumed by the reader
+  Waiter *m_waiter = nullptr; // the parked WAIT, if any
 };
 
 } // namespace messageu::server

@@ -16,10 +16,16 @@
 // every other message is delivered, and the pull ends "partly done" (exit 1).
 // Text output is safe on a terminal: names and texts are escaped (printable()), content lines
 // that look like the frame are quoted (message_block()), and the sender's id is shown.
+//
+// --exec CMD runs CMD for each message once it is handled, and the message leaves the spool
+// only when CMD exits 0 (at-least-once delivery to scripts). --follow and --wait keep
+// receiving (follow.cpp): each batch that arrives is spooled and delivered as one pull is.
 #include "commands.hpp"
 
+#include "../exec_hook.hpp"
 #include "../progress_bar.hpp"
 #include "common.hpp"
+#include "pull.hpp"
 
 #include <messageu/client/inbox.hpp>
 #include <messageu/client/message_processor.hpp>
@@ -41,13 +47,6 @@
 namespace messageu::cli {
 namespace {
 
-struct PullOptions {
-  std::string save_dir;
-  bool reply_key_requests = false;
-  bool discard_undecryptable = false;
-  bool raw = false; // texts printed as they are, control characters and all
-};
-
 constexpr std::string_view k_cannot_decrypt = "can't decrypt message";
 
 // Everything the handling of spooled messages works with.
@@ -61,6 +60,7 @@ struct Delivery {
   bool names_unavailable = false;
   std::optional<Error> reply_error;
   std::size_t unreadable_keys = 0; // symmetric keys that this profile can never decrypt
+  bool quiet_when_empty = false;   // following: an empty batch says nothing
 };
 
 // Restarts the bar whenever a new transfer begins (its count starts over).
@@ -74,14 +74,8 @@ client::ProgressCallback progress_for(ProgressBar &bar, std::string label) {
   };
 }
 
-Status fetch_into_spool(Context &context, client::Inbox &inbox, client_state::ClientState &state,
-                        client::ServerLink &link, const std::filesystem::path &save_directory) {
-  MESSAGEU_TRY(inbox.remove_orphans(save_directory));
-  client::SpoolWriter writer(inbox, state, link.authenticated());
-  writer.decrypt_files_into(save_directory);
-  ProgressBar bar(context.output(), "receiving file");
-  writer.set_progress(progress_for(bar, "receiving file"));
-  MESSAGEU_TRY(client::pull_messages(link, writer));
+Status commit_and_acknowledge(Context &context, client::ServerLink &link,
+                              client::SpoolWriter &writer) {
   MESSAGEU_TRY(writer.commit());
   context.output().debug("spooled " + std::to_string(writer.new_message_count()) +
                          " new message(s) of " + std::to_string(writer.pulled_ids().size()));
@@ -91,6 +85,17 @@ Status fetch_into_spool(Context &context, client::Inbox &inbox, client_state::Cl
   auto deleted = MESSAGEU_TRY(client::acknowledge(link, writer.pulled_ids()));
   context.output().debug("acknowledged; the server deleted " + std::to_string(deleted));
   return {};
+}
+
+Status fetch_into_spool(Context &context, client::Inbox &inbox, client_state::ClientState &state,
+                        client::ServerLink &link, const std::filesystem::path &save_directory) {
+  MESSAGEU_TRY(inbox.remove_orphans(save_directory));
+  client::SpoolWriter writer(inbox, state, link.authenticated());
+  writer.decrypt_files_into(save_directory);
+  ProgressBar bar(context.output(), "receiving file");
+  writer.set_progress(progress_for(bar, "receiving file"));
+  MESSAGEU_TRY(client::pull_messages(link, writer));
+  return commit_and_acknowledge(context, link, writer);
 }
 
 client::Peer sender_of(Delivery &delivery, const ClientId &id) {
@@ -238,6 +243,37 @@ Status handle_undecryptable(Delivery &delivery, const client_state::SpooledMessa
   return {};
 }
 
+Environment exec_environment(const client::Peer &sender, const client::ReceivedMessage &message) {
+  Environment environment{{"MESSAGEU_FROM", sender.label()},
+                          {"MESSAGEU_FROM_ID", client_id_to_hex(sender.id)},
+                          {"MESSAGEU_MESSAGE_ID", std::to_string(message.id)},
+                          {"MESSAGEU_TYPE", std::string(message_type_name(message.type))},
+                          {"MESSAGEU_FILE", ""}};
+  if (message.type == MessageType::file)
+    environment.back().second = message.file->path.string();
+  return environment;
+}
+
+// --exec: the message leaves the spool only when the command took it (exit status 0).
+Status run_exec(Delivery &delivery, const client_state::SpooledMessage &message,
+                const client::Peer &sender, const client::ReceivedMessage &received) {
+  auto &output = delivery.context.output();
+  auto status = run_hook(delivery.options.exec, received.text, exec_environment(sender, received));
+  if (status && *status == 0)
+    return delivery.inbox.delivered(message);
+  delivery.inbox.keep(message);
+  // The spool still holds the content: the retry saves the file again, under the same name
+  // rather than beside a copy.
+  if (received.type == MessageType::file) {
+    std::error_code ignored;
+    std::filesystem::remove(received.file->path, ignored);
+  }
+  output.warning(describe(message, sender) + " kept for the next pull: the --exec command " +
+                 (status ? "exited with status " + std::to_string(*status)
+                         : "could not run: " + status.error().message));
+  return {};
+}
+
 // Errors that concern every message alike (the database fails) end the pull; the others
 // concern this message only.
 bool concerns_one_message(const Error &error) {
@@ -260,6 +296,8 @@ Status handle(Delivery &delivery, const client_state::SpooledMessage &message) {
   if (message.type == MessageType::key_request && delivery.options.reply_key_requests)
     reply = reply_with_key(delivery, sender);
   MESSAGEU_TRY(print_message(delivery, sender, received, reply));
+  if (!delivery.options.exec.empty())
+    return run_exec(delivery, message, sender, received);
   return delivery.inbox.delivered(message);
 }
 
@@ -268,7 +306,7 @@ Status deliver_all(Delivery &delivery) {
   MESSAGEU_TRY(inbox.start_delivery());
   while (const auto *message = inbox.next())
     MESSAGEU_TRY(handle(delivery, *message));
-  if (inbox.taken_count() == 0)
+  if (inbox.taken_count() == 0 && !delivery.quiet_when_empty)
     delivery.context.output().note("no new messages");
   if (delivery.reply_error)
     return *delivery.reply_error;
@@ -291,21 +329,70 @@ std::filesystem::path save_directory(Context &context, const PullOptions &option
   return absolute.empty() ? directory : absolute;
 }
 
-Status run_pull(Context &context, const PullOptions &options) {
-  MESSAGEU_TRY(context.lock_inbox()); // one pull at a time, so nothing prints twice
+// Delivers what the spool holds (what was just fetched, and what earlier pulls kept).
+Result<std::size_t> deliver_spool(Context &context, const PullOptions &options,
+                                  client::Inbox &inbox, bool quiet_when_empty) {
   const auto *me = MESSAGEU_TRY(context.identity());
   auto *link = MESSAGEU_TRY(context.user_link());
   auto *directory = MESSAGEU_TRY(context.directory());
   auto *state = MESSAGEU_TRY(context.state());
   auto save_to = save_directory(context, options);
-  client::Inbox inbox(*state, context.profile().spool_directory());
-  MESSAGEU_TRY(fetch_into_spool(context, inbox, *state, *link, save_to));
   client::Outbox outbox(*link, *state, *directory);
   client::MessageProcessor processor(*state, me->private_key, save_to);
   ProgressBar bar(context.output(), "saving file");
   processor.set_progress(progress_for(bar, "saving file"));
-  Delivery delivery{context, inbox, *directory, outbox, processor, options, false, std::nullopt, 0};
-  return deliver_all(delivery);
+  Delivery delivery{context, inbox, *directory,   outbox, processor,
+                    options, false, std::nullopt, 0,      quiet_when_empty};
+  MESSAGEU_TRY(deliver_all(delivery));
+  return inbox.taken_count();
+}
+
+} // namespace
+
+Result<std::size_t> pull_batch(Context &context, const PullOptions &options,
+                               bool quiet_when_empty) {
+  auto *link = MESSAGEU_TRY(context.user_link());
+  auto *state = MESSAGEU_TRY(context.state());
+  client::Inbox inbox(*state, context.profile().spool_directory());
+  MESSAGEU_TRY(fetch_into_spool(context, inbox, *state, *link, save_directory(context, options)));
+  return deliver_spool(context, options, inbox, quiet_when_empty);
+}
+
+Result<std::size_t> wait_batch(Context &context, const PullOptions &options,
+                               std::uint32_t milliseconds,
+                               const std::function<void()> &on_arrival) {
+  auto *link = MESSAGEU_TRY(context.user_link());
+  auto *state = MESSAGEU_TRY(context.state());
+  auto save_to = save_directory(context, options);
+  client::Inbox inbox(*state, context.profile().spool_directory());
+  ProgressBar bar(context.output(), "receiving file");
+  // The spool is touched only once the first message comes.
+  std::optional<client::SpoolWriter> writer;
+  LazyPullHandler handler([&]() -> Result<client::PullHandler *> {
+    on_arrival();
+    MESSAGEU_TRY(inbox.remove_orphans(save_to));
+    writer.emplace(inbox, *state, true);
+    writer->decrypt_files_into(save_to);
+    writer->set_progress(progress_for(bar, "receiving file"));
+    return &*writer;
+  });
+  MESSAGEU_TRY(link->exchange_wait(milliseconds, handler));
+  if (!writer)
+    return std::size_t{0};
+  MESSAGEU_TRY(commit_and_acknowledge(context, *link, *writer));
+  return deliver_spool(context, options, inbox, true);
+}
+
+namespace {
+
+Status run_pull(Context &context, const PullOptions &options) {
+  // One pull (or follow) at a time receives and delivers, so that nothing prints twice; the
+  // profile stays free for sends.
+  MESSAGEU_TRY(context.lock_inbox());
+  if (options.follow || options.wait_seconds)
+    return follow(context, options);
+  MESSAGEU_TRY(pull_batch(context, options, false));
+  return {};
 }
 
 } // namespace
@@ -323,6 +410,7 @@ Command add_pull_command(CLI::App &parent) {
                 "Drop the messages that cannot be decrypted instead of keeping them");
   app->add_flag("--raw", options->raw,
                 "Print texts as they are, control characters and escape sequences included");
+  add_follow_options(*app, *options);
   return {app, [options](Context &context) { return run_pull(context, *options); }};
 }
 

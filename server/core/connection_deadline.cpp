@@ -50,6 +50,11 @@ void ConnectionDeadline::begin_sending(TimePoint now) {
   m_bytes = 0;
 }
 
+void ConnectionDeadline::begin_waiting(TimePoint now, TimePoint until) {
+  begin_step(Step::waiting, now);
+  m_rate_deadline = until;
+}
+
 void ConnectionDeadline::progress(std::uint64_t bytes, TimePoint now) {
   m_bytes += bytes;
   m_last_progress = now;
@@ -90,6 +95,7 @@ ConnectionDeadline::TimePoint ConnectionDeadline::deadline() const {
   case Step::request: return std::min(stalled, m_step_started + m_options.request_timeout);
   case Step::receiving:
   case Step::sending: return current_rate() == 0 ? stalled : std::min(stalled, m_rate_deadline);
+  case Step::waiting: return m_rate_deadline + m_options.request_timeout;
   }
   return stalled;
 }
@@ -109,6 +115,9 @@ std::string ConnectionDeadline::reason() const {
       return fmt::format("{} below {} bytes/s",
                          m_step == Step::receiving ? "receive rate" : "send rate", current_rate());
     break;
+  case Step::waiting:
+    return fmt::format("a wait not answered {} ms after its end",
+                       m_options.request_timeout.count());
   }
   return fmt::format("no progress for {} ms", m_options.idle_timeout.count());
 }
@@ -116,7 +125,8 @@ std::string ConnectionDeadline::reason() const {
 std::optional<EvictionRank> ConnectionDeadline::eviction_rank(TimePoint now) const {
   if (m_paused_at)
     return std::nullopt;
-  if (m_step == Step::idle) {
+  // A waiting connection is idle as far as the peer is concerned: it makes room like one.
+  if (m_step == Step::idle || m_step == Step::waiting) {
     auto since = std::chrono::duration<double>(m_step_started.time_since_epoch()).count();
     return EvictionRank{now - m_step_started >= k_eviction_grace ? 0 : 2, since};
   }

@@ -10,6 +10,9 @@
 //              per second on average. Each byte earns 1/rate s of time, and at most
 //              --request-timeout of earned time is kept, so a fast start buys no long stall
 //              later. With the rate off, the idle timeout bounds each stall instead.
+//   waiting    a WAIT the server holds (PROTOCOL.md §11): the peer asked for that time, so
+//              neither timeout runs; the session answers when it ends, and this deadline is
+//              only a backstop --request-timeout after it.
 //
 // Time spent waiting for the store thread is the server's, not the peer's: it is paused.
 // The same state ranks connections when the server is full and one must make room.
@@ -47,7 +50,7 @@ inline constexpr std::chrono::seconds k_eviction_grace{1};
 class ConnectionDeadline {
 public:
   using TimePoint = std::chrono::steady_clock::time_point;
-  enum class Step { idle, request, receiving, sending };
+  enum class Step { idle, request, receiving, sending, waiting };
 
   // Starts idle at `now`.
   ConnectionDeadline(const DeadlineOptions &options, TimePoint now);
@@ -58,6 +61,8 @@ public:
   // The fixed part is read: a send's content (or a payload being skipped) follows.
   void begin_receiving(TimePoint now);
   void begin_sending(TimePoint now);
+  // The server holds the request until `until` at the latest.
+  void begin_waiting(TimePoint now, TimePoint until);
   // `bytes` more moved in the current step.
   void progress(std::uint64_t bytes, TimePoint now);
   // While paused (waiting for the store thread) nothing expires; resuming moves every
@@ -83,7 +88,7 @@ private:
   Step m_step = Step::idle;
   TimePoint m_step_started;  // idle: since when; request and sending: since their start
   TimePoint m_last_progress; // the idle timeout counts from here
-  TimePoint m_rate_deadline; // receiving and sending, with a rate
+  TimePoint m_rate_deadline; // receiving and sending, with a rate; waiting: the wait's end
   std::uint64_t m_bytes = 0; // moved since the request (or the answer) began
   std::optional<TimePoint> m_paused_at;
 };

@@ -22,7 +22,7 @@ ReadPath::ReadPath(store::ServerStore &store, HandlerOptions options, SteadyCloc
 
 std::optional<Reply> ReadPath::try_answer(const protocol::RequestFrame &frame, ByteView payload,
                                           ConnectionState &connection) {
-  if (!only_reads(frame.operation))
+  if (!only_reads(frame.operation) || frame.wait)
     return std::nullopt;
   const auto &sender_id = frame.header.client_id;
   if (connection.bound_client && *connection.bound_client != sender_id)

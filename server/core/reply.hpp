@@ -10,6 +10,7 @@
 #include <messageu/store/record_blocks.hpp>
 #include <messageu/util/bytes.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -29,6 +30,9 @@ struct Reply {
   bool close_after = false;        // close the connection once the reply is written
   std::string note;                // why it was refused, for the log (never secrets)
   LogLevel level = LogLevel::info; // the level of the request's log line
+  // A WAIT with nothing waiting yet (PROTOCOL.md §11): the session parks the connection this
+  // long, then has RequestHandler::end_wait answer it; no download is open meanwhile.
+  std::optional<std::chrono::milliseconds> wait_for;
 
   // 9000 with no payload.
   static Reply error(std::string note, LogLevel level = LogLevel::info, bool close_after = false);

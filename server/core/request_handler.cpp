@@ -73,7 +73,7 @@ Reply RequestHandler::handle(const protocol::RequestFrame &frame, ByteView paylo
     return std::move(*refused);
   if (frame.operation == Operation::register_client)
     return register_client(frame, payload);
-  if (m_options.classic_only && is_extension(frame.operation))
+  if (m_options.classic_only && (is_extension(frame.operation) || frame.wait))
     return refusal(make_error(Errc::unknown_code, "a classic server knows no such request"));
   auto sender = identify_sender(frame.header, connection);
   if (!sender) {
@@ -81,6 +81,8 @@ Reply RequestHandler::handle(const protocol::RequestFrame &frame, ByteView paylo
       return authentication_failure(sender.error().message);
     return refusal(sender.error());
   }
+  if (frame.wait)
+    return wait(frame, *sender, payload, connection);
   switch (frame.operation) {
   case Operation::list_users: return list_users(frame, *sender);
   case Operation::public_key: return public_key(frame, payload);

@@ -94,6 +94,15 @@ public:
   // afterwards, stored or not.
   std::vector<Reply> commit_sends(std::span<const UploadId> uploads);
 
+  // The end of a WAIT that was parked (Reply::wait_for): an acknowledged pull of what waits
+  // for the connection's client now, empty (2104 with no messages) when nothing does.
+  Reply end_wait(const protocol::RequestFrame &frame, ConnectionState &connection);
+  // Told the recipient of every message stored, once its commit is durable (the server wakes
+  // the connections waiting for it). Called on the store thread.
+  void set_stored_listener(std::function<void(const ClientId &recipient)> listener) {
+    m_stored_listener = std::move(listener);
+  }
+
   // The next bytes of a pull's payload into `buffer` (0 once all was read). Unknown
   // download → Errc::invalid_argument; a storage failure → Errc::storage.
   Result<std::size_t> read_download(DownloadId download, MutableByteView buffer);
@@ -129,6 +138,13 @@ private:
   Reply public_key(const protocol::RequestFrame &frame, ByteView payload);
   Reply pull(const protocol::RequestFrame &frame, const store::ClientRecord &sender,
              const ConnectionState &connection);
+  // Opens the download of what waits for `recipient`; `acknowledged`: nothing is deleted
+  // until ACK, else what a delivered response carried is.
+  Reply open_pull(const protocol::RequestFrame &frame, const ClientId &recipient,
+                  bool acknowledged);
+  // WAIT: served only on a connection bound to the sender, with a time of 1 to 300,000 ms.
+  Reply wait(const protocol::RequestFrame &frame, const store::ClientRecord &sender,
+             ByteView payload, const ConnectionState &connection);
   Reply challenge(const protocol::RequestFrame &frame, const store::ClientRecord &sender,
                   ConnectionState &connection);
   Reply authenticate(const protocol::RequestFrame &frame, const store::ClientRecord &sender,
@@ -159,6 +175,7 @@ private:
   // connection) leaves them out, so that one connection's delivery never deletes a message
   // under another's response.
   std::set<MessageId> m_in_flight;
+  std::function<void(const ClientId &)> m_stored_listener;
 };
 
 } // namespace messageu::server

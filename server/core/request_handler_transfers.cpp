@@ -110,6 +110,8 @@ void RequestHandler::store_messages(std::vector<Upload> &uploads,
       reply = refusal(ids.error());
       continue;
     }
+    if (m_stored_listener)
+      m_stored_listener(uploads[index].recipient);
     reply = Reply::success(uploads[index].dialect, Operation::send_message,
                            protocol::encode_send_answer({uploads[index].recipient, (*ids)[index]}));
   }
@@ -119,24 +121,55 @@ Reply RequestHandler::pull(const protocol::RequestFrame &frame, const store::Cli
                            const ConnectionState &connection) {
   if (auto allowed = check_may_act(sender, connection); !allowed)
     return refusal(allowed.error());
-  auto waiting = m_store.pending_messages(sender.id);
-  if (!waiting)
-    return refusal(waiting.error());
-  std::erase_if(*waiting, [this](const auto &message) { return m_in_flight.contains(message.id); });
   // A version-3 pull on a connection bound to the requester deletes nothing: ACK does.
   bool acknowledged = !m_options.classic_only &&
                       frame.header.version >= protocol::k_authenticated_version &&
                       connection.bound_client == sender.id;
+  return open_pull(frame, sender.id, acknowledged);
+}
+
+Reply RequestHandler::open_pull(const protocol::RequestFrame &frame, const ClientId &recipient,
+                                bool acknowledged) {
+  auto waiting = m_store.pending_messages(recipient);
+  if (!waiting)
+    return refusal(waiting.error());
+  std::erase_if(*waiting, [this](const auto &message) { return m_in_flight.contains(message.id); });
   auto id = m_next_transfer++;
   auto &download =
-      m_downloads.emplace(id, Download{PullDownload(sender.id, std::move(*waiting)), !acknowledged})
+      m_downloads.emplace(id, Download{PullDownload(recipient, std::move(*waiting)), !acknowledged})
           .first->second;
   for (auto message_id : download.payload.message_ids())
     m_in_flight.insert(message_id);
-  auto reply = Reply::success(frame.dialect, frame.operation, {});
+  auto reply = Reply::success(frame.dialect, protocol::Operation::pull_messages, {});
   reply.download = id;
   reply.streamed_size = download.payload.payload_size();
   return reply;
+}
+
+Reply RequestHandler::wait(const protocol::RequestFrame &frame, const store::ClientRecord &sender,
+                           ByteView payload, const ConnectionState &connection) {
+  if (connection.bound_client != sender.id)
+    return refusal(make_error(Errc::invalid_argument, "wait on a connection not authenticated"));
+  auto milliseconds = protocol::decode_wait_payload(payload);
+  if (!milliseconds)
+    return refusal(milliseconds.error());
+  auto reply = open_pull(frame, sender.id, true);
+  if (reply.is_error() || reply.streamed_size > 0)
+    return reply;
+  // Nothing waits: no download stays open while the connection is parked.
+  m_downloads.erase(*reply.download);
+  reply.download.reset();
+  reply.wait_for = std::chrono::milliseconds(*milliseconds);
+  return reply;
+}
+
+Reply RequestHandler::end_wait(const protocol::RequestFrame &frame, ConnectionState &connection) {
+  auto sender = identify_sender(frame.header, connection);
+  if (!sender)
+    return refusal(sender.error());
+  if (connection.bound_client != sender->id)
+    return refusal(make_error(Errc::invalid_argument, "wait on a connection not authenticated"));
+  return open_pull(frame, sender->id, true);
 }
 
 Result<std::size_t> RequestHandler::read_download(DownloadId download, MutableByteView buffer) {

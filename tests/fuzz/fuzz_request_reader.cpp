@@ -40,9 +40,14 @@ Options read_options(FuzzInput &input) {
 
 // What a complete non-send request's payload must satisfy, given that its header passed
 // classify_request: the decoder of its operation accepts it (register may still refuse the
-// name itself, with bad_data).
+// name itself, and WAIT its time, with bad_data).
 void check_payload(const RequestFrame &frame, ByteView payload) {
   MESSAGEU_FUZZ_CHECK(payload.size() == frame.header.payload_size);
+  if (frame.wait) { // a time of 4 bytes, which may be out of range
+    auto milliseconds = decode_wait_payload(payload);
+    MESSAGEU_FUZZ_CHECK(milliseconds || milliseconds.error().code == Errc::bad_data);
+    return;
+  }
   switch (frame.operation) {
   case Operation::register_client: {
     auto request = decode_register_payload(payload);

@@ -209,7 +209,7 @@ class Ping(unittest.TestCase):
         server = Server()
         self.addCleanup(server.stop)
         fields = self.fields(self.ping(server.address, register="alice"))
-        self.assertEqual(fields, [server.address, "2025a", "3", "no"])
+        self.assertEqual(fields, [server.address, "2025a", "3", "yes"])  # WAIT offered
 
     def test_our_server_for_an_unregistered_profile_reports_what_it_cannot_know(self):
         server = Server()

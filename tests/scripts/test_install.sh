@@ -33,6 +33,7 @@ declare -A expected=(
   [lib/systemd/system/messageu-server.service]=""
   [lib/systemd/system/messageu-server@.service]=""
   [lib/systemd/user/messageu-pull.service]=""
+  [lib/systemd/user/messageu-follow.service]=""
   [lib/systemd/user/messageu-pull.timer]=packaging/messageu-pull.timer
 )
 
@@ -57,6 +58,8 @@ check_tree() {
     pass || fail "messageu-server@.service does not run $bindir/messageu-server on its port"
   grep -qF "exec \"$bindir/messageu\" " "$tree/lib/systemd/user/messageu-pull.service" &&
     pass || fail "messageu-pull.service does not run $bindir/messageu"
+  grep -qF "exec \"$bindir/messageu\" " "$tree/lib/systemd/user/messageu-follow.service" &&
+    pass || fail "messageu-follow.service does not run $bindir/messageu"
   if grep -q '@[A-Z_]*@' "$tree"/lib/systemd/*/*; then
     fail "a unit under $tree still holds a @VARIABLE@"
   else
@@ -106,6 +109,12 @@ if command -v systemd-analyze >/dev/null; then
     pass
   else
     fail "systemd-analyze verify --user messageu-pull:"$'\n'"$(cat "$work/verify.log")"
+  fi
+  if XDG_RUNTIME_DIR=$work/runtime systemd-analyze verify --man=no --user \
+    "$prefix/lib/systemd/user/messageu-follow.service" >"$work/verify.log" 2>&1; then
+    pass
+  else
+    fail "systemd-analyze verify --user messageu-follow:"$'\n'"$(cat "$work/verify.log")"
   fi
 else
   echo "test_install: systemd-analyze is not installed: the units are not verified" >&2

@@ -298,12 +298,16 @@ Status ServerLink::exchange_pull(PullHandler &handler) {
 }
 
 Status ServerLink::exchange_wait(std::uint32_t milliseconds, PullHandler &handler) {
-  Bytes payload(4);
-  for (std::size_t index = 0; index < payload.size(); ++index)
-    payload[index] = static_cast<Byte>(milliseconds >> (8 * index));
+  auto payload = protocol::encode_wait_payload(milliseconds);
   MESSAGEU_TRY(settle_dialect());
+  auto *kept = MESSAGEU_TRY(connection());
+  // The answer may take the whole wait: the usual timeout starts counting after it.
+  kept->set_timeout(m_settings.timeout + std::chrono::milliseconds(milliseconds));
   auto code = protocol::wait_request_code(m_settings.dialect);
-  MESSAGEU_TRY(run(Request{Operation::pull_messages, payload, nullptr, code}, &handler));
+  auto waited = run(Request{Operation::pull_messages, payload, nullptr, code}, &handler);
+  if (m_connection && m_connection->is_open())
+    m_connection->set_timeout(m_settings.timeout);
+  MESSAGEU_TRY(std::move(waited));
   return {};
 }
 

@@ -30,6 +30,13 @@ std::uint16_t wait_request_code(Dialect dialect) {
   return static_cast<std::uint16_t>(dialect_info(dialect).request_base + k_wait_index);
 }
 
+std::optional<Dialect> decode_wait_request_code(std::uint16_t code) {
+  for (const auto &info : k_dialects)
+    if (code == info.request_base + k_wait_index)
+      return info.dialect;
+  return std::nullopt;
+}
+
 std::vector<Dialect> dialects_answering_with(std::uint16_t code) {
   std::vector<Dialect> dialects;
   for (const auto &info : k_dialects)

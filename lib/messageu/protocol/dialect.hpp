@@ -49,7 +49,7 @@ inline constexpr Dialect k_default_dialect = Dialect::v2025a;
 inline constexpr std::array<Dialect, 4> k_detection_order = {Dialect::v2025a, Dialect::v2022,
                                                              Dialect::v2021c, Dialect::v2026};
 // WAIT (PROTOCOL.md §11) is request base + 8 and is answered like a pull. It is not an
-// Operation: only `ping` sends it, to learn whether a server offers it.
+// Operation: a request frame marks it (RequestFrame::wait) and carries the pull operation.
 inline constexpr std::uint16_t k_wait_index = 8;
 
 const DialectInfo &dialect_info(Dialect dialect);
@@ -72,6 +72,8 @@ std::optional<RequestCodeMeaning> decode_request_code(std::uint16_t code);
 std::optional<Operation> decode_response_code(Dialect dialect, std::uint16_t code);
 
 std::uint16_t wait_request_code(Dialect dialect);
+// The dialect whose WAIT request code `code` is; nullopt for any other code.
+std::optional<Dialect> decode_wait_request_code(std::uint16_t code);
 
 // The dialects whose response codes include `code` (9000 excluded), in table order: an answer
 // that is not in the dialect spoken says which dialect the server may speak instead.

@@ -87,6 +87,10 @@ Result<RequestFrame> classify_request(const RequestHeader &header, const Limits 
     return make_error(Errc::too_large, "declared payload of " +
                                            std::to_string(header.payload_size) +
                                            " bytes is above the limit");
+  if (auto wait_dialect = decode_wait_request_code(header.code)) {
+    MESSAGEU_TRY(expect_size(header, k_wait_payload_size));
+    return RequestFrame{header, *wait_dialect, Operation::pull_messages, true};
+  }
   auto meaning = decode_request_code(header.code);
   if (!meaning && header.payload_size > k_max_skipped_payload)
     return make_error(Errc::too_large, "unknown request code " + std::to_string(header.code) +

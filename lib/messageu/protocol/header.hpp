@@ -31,6 +31,9 @@ inline constexpr std::size_t k_public_key_request_size = k_client_id_size;
 inline constexpr std::size_t k_send_prefix_size = k_client_id_size + 1 + 4;
 inline constexpr std::size_t k_authenticate_payload_size = 32;
 inline constexpr std::size_t k_max_ack_ids = 65536;
+// WAIT (PROTOCOL.md §11): a u32, the longest wait in milliseconds.
+inline constexpr std::size_t k_wait_payload_size = 4;
+inline constexpr std::uint32_t k_max_wait_milliseconds = 300'000;
 inline constexpr std::size_t k_user_entry_size = k_client_id_size + k_name_field_size;
 inline constexpr std::size_t k_public_key_response_size = k_client_id_size + k_public_key_size;
 inline constexpr std::size_t k_send_response_size = k_client_id_size + 4;
@@ -80,6 +83,8 @@ struct RequestFrame {
   RequestHeader header;
   Dialect dialect = k_default_dialect;
   Operation operation = Operation::register_client;
+  // A WAIT (PROTOCOL.md §11): answered like a pull, so `operation` is pull_messages.
+  bool wait = false;
 };
 
 struct Limits {

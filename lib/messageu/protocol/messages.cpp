@@ -136,6 +136,22 @@ Result<std::vector<MessageId>> decode_ack_payload(ByteView payload) {
   return ids;
 }
 
+std::array<Byte, k_wait_payload_size> encode_wait_payload(std::uint32_t milliseconds) {
+  std::array<Byte, k_wait_payload_size> out{};
+  store_le32(out.data(), milliseconds);
+  return out;
+}
+
+Result<std::uint32_t> decode_wait_payload(ByteView payload) {
+  if (payload.size() != k_wait_payload_size)
+    return make_error(Errc::size_mismatch, "wait payload is not 4 bytes");
+  auto milliseconds = *ByteReader(payload).u32();
+  if (milliseconds == 0 || milliseconds > k_max_wait_milliseconds)
+    return make_error(Errc::bad_data,
+                      "wait of " + std::to_string(milliseconds) + " ms, outside 1 to 300000 ms");
+  return milliseconds;
+}
+
 Bytes encode_register_answer(const ClientId &id) { return Bytes(id.begin(), id.end()); }
 
 Result<ClientId> decode_register_answer(ByteView payload) {

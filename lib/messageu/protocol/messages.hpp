@@ -75,6 +75,11 @@ Bytes encode_ack_payload(std::span<const MessageId> ids);
 // Errc::size_mismatch unless a multiple of 4 bytes and at most 65,536 ids.
 Result<std::vector<MessageId>> decode_ack_payload(ByteView payload);
 
+// WAIT (PROTOCOL.md §11): the longest wait in milliseconds, a u32 from 1 to 300,000.
+std::array<Byte, k_wait_payload_size> encode_wait_payload(std::uint32_t milliseconds);
+// Errc::size_mismatch unless 4 bytes; Errc::bad_data for a time outside 1..300,000 ms.
+Result<std::uint32_t> decode_wait_payload(ByteView payload);
+
 // --- responses ---------------------------------------------------------------------------
 
 struct UserEntry {

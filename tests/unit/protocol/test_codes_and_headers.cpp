@@ -122,15 +122,28 @@ TEST(ClassifyRequest, RejectsWrongFixedSizes) {
         << code << " " << size;
 }
 
+TEST(ClassifyRequest, AWaitIsAPullMarkedWaitWithAFourBytePayloadInEveryDialect) {
+  for (auto dialect : {Dialect::v2025a, Dialect::v2022, Dialect::v2021c, Dialect::v2026}) {
+    auto frame = classify_request(header_for(wait_request_code(dialect), 4), {});
+    ASSERT_TRUE(frame);
+    EXPECT_TRUE(frame->wait);
+    EXPECT_EQ(frame->dialect, dialect);
+    EXPECT_EQ(frame->operation, Operation::pull_messages);
+    EXPECT_EQ(classify_request(header_for(wait_request_code(dialect), 0), {}).error().code,
+              Errc::size_mismatch);
+  }
+  EXPECT_FALSE(classify_request(header_for(604, 0), {})->wait);
+}
+
 TEST(ClassifyRequest, RejectsUnknownCodes) {
-  EXPECT_EQ(classify_request(header_for(608, 0), {}).error().code, Errc::unknown_code);
+  EXPECT_EQ(classify_request(header_for(609, 0), {}).error().code, Errc::unknown_code);
   EXPECT_EQ(classify_request(header_for(0, 0), {}).error().code, Errc::unknown_code);
-  EXPECT_EQ(classify_request(header_for(608, k_max_skipped_payload), {}).error().code,
+  EXPECT_EQ(classify_request(header_for(609, k_max_skipped_payload), {}).error().code,
             Errc::unknown_code);
 }
 
 TEST(ClassifyRequest, AnUnknownCodeAboveTheLargestFixedPayloadIsTooLargeToSkip) {
-  EXPECT_EQ(classify_request(header_for(608, k_max_skipped_payload + 1), {}).error().code,
+  EXPECT_EQ(classify_request(header_for(609, k_max_skipped_payload + 1), {}).error().code,
             Errc::too_large);
   EXPECT_EQ(classify_request(header_for(0, 0xFFFFFFFF), {}).error().code, Errc::too_large);
 }

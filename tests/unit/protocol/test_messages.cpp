@@ -90,6 +90,17 @@ TEST(AckPayload, RoundTripsAndRejectsRaggedSizes) {
   EXPECT_TRUE(decode_ack_payload({})->empty());
 }
 
+TEST(WaitPayload, RoundTripsOneTo300000MillisecondsAndRejectsTheRest) {
+  EXPECT_EQ(*decode_wait_payload(encode_wait_payload(1)), 1u);
+  EXPECT_EQ(*decode_wait_payload(encode_wait_payload(300'000)), 300'000u);
+  auto little_endian = encode_wait_payload(0x01020304);
+  EXPECT_EQ(little_endian[0], 0x04);
+  for (std::uint32_t bad : {0u, 300'001u, 0xFFFF'FFFFu})
+    EXPECT_EQ(decode_wait_payload(encode_wait_payload(bad)).error().code, Errc::bad_data) << bad;
+  EXPECT_EQ(decode_wait_payload(Bytes(3)).error().code, Errc::size_mismatch);
+  EXPECT_EQ(decode_wait_payload(Bytes(5)).error().code, Errc::size_mismatch);
+}
+
 TEST(UserList, RoundTripsAndRejectsRaggedSizes) {
   std::vector<UserEntry> users = {{k_id, "a"}, {ClientId{}, std::string(254, 'n')}};
   auto payload = encode_user_list(users);

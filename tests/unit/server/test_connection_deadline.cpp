@@ -96,6 +96,18 @@ TEST(ConnectionDeadline, TimeWaitingForTheDatabaseIsNotThePeers) {
   EXPECT_EQ(deadline.deadline(), k_start + seconds(40));
 }
 
+TEST(ConnectionDeadline, AWaitIsNotCutShortByTheIdleOrRequestTimeout) {
+  ConnectionDeadline deadline(options(), k_start);
+  deadline.begin_request(k_start);
+  deadline.begin_waiting(k_start, k_start + seconds(300));
+  EXPECT_FALSE(deadline.expired(k_start + seconds(299)));
+  // Only a backstop a request timeout after the wait's end, should its answer not come.
+  EXPECT_EQ(deadline.deadline(), k_start + seconds(310));
+  EXPECT_NE(deadline.reason().find("wait"), std::string::npos);
+  // A waiting connection makes room like an idle one, once past the grace.
+  EXPECT_EQ(deadline.eviction_rank(k_start + seconds(6))->first, 0);
+}
+
 TEST(ConnectionDeadline, RanksTheLongestIdleFirstThenTheSlowestThenTheJustAccepted) {
   ConnectionDeadline idle_early(options(), k_start);
   ConnectionDeadline idle_late(options(), k_start + seconds(5));

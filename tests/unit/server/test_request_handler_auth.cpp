@@ -326,5 +326,74 @@ TEST_F(RequestHandlerAuth, RefusesAuthenticateFromAnUnknownIdAndCloses) {
   EXPECT_TRUE(reply.close_after);
 }
 
+// WAIT (PROTOCOL.md §11): the handler's half; the parking itself is the session's.
+class RequestHandlerWait : public RequestHandlerAuth {
+protected:
+  static protocol::RequestFrame wait_frame(const ClientId &client) {
+    protocol::RequestHeader header{client, 3, protocol::wait_request_code(Dialect::v2025a), 4};
+    return protocol::RequestFrame{header, Dialect::v2025a, Operation::pull_messages, true};
+  }
+
+  Reply wait(const ClientId &client, std::uint32_t milliseconds, ConnectionState &connection) {
+    auto payload = protocol::encode_wait_payload(milliseconds);
+    return m_handler->handle(wait_frame(client), payload, connection);
+  }
+};
+
+TEST_F(RequestHandlerWait, IsRefusedOnAConnectionNotBoundToTheSender) {
+  ConnectionState unbound;
+  EXPECT_TRUE(has_code(wait(m_alice, 1000, unbound), 9000));
+  ConnectionState bob;
+  ASSERT_TRUE(has_code(authenticate(m_bob, m_bob_key, bob), 2106));
+  EXPECT_TRUE(has_code(wait(m_alice, 1000, bob), 9000));
+}
+
+TEST_F(RequestHandlerWait, WithNothingWaitingAsksTheSessionToParkAndHoldsNoDownload) {
+  ConnectionState owner;
+  ASSERT_TRUE(has_code(authenticate(m_alice, m_alice_key, owner), 2106));
+  auto reply = wait(m_alice, 1500, owner);
+  ASSERT_TRUE(has_code(reply, 2104));
+  ASSERT_TRUE(reply.wait_for);
+  EXPECT_EQ(reply.wait_for->count(), 1500);
+  EXPECT_FALSE(reply.download);
+  EXPECT_EQ(m_handler->open_transfers(), 0u);
+  EXPECT_TRUE(has_code(wait(m_alice, 0, owner), 9000));
+}
+
+TEST_F(RequestHandlerWait, TellsTheListenerOfEachStoredRecipientAndEndsWithAnAcknowledgedPull) {
+  std::vector<ClientId> told;
+  m_handler->set_stored_listener([&told](const ClientId &recipient) { told.push_back(recipient); });
+  ConnectionState owner;
+  ASSERT_TRUE(has_code(authenticate(m_alice, m_alice_key, owner), 2106));
+  ASSERT_TRUE(wait(m_alice, 60'000, owner).wait_for);
+  ASSERT_TRUE(has_code(send_text(m_bob, m_alice, "for the waiter"), 2103));
+  EXPECT_EQ(told, std::vector<ClientId>{m_alice});
+  auto ended = m_handler->end_wait(wait_frame(m_alice), owner);
+  ASSERT_TRUE(has_code(ended, 2104));
+  ASSERT_TRUE(ended.download);
+  EXPECT_GT(ended.streamed_size, 0u);
+  ASSERT_TRUE(m_handler->finish_download(*ended.download, true));
+  EXPECT_EQ(waiting_for(m_alice), 1u); // deleted only by ACK
+}
+
+TEST_F(RequestHandlerWait, AnswersAtOnceWhenMessagesWait) {
+  ASSERT_TRUE(has_code(send_text(m_bob, m_alice, "already here"), 2103));
+  ConnectionState owner;
+  ASSERT_TRUE(has_code(authenticate(m_alice, m_alice_key, owner), 2106));
+  auto reply = wait(m_alice, 60'000, owner);
+  ASSERT_TRUE(has_code(reply, 2104));
+  EXPECT_FALSE(reply.wait_for);
+  ASSERT_TRUE(reply.download);
+  ASSERT_TRUE(m_handler->finish_download(*reply.download, true));
+  EXPECT_EQ(waiting_for(m_alice), 1u);
+}
+
+TEST_F(RequestHandlerWait, AClassicServerRefusesIt) {
+  make_handler(HandlerOptions{.classic_only = true});
+  ConnectionState connection;
+  connection.bound_client = m_alice;
+  EXPECT_TRUE(has_code(wait(m_alice, 1000, connection), 9000));
+}
+
 } // namespace
 } // namespace messageu::server::test
