@@ -9,6 +9,7 @@
 #include "store_thread.hpp"
 #include "system_limits.hpp"
 
+#include <messageu/store/postgres_server_store.hpp>
 #include <messageu/store/sqlite_server_store.hpp>
 #include <messageu/util/exit_code.hpp>
 
@@ -48,6 +49,27 @@ std::size_t connection_limit(const ServerConfig &config, Logger &logger) {
   return static_cast<std::size_t>(reduced);
 }
 
+// The database as the log names it: a PostgreSQL URI without its password.
+std::string database_for_log(const std::string &database) {
+  if (!store::PostgresServerStore::is_postgres_uri(database))
+    return database;
+  auto scheme_end = database.find("://") + 3;
+  auto at = database.find('@', scheme_end);
+  auto colon = database.find(':', scheme_end);
+  if (at == std::string::npos || colon == std::string::npos || colon > at)
+    return database;
+  return database.substr(0, colon + 1) + "***" + database.substr(at);
+}
+
+// The store `database` names: PostgreSQL for a postgresql:// URI, else a SQLite file.
+Result<std::unique_ptr<store::ServerStore>> open_store(const std::string &database) {
+  if (store::PostgresServerStore::is_postgres_uri(database))
+    return std::unique_ptr<store::ServerStore>(
+        MESSAGEU_TRY(store::PostgresServerStore::open(database)));
+  return std::unique_ptr<store::ServerStore>(
+      MESSAGEU_TRY(store::SqliteServerStore::open(database)));
+}
+
 int exit_code_for(const Error &error) {
   switch (error.code) {
   case Errc::invalid_argument: return exit_status(ExitCode::usage);
@@ -73,7 +95,7 @@ public:
     std::fflush(stderr);
     m_logger.info(fmt::format("database {}, max message size {}, idle timeout {} ms, "
                               "request timeout {} ms{}",
-                              m_config.database_path, m_config.max_message_size,
+                              database_for_log(m_config.database_path), m_config.max_message_size,
                               m_config.idle_timeout.count(), m_config.request_timeout.count(),
                               m_config.require_auth   ? ", authentication required"
                               : m_config.classic_only ? ", classic protocol only"
@@ -94,11 +116,11 @@ public:
 
 private:
   Status open(std::size_t max_connections) {
-    auto store = store::SqliteServerStore::open(m_config.database_path);
+    auto store = open_store(m_config.database_path);
     if (!store)
-      return make_error(store.error().code,
-                        fmt::format("cannot open the database {}: {}", m_config.database_path,
-                                    store.error().message));
+      return make_error(store.error().code, fmt::format("cannot open the database {}: {}",
+                                                        database_for_log(m_config.database_path),
+                                                        store.error().message));
     m_store = std::move(*store);
     HandlerOptions options;
     options.require_auth = m_config.require_auth;
@@ -107,9 +129,9 @@ private:
                        m_config.max_pending_share};
     options.max_request_rate = m_config.max_request_rate;
     if (auto loaded = m_directory.load(*m_store); !loaded)
-      return make_error(loaded.error().code,
-                        fmt::format("cannot read the clients of {}: {}", m_config.database_path,
-                                    loaded.error().message));
+      return make_error(loaded.error().code, fmt::format("cannot read the clients of {}: {}",
+                                                         database_for_log(m_config.database_path),
+                                                         loaded.error().message));
     m_handler = std::make_unique<RequestHandler>(*m_store, options, &std::chrono::steady_clock::now,
                                                  &m_directory);
     m_read_path = std::make_unique<ReadPath>(m_directory, options);
@@ -117,7 +139,11 @@ private:
     // them out.
     m_store_thread = std::make_unique<StoreThread>(*m_handler, m_logger, [this] {
       m_handler->record_touches();
-      if (auto written = m_store->flush_touches(); !written)
+      // The PostgreSQL store writes each touch at once.
+      auto *sqlite = dynamic_cast<store::SqliteServerStore *>(m_store.get());
+      if (!sqlite)
+        return;
+      if (auto written = sqlite->flush_touches(); !written)
         m_logger.warn("cannot write LastSeen times: " + written.error().message);
     });
     protocol::Limits limits;
@@ -187,7 +213,7 @@ private:
   Logger &m_logger;
   // Destroyed in reverse: the event loop (and every session with it) before the store thread,
   // the store thread before the handler and the store it uses.
-  std::unique_ptr<store::SqliteServerStore> m_store;
+  std::unique_ptr<store::ServerStore> m_store;
   ClientDirectory m_directory;
   std::unique_ptr<RequestHandler> m_handler;
   std::unique_ptr<ReadPath> m_read_path;

@@ -111,7 +111,10 @@ CLI::Option *declare_options(CLI::App &app, RawOptions &raw) {
                  "File holding the port when --port is not given (missing: port 1357)")
       ->capture_default_str();
   app.add_option("--bind", raw.bind_address, "Address to listen on (default: all interfaces)");
-  app.add_option("--db", raw.database_path, "SQLite database, created when missing")
+  app.add_option("--db", raw.database_path,
+                 "SQLite database, created when missing, or a PostgreSQL URI "
+                 "(postgresql://...) whose schema is created when missing")
+      ->envname("MESSAGEU_DB")
       ->capture_default_str();
   app.add_option("--max-message-size", raw.max_message_size,
                  "Largest message content accepted, in bytes (at most 4294967295)")

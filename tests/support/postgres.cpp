@@ -34,16 +34,15 @@ Result<std::string> postgres_cluster_uri() {
     return uri;
   auto file = environment("MESSAGEU_TEST_PG_URI_FILE");
   if (file.empty())
-    return make_error(Errc::unavailable,
-                      "no PostgreSQL test cluster (run the tests with ctest, whose `postgres` "
-                      "fixture starts one, or set MESSAGEU_TEST_PG_URI)");
+    file = MESSAGEU_TEST_PG_URI_FILE;
   std::ifstream in(file);
   std::string uri;
   if (!std::getline(in, uri) || uri.empty())
-    return make_error(
-        Errc::unavailable,
-        "no PostgreSQL test cluster: " + file +
-            " is missing (PostgreSQL is not installed: scripts/setup.sh installs it)");
+    return make_error(Errc::unavailable,
+                      "no PostgreSQL test cluster: " + file +
+                          " is missing (run the tests with ctest, whose `postgres` fixture "
+                          "starts one when PostgreSQL is installed, as scripts/setup.sh does; "
+                          "or set MESSAGEU_TEST_PG_URI)");
   return uri;
 }
 

@@ -16,7 +16,8 @@
 namespace messageu::test {
 
 // The cluster's URI: $MESSAGEU_TEST_PG_URI, else the content of the file
-// $MESSAGEU_TEST_PG_URI_FILE. Neither → an error saying how to get one.
+// $MESSAGEU_TEST_PG_URI_FILE, by default the one the build's ctest fixture writes. Neither →
+// an error saying how to get one.
 Result<std::string> postgres_cluster_uri();
 
 // Why the PostgreSQL tests cannot run here, or nullopt when they can.

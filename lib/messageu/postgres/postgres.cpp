@@ -57,9 +57,11 @@ Error result_error(const PGresult *result, std::string_view what) {
 
 // --- Parameters ---
 
-Parameters &Parameters::add(unsigned type, Bytes value, bool is_null) {
+Parameters &Parameters::add(unsigned type, Bytes value, bool is_null,
+                            std::optional<ByteView> borrowed) {
   m_types.push_back(type);
   m_values.push_back(std::move(value));
+  m_borrowed.push_back(borrowed);
   m_nulls.push_back(is_null);
   return *this;
 }
@@ -75,18 +77,24 @@ Parameters &Parameters::text(std::string_view value) { return add(k_text_oid, to
 Parameters &Parameters::bytes(ByteView value) {
   return add(k_bytea_oid, Bytes(value.begin(), value.end()));
 }
+Parameters &Parameters::borrowed_bytes(ByteView value) {
+  return add(k_bytea_oid, {}, false, value);
+}
 Parameters &Parameters::null() { return add(0, {}, true); }
 
-// The arrays libpq takes, pointing into a Parameters that must outlive them.
+// The arrays libpq takes, pointing into a Parameters (and what it borrows), which must outlive
+// them.
 struct ParameterArrays {
   std::vector<const char *> values;
   std::vector<int> lengths;
   std::vector<int> formats;
 
-  explicit ParameterArrays(const std::vector<Bytes> &bytes, const std::vector<bool> &nulls) {
-    for (std::size_t i = 0; i < bytes.size(); ++i) {
-      values.push_back(nulls[i] ? nullptr : reinterpret_cast<const char *>(bytes[i].data()));
-      lengths.push_back(static_cast<int>(bytes[i].size()));
+  explicit ParameterArrays(const Parameters &parameters) {
+    for (std::size_t i = 0; i < parameters.size(); ++i) {
+      ByteView value = parameters.m_borrowed[i].value_or(ByteView(parameters.m_values[i]));
+      values.push_back(parameters.m_nulls[i] ? nullptr
+                                             : reinterpret_cast<const char *>(value.data()));
+      lengths.push_back(static_cast<int>(value.size()));
       formats.push_back(k_binary);
     }
   }
@@ -220,7 +228,7 @@ Status Connection::exec(std::string_view sql) {
 
 Result<Rows> Connection::query(std::string_view sql, const Parameters &parameters) {
   std::string text(sql);
-  ParameterArrays arrays(parameters.m_values, parameters.m_nulls);
+  ParameterArrays arrays(parameters);
   return m_impl->take(PQexecParams(m_impl->connection, text.c_str(),
                                    static_cast<int>(parameters.size()), parameters.m_types.data(),
                                    arrays.values.data(), arrays.lengths.data(),
@@ -241,7 +249,7 @@ Status Connection::prepare_if_needed(const Statement &statement, const Parameter
 
 Result<Rows> Connection::run(const Statement &statement, const Parameters &parameters) {
   MESSAGEU_TRY(prepare_if_needed(statement, parameters));
-  ParameterArrays arrays(parameters.m_values, parameters.m_nulls);
+  ParameterArrays arrays(parameters);
   return m_impl->take(PQexecPrepared(m_impl->connection, statement.name().c_str(),
                                      static_cast<int>(parameters.size()), arrays.values.data(),
                                      arrays.lengths.data(), arrays.formats.data(), k_binary),
@@ -271,7 +279,7 @@ Result<std::vector<Rows>> Connection::pipeline(std::span<PipelineStep> steps) {
     }
   } exit{m_impl.get(), 2 * steps.size() + 2};
   for (auto &step : steps) {
-    ParameterArrays arrays(step.parameters.m_values, step.parameters.m_nulls);
+    ParameterArrays arrays(step.parameters);
     if (!PQsendQueryPrepared(connection, step.statement->name().c_str(),
                              static_cast<int>(step.parameters.size()), arrays.values.data(),
                              arrays.lengths.data(), arrays.formats.data(), k_binary))

@@ -26,7 +26,7 @@
 namespace messageu::postgres {
 
 // The values bound to a statement's $1, $2, ... in order, each sent in binary with its type,
-// so the SQL needs no casts. Text and bytes are copied.
+// so the SQL needs no casts. Text and bytes are copied, except by borrowed_bytes().
 class Parameters {
 public:
   Parameters &int64(std::int64_t value);
@@ -34,16 +34,21 @@ public:
   Parameters &boolean(bool value);
   Parameters &text(std::string_view value);
   Parameters &bytes(ByteView value);
+  // Bytes that are not copied (a large chunk): they must outlive these Parameters' use.
+  Parameters &borrowed_bytes(ByteView value);
   Parameters &null();
 
   std::size_t size() const { return m_values.size(); }
 
 private:
   friend class Connection;
-  Parameters &add(unsigned type, Bytes value, bool is_null = false);
+  friend struct ParameterArrays;
+  Parameters &add(unsigned type, Bytes value, bool is_null = false,
+                  std::optional<ByteView> borrowed = std::nullopt);
 
   std::vector<unsigned> m_types;
-  std::vector<Bytes> m_values;
+  std::vector<Bytes> m_values;                     // copied values
+  std::vector<std::optional<ByteView>> m_borrowed; // or values borrowed from the caller
   std::vector<bool> m_nulls;
 };
 

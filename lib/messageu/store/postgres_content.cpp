@@ -97,7 +97,8 @@ Status PostgresContentSink::write(ByteView bytes) {
 Status PostgresContentSink::write_chunk() {
   auto *connection = MESSAGEU_TRY(m_link->get());
   MESSAGEU_TRY(connection->run(
-      insert_chunk(), Parameters{}.int64(*m_content_id).int32(m_next_chunk).bytes(m_buffer)));
+      insert_chunk(),
+      Parameters{}.int64(*m_content_id).int32(m_next_chunk).borrowed_bytes(m_buffer)));
   ++m_next_chunk;
   m_buffer.clear();
   return {};
@@ -119,14 +120,17 @@ Status PostgresContentSink::finish() {
 // --- source ---
 
 Status PostgresContentSource::read_chunk() {
+  m_chunk_rows.reset(); // one chunk in memory at a time
+  m_chunk = {};
   auto *connection = MESSAGEU_TRY(m_link->get());
   auto rows = MESSAGEU_TRY(
       connection->run(select_chunk(), Parameters{}.int64(m_content_id).int32(m_next_chunk)));
   if (rows.empty())
     return make_error(Errc::storage,
                       "content " + std::to_string(m_content_id) + " ends before its recorded size");
-  auto data = rows.bytes(0, 0);
-  m_chunk.assign(data.begin(), data.end());
+  // The chunk is read from the result itself, not copied.
+  m_chunk_rows.emplace(std::move(rows));
+  m_chunk = m_chunk_rows->bytes(0, 0);
   m_chunk_offset = 0;
   ++m_next_chunk;
   return {};

@@ -90,7 +90,8 @@ private:
   std::int64_t m_content_id;
   std::uint64_t m_size;
   std::uint64_t m_read = 0;
-  Bytes m_chunk;
+  std::optional<postgres::Rows> m_chunk_rows; // the result holding the current chunk
+  ByteView m_chunk;
   std::size_t m_chunk_offset = 0;
   std::int32_t m_next_chunk = 0;
 };

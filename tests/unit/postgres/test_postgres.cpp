@@ -177,3 +177,16 @@ TEST_F(PostgresConnection, ReconnectsAfterItsSessionWasTerminated) {
   ASSERT_TRUE(again) << again.error().message;
   EXPECT_NE(again->int64(0, 0), pid->int64(0, 0));
 }
+
+TEST_F(PostgresConnection, SendsCopiedParametersAndBorrowedBytes) {
+  Statement echo("SELECT $1, $2");
+  Bytes large(2 * 1024 * 1024, 0x5a);
+  Parameters original;
+  original.text("kept").borrowed_bytes(large);
+  Parameters copy = original; // copies own their text; borrowed bytes still point at `large`
+  original = Parameters{};
+  auto rows = connection().run(echo, copy);
+  ASSERT_TRUE(rows) << rows.error().message;
+  EXPECT_EQ(rows->text(0, 0), "kept");
+  EXPECT_EQ(Bytes(rows->bytes(0, 1).begin(), rows->bytes(0, 1).end()), large);
+}
