@@ -128,12 +128,17 @@ private:
     options.pending = {m_config.max_pending_messages, m_config.max_pending_bytes,
                        m_config.max_pending_share};
     options.max_request_rate = m_config.max_request_rate;
-    if (auto loaded = m_directory.load(*m_store); !loaded)
-      return make_error(loaded.error().code, fmt::format("cannot read the clients of {}: {}",
-                                                         database_for_log(m_config.database_path),
-                                                         loaded.error().message));
+    // Other servers may change a PostgreSQL database at any time, so no copy of its clients is
+    // kept here: the directory stays empty, and every request reads the database (on the
+    // store thread).
+    bool shared_database = store::PostgresServerStore::is_postgres_uri(m_config.database_path);
+    if (!shared_database)
+      if (auto loaded = m_directory.load(*m_store); !loaded)
+        return make_error(loaded.error().code, fmt::format("cannot read the clients of {}: {}",
+                                                           database_for_log(m_config.database_path),
+                                                           loaded.error().message));
     m_handler = std::make_unique<RequestHandler>(*m_store, options, &std::chrono::steady_clock::now,
-                                                 &m_directory);
+                                                 shared_database ? nullptr : &m_directory);
     m_read_path = std::make_unique<ReadPath>(m_directory, options);
     // LastSeen times wait in memory (the directory's, then the store's); an idle server writes
     // them out.

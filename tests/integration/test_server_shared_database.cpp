@@ -1,0 +1,97 @@
+// Several messageu-servers on one PostgreSQL database, as behind a load balancer: whatever
+// one server stores, the others serve at once (registration, list, public key, send, pull),
+// names and message ids stay unique across them, and each message is delivered once.
+#include "test_server_support.hpp"
+
+#include "support/postgres.hpp"
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+using namespace messageu;
+using namespace messageu::test;
+
+namespace {
+
+class ServerSharedDatabase : public PostgresTest {
+protected:
+  void SetUp() override {
+    PostgresTest::SetUp();
+    if (IsSkipped() || HasFatalFailure())
+      return;
+    m_a = std::make_unique<ServerProcess>(std::vector<std::string>{}, uri());
+    m_b = std::make_unique<ServerProcess>(std::vector<std::string>{}, uri());
+  }
+
+  std::uint16_t a() const { return m_a->port(); }
+  std::uint16_t b() const { return m_b->port(); }
+
+  // The names of the user list `id` gets from the server at `port`.
+  std::set<std::string> listed_names(std::uint16_t port, const ClientId &id) {
+    RawConnection connection(port);
+    auto response = round_trip(connection, request(id, Operation::list_users));
+    EXPECT_TRUE(response);
+    std::set<std::string> names;
+    if (!response)
+      return names;
+    auto users = protocol::decode_user_list(response->payload);
+    EXPECT_TRUE(users);
+    for (const auto &user : users.value_or(std::vector<protocol::UserEntry>{}))
+      names.insert(user.name);
+    return names;
+  }
+
+  std::unique_ptr<ServerProcess> m_a;
+  std::unique_ptr<ServerProcess> m_b;
+};
+
+std::uint16_t send_text(std::uint16_t port, const User &from, const User &to,
+                        std::string_view text) {
+  RawConnection connection(port);
+  auto response =
+      round_trip(connection, send_request(from.id, to.id, MessageType::text, as_bytes(text)));
+  EXPECT_TRUE(response);
+  return response ? response->code : 0;
+}
+
+} // namespace
+
+TEST_F(ServerSharedDatabase, ServesAClientRegisteredOnAnotherServerAtOnce) {
+  auto alice = register_user(a(), "alice");
+  auto bob = register_user(b(), "bob");
+  EXPECT_EQ(listed_names(b(), bob.id), std::set<std::string>{"alice"});
+  EXPECT_EQ(listed_names(a(), alice.id), std::set<std::string>{"bob"});
+  EXPECT_EQ(send_text(b(), bob, alice, "through b"), 2103);
+  auto received = pull(a(), alice.id);
+  ASSERT_EQ(received.size(), 1u);
+  EXPECT_EQ(std::string(as_chars(received[0].content)), "through b");
+  EXPECT_EQ(received[0].header.sender, bob.id);
+  EXPECT_TRUE(pull(b(), alice.id).empty()); // delivered once, deleted for both servers
+}
+
+TEST_F(ServerSharedDatabase, RefusesOnOneServerANameRegisteredOnTheOther) {
+  register_user(a(), "carol");
+  RawConnection connection(b());
+  auto payload =
+      protocol::encode_register_payload({"carol", crypto::RsaPrivateKey::generate().public_key()});
+  auto response = round_trip(connection, request(ClientId{}, Operation::register_client, payload));
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->code, 9000);
+}
+
+TEST_F(ServerSharedDatabase, HandsOutMessageIdsUniqueAcrossServers) {
+  auto alice = register_user(a(), "alice");
+  auto bob = register_user(a(), "bob");
+  for (int n = 0; n < 10; ++n) {
+    ASSERT_EQ(send_text(n % 2 ? a() : b(), alice, bob, std::to_string(n)), 2103);
+  }
+  std::set<MessageId> ids;
+  std::set<std::string> texts;
+  for (const auto &message : pull(b(), bob.id)) {
+    ids.insert(message.header.message_id);
+    texts.insert(std::string(as_chars(message.content)));
+  }
+  EXPECT_EQ(ids.size(), 10u);
+  EXPECT_EQ(texts.size(), 10u);
+}
