@@ -62,12 +62,22 @@ std::string database_for_log(const std::string &database) {
 }
 
 // The store `database` names: PostgreSQL for a postgresql:// URI, else a SQLite file.
-Result<std::unique_ptr<store::ServerStore>> open_store(const std::string &database) {
-  if (store::PostgresServerStore::is_postgres_uri(database))
+// A PostgreSQL database that does not answer yet is not a reason to stay down: the server
+// comes up, answers 9000 to what needs the database, and connects as soon as it answers.
+Result<std::unique_ptr<store::ServerStore>> open_store(const std::string &database,
+                                                       Logger &logger) {
+  if (!store::PostgresServerStore::is_postgres_uri(database))
     return std::unique_ptr<store::ServerStore>(
-        MESSAGEU_TRY(store::PostgresServerStore::open(database)));
-  return std::unique_ptr<store::ServerStore>(
-      MESSAGEU_TRY(store::SqliteServerStore::open(database)));
+        MESSAGEU_TRY(store::SqliteServerStore::open(database)));
+  auto store = store::PostgresServerStore::open(database);
+  if (store)
+    return std::unique_ptr<store::ServerStore>(std::move(*store));
+  if (store.error().code != Errc::unavailable)
+    return std::move(store).error();
+  logger.warn(fmt::format("the database {} does not answer ({}): serving anyway, requests that "
+                          "need it are answered 9000 until it does",
+                          database_for_log(database), store.error().message));
+  return std::unique_ptr<store::ServerStore>(store::PostgresServerStore::connect_later(database));
 }
 
 int exit_code_for(const Error &error) {
@@ -116,7 +126,7 @@ public:
 
 private:
   Status open(std::size_t max_connections) {
-    auto store = open_store(m_config.database_path);
+    auto store = open_store(m_config.database_path, m_logger);
     if (!store)
       return make_error(store.error().code, fmt::format("cannot open the database {}: {}",
                                                         database_for_log(m_config.database_path),

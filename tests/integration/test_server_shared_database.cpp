@@ -4,10 +4,12 @@
 #include "test_server_support.hpp"
 
 #include "support/postgres.hpp"
+#include "support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
 
 #include <set>
+#include <thread>
 
 using namespace messageu;
 using namespace messageu::test;
@@ -94,4 +96,20 @@ TEST_F(ServerSharedDatabase, HandsOutMessageIdsUniqueAcrossServers) {
   }
   EXPECT_EQ(ids.size(), 10u);
   EXPECT_EQ(texts.size(), 10u);
+}
+
+TEST_F(ServerSharedDatabase, ComesUpWhileTheDatabaseIsDownAndServesOnceItAnswers) {
+  TempDir directory; // no database answers here yet
+  ServerProcess server({}, postgres_uri_in(uri(), directory.path()));
+  EXPECT_NE(server.log().find("does not answer"), std::string::npos) << server.log();
+  RawConnection connection(server.port());
+  auto payload =
+      protocol::encode_register_payload({"dave", crypto::RsaPrivateKey::generate().public_key()});
+  auto refused = round_trip(connection, request(ClientId{}, Operation::register_client, payload));
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->code, 9000);
+  link_postgres_socket(directory.path());                       // the database comes up
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100)); // the server retries each second
+  auto dave = register_user(server.port(), "dave");
+  EXPECT_EQ(listed_names(a(), register_user(a(), "erin").id), std::set<std::string>{"dave"});
 }

@@ -73,6 +73,35 @@ PostgresTestSchema::~PostgresTestSchema() {
     (void)connection->exec("DROP SCHEMA " + m_name + " CASCADE");
 }
 
+namespace {
+
+// The socket directory of the test cluster (its URI's host=).
+std::string cluster_socket_directory() {
+  auto cluster = postgres_cluster_uri();
+  EXPECT_TRUE(cluster) << cluster.error().message;
+  if (!cluster)
+    return "";
+  auto start = cluster->find("host=") + 5;
+  return cluster->substr(start, cluster->find('&', start) - start);
+}
+
+} // namespace
+
+std::string postgres_uri_in(const std::string &uri, const std::filesystem::path &directory) {
+  auto moved = uri;
+  auto socket_directory = cluster_socket_directory();
+  if (auto at = moved.find("host=" + socket_directory); at != std::string::npos)
+    moved.replace(at + 5, socket_directory.size(), directory.string());
+  return moved;
+}
+
+void link_postgres_socket(const std::filesystem::path &directory) {
+  // pg-cluster.sh's port names the socket file.
+  std::filesystem::path socket =
+      std::filesystem::path(cluster_socket_directory()) / ".s.PGSQL.5432";
+  std::filesystem::create_symlink(socket, directory / socket.filename());
+}
+
 std::int64_t postgres_query_int64(const std::string &uri, const std::string &sql) {
   auto connection = postgres::Connection::open(uri);
   EXPECT_TRUE(connection) << connection.error().message;

@@ -9,6 +9,7 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
@@ -47,6 +48,11 @@ private:
   std::string m_name;
   std::string m_uri;
 };
+
+// `uri` with its socket directory (host=) moved to `directory`, where no database answers
+// until link_postgres_socket(directory): a database that is down, then comes up.
+std::string postgres_uri_in(const std::string &uri, const std::filesystem::path &directory);
+void link_postgres_socket(const std::filesystem::path &directory);
 
 // Runs `sql` on a connection of its own to `uri`, as an operator or another program would,
 // and returns the first column of its first row (-1, with a test failure, when it fails).

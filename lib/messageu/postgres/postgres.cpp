@@ -21,6 +21,8 @@ constexpr unsigned k_int8_oid = 20;
 constexpr unsigned k_int4_oid = 23;
 constexpr unsigned k_text_oid = 25;
 constexpr int k_binary = 1;
+// Seconds a connection attempt may take, unless the URI says otherwise.
+constexpr const char *k_default_connect_timeout = "5";
 
 Error storage_error(std::string message) { return make_error(Errc::storage, std::move(message)); }
 
@@ -176,11 +178,16 @@ struct Connection::Impl {
 
   Status connect() {
     close();
-    connection = PQconnectdb(uri.c_str());
+    // A connect_timeout given before the URI is a default that the URI may override: without
+    // one, an unreachable host could hold the caller for minutes.
+    const char *keywords[] = {"connect_timeout", "dbname", nullptr};
+    const char *values[] = {k_default_connect_timeout, uri.c_str(), nullptr};
+    connection = PQconnectdbParams(keywords, values, 1);
     if (!connection)
-      return storage_error("cannot connect to PostgreSQL: out of memory");
+      return make_error(Errc::unavailable, "cannot connect to PostgreSQL: out of memory");
     if (PQstatus(connection) != CONNECTION_OK)
-      return storage_error("cannot connect to PostgreSQL: " + trimmed(PQerrorMessage(connection)));
+      return make_error(Errc::unavailable,
+                        "cannot connect to PostgreSQL: " + trimmed(PQerrorMessage(connection)));
     // Notices (e.g. "relation already exists, skipping") are not errors: keep them off stderr.
     PQsetNoticeProcessor(
         connection, [](void *, const char *) {}, nullptr);

@@ -4,9 +4,9 @@
 // committed), a pipeline that sends several statements in one round trip, and LISTEN/NOTIFY.
 // This layer is the only code that includes <libpq-fe.h>; no libpq type appears here.
 //
-// Every failure becomes an Errc::storage error carrying libpq's own message; a connection
-// that broke (the server restarted, the network failed) says so with is_broken() and is
-// reopened with reconnect().
+// Every failure becomes an Errc::storage error carrying libpq's own message, except a failure
+// to connect, which is Errc::unavailable; a connection that broke (the server restarted, the
+// network failed) says so with is_broken() and is reopened with reconnect().
 //
 // Threads: a Connection must be used by one thread at a time.
 #pragma once
@@ -110,8 +110,9 @@ struct Notification {
 
 class Connection {
 public:
-  // Connects to `uri` (postgresql://..., or key=value pairs). Unreachable server, refused
-  // authentication, malformed URI → Errc::storage.
+  // Connects to `uri` (postgresql://..., or key=value pairs), waiting at most 5 s unless the
+  // URI sets connect_timeout. Unreachable server, refused authentication, malformed URI →
+  // Errc::unavailable.
   static Result<Connection> open(const std::string &uri);
 
   Connection(Connection &&) noexcept;
@@ -137,6 +138,7 @@ public:
   // True when the connection to the server is lost: every call fails until reconnect().
   bool is_broken() const;
   // Opens the connection again with the same URI; prepared statements are prepared anew.
+  // Failure → Errc::unavailable (and the connection stays broken).
   Status reconnect();
 
 private:

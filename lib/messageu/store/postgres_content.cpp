@@ -1,6 +1,8 @@
 // Contents in PostgreSQL: inline buffers, or 1 MiB bytea chunks written and read one at a time.
 #include <messageu/store/postgres_content.hpp>
 
+#include <messageu/store/postgres_schema.hpp>
+
 #include <algorithm>
 #include <cstring>
 
@@ -10,6 +12,9 @@ using postgres::Parameters;
 using postgres::Statement;
 
 namespace {
+
+// After a failed connection attempt, calls fail at once for this long before the next one.
+constexpr std::chrono::seconds k_retry_interval{1};
 
 // An upload whose last chunk is older than an hour is taken for abandoned (its server died)
 // and removed by whichever server cleans up next. Counted per chunk, so slow uploads are safe.
@@ -42,9 +47,30 @@ const Statement &select_chunk() {
 } // namespace
 
 Result<postgres::Connection *> PostgresLink::get() {
-  if (m_connection.is_broken())
-    MESSAGEU_TRY(m_connection.reconnect());
-  return &m_connection;
+  if (m_connection && !m_connection->is_broken() && m_schema_checked)
+    return &*m_connection;
+  auto now = std::chrono::steady_clock::now();
+  if (m_failed_at && now - *m_failed_at < k_retry_interval)
+    return *m_failure;
+  if (auto connected = connect(); !connected) {
+    m_failed_at = now;
+    m_failure = connected.error();
+    return std::move(connected).error();
+  }
+  m_failed_at.reset();
+  return &*m_connection;
+}
+
+Status PostgresLink::connect() {
+  if (!m_connection)
+    m_connection = MESSAGEU_TRY(postgres::Connection::open(m_uri));
+  else if (m_connection->is_broken())
+    MESSAGEU_TRY(m_connection->reconnect());
+  if (!m_schema_checked) {
+    MESSAGEU_TRY(ensure_postgres_schema(*m_connection));
+    m_schema_checked = true;
+  }
+  return {};
 }
 
 // --- sink ---

@@ -12,22 +12,34 @@
 #include <messageu/store/content_sink.hpp>
 #include <messageu/store/content_source.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <string>
 
 namespace messageu::store {
 
-// The store's connection, shared with its sinks and sources. Reopened when it broke.
+// The store's connection, shared with its sinks and sources. It connects on first use, checks
+// (or creates) the schema on its first connection, and reconnects when the connection broke;
+// after a failed attempt it fails at once for a second rather than wait on the database at
+// every call.
 class PostgresLink {
 public:
-  explicit PostgresLink(postgres::Connection connection) : m_connection(std::move(connection)) {}
+  explicit PostgresLink(std::string uri) : m_uri(std::move(uri)) {}
 
-  // The connection, reconnected first if it was lost. Still unreachable → Errc::storage.
+  // The connection, (re)connected first if needed. Unreachable → Errc::unavailable; a schema
+  // of an unknown version → Errc::storage.
   Result<postgres::Connection *> get();
 
 private:
-  postgres::Connection m_connection;
+  Status connect();
+
+  std::string m_uri;
+  std::optional<postgres::Connection> m_connection;
+  bool m_schema_checked = false;
+  std::optional<std::chrono::steady_clock::time_point> m_failed_at;
+  std::optional<Error> m_failure;
 };
 
 class PostgresContentSink final : public ContentSink {

@@ -4,7 +4,6 @@
 
 #include <messageu/store/last_seen.hpp>
 #include <messageu/store/postgres_content.hpp>
-#include <messageu/store/postgres_schema.hpp>
 #include <messageu/store/stored_content_source.hpp>
 
 #include <algorithm>
@@ -126,10 +125,14 @@ bool PostgresServerStore::is_postgres_uri(std::string_view database) {
 }
 
 Result<std::unique_ptr<PostgresServerStore>> PostgresServerStore::open(const std::string &uri) {
-  auto connection = MESSAGEU_TRY(postgres::Connection::open(uri));
-  MESSAGEU_TRY(ensure_postgres_schema(connection));
+  auto store = connect_later(uri);
+  MESSAGEU_TRY(store->m_impl->link->get());
+  return store;
+}
+
+std::unique_ptr<PostgresServerStore> PostgresServerStore::connect_later(const std::string &uri) {
   auto impl = std::make_unique<Impl>();
-  impl->link = std::make_shared<PostgresLink>(std::move(connection));
+  impl->link = std::make_shared<PostgresLink>(uri);
   return std::unique_ptr<PostgresServerStore>(new PostgresServerStore(std::move(impl)));
 }
 

@@ -15,8 +15,9 @@
 //
 // Threads: not thread-safe, like the SQLite store; the sinks and sources it hands out use its
 // connection, so they must be used on the same thread (they may outlive the store). A lost
-// connection makes the calls fail with Errc::storage until the database answers again: each
-// call reconnects first when needed.
+// connection makes the calls fail (Errc::storage, or Errc::unavailable while the database does
+// not answer) until the database answers again: a call reconnects first when needed, at most
+// once a second.
 #pragma once
 
 #include <messageu/store/server_store.hpp>
@@ -32,8 +33,11 @@ public:
   static constexpr std::uint64_t k_inline_content_limit = 64 * 1024;
 
   // Connects to `uri` (a libpq URI, postgresql://...) and creates or checks the schema. An
-  // unreachable database, a schema of an unknown version → Errc::storage.
+  // unreachable database → Errc::unavailable; a schema of an unknown version → Errc::storage.
   static Result<std::unique_ptr<PostgresServerStore>> open(const std::string &uri);
+  // A store that connects (and checks the schema) on first use: for a server that starts while
+  // the database is down. Until the database answers, calls fail with Errc::unavailable.
+  static std::unique_ptr<PostgresServerStore> connect_later(const std::string &uri);
 
   // Whether `database` names a PostgreSQL database (postgresql:// or postgres://) rather than
   // a SQLite file.

@@ -87,7 +87,7 @@ TEST_F(PostgresConnection, ReportsAFailedStatementAsAStorageErrorWithPostgresTex
 TEST_F(PostgresConnection, ReportsAnUnreachableServer) {
   auto connection = Connection::open("postgresql:///postgres?host=/nonexistent&connect_timeout=2");
   ASSERT_FALSE(connection);
-  EXPECT_EQ(connection.error().code, Errc::storage);
+  EXPECT_EQ(connection.error().code, Errc::unavailable);
   EXPECT_NE(connection.error().message.find("cannot connect"), std::string::npos);
 }
 

@@ -6,8 +6,11 @@
 
 #include "store_test_helpers.hpp"
 #include "support/postgres.hpp"
+#include "support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
+
+#include <thread>
 
 using namespace messageu;
 using namespace messageu::store;
@@ -140,7 +143,7 @@ TEST_F(PostgresServerStoreTest, RefusesAnUnknownSchemaVersion) {
 TEST_F(PostgresServerStoreTest, ReportsAnUnreachableDatabase) {
   auto opened = PostgresServerStore::open("postgresql:///postgres?host=/nonexistent");
   ASSERT_FALSE(opened);
-  EXPECT_EQ(opened.error().code, Errc::storage);
+  EXPECT_EQ(opened.error().code, Errc::unavailable);
 }
 
 TEST_F(PostgresServerStoreTest, AnswersAgainAfterItsConnectionWasCut) {
@@ -153,7 +156,23 @@ TEST_F(PostgresServerStoreTest, AnswersAgainAfterItsConnectionWasCut) {
   if (!first) {
     EXPECT_EQ(first.error().code, Errc::storage);
   }
+  // A second later at the latest, the store reconnects by itself.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
   auto found = store->find_client(k_alice);
   ASSERT_TRUE(found) << found.error().message;
   EXPECT_TRUE(found->has_value());
+}
+
+TEST_F(PostgresServerStoreTest, StartsWhileTheDatabaseIsDownAndConnectsOnceItAnswers) {
+  // A socket directory where the database is not (yet): the store is made all the same.
+  messageu::test::TempDir directory;
+  auto later =
+      PostgresServerStore::connect_later(messageu::test::postgres_uri_in(uri(), directory.path()));
+  auto refused = later->list_clients();
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, Errc::unavailable);
+  messageu::test::link_postgres_socket(directory.path()); // the database comes up there
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  ASSERT_TRUE(later->add_client(k_alice, "alice", public_key(1)));
+  EXPECT_EQ(store->list_clients()->size(), 1u);
 }
