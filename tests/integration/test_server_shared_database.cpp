@@ -113,3 +113,25 @@ TEST_F(ServerSharedDatabase, ComesUpWhileTheDatabaseIsDownAndServesOnceItAnswers
   auto dave = register_user(server.port(), "dave");
   EXPECT_EQ(listed_names(a(), register_user(a(), "erin").id), std::set<std::string>{"dave"});
 }
+
+TEST_F(ServerSharedDatabase, DeliversEveryMessageAtLeastOnceToPullsThroughTwoServersAtOnce) {
+  auto alice = register_user(a(), "alice");
+  auto bob = register_user(b(), "bob");
+  constexpr int k_messages = 40;
+  for (int n = 0; n < k_messages; ++n)
+    ASSERT_EQ(send_text(n % 2 ? a() : b(), alice, bob, std::to_string(n)), 2103);
+  std::vector<protocol::PulledMessage> through_a;
+  std::vector<protocol::PulledMessage> through_b;
+  std::thread pulling_a([&] { through_a = pull(a(), bob.id); });
+  std::thread pulling_b([&] { through_b = pull(b(), bob.id); });
+  pulling_a.join();
+  pulling_b.join();
+  std::set<std::string> received;
+  for (const auto *pulled : {&through_a, &through_b})
+    for (const auto &message : *pulled)
+      received.insert(std::string(as_chars(message.content)));
+  EXPECT_EQ(received.size(), std::size_t{k_messages});
+  // Each complete delivery deleted what it carried, on both servers.
+  EXPECT_TRUE(pull(a(), bob.id).empty());
+  EXPECT_TRUE(pull(b(), bob.id).empty());
+}

@@ -42,9 +42,11 @@ CREATE TABLE messages (
   content_size bigint NOT NULL,
   content bytea,
   content_id bigint REFERENCES contents (id),
-  seq bigint GENERATED ALWAYS AS IDENTITY
+  seq bigint GENERATED ALWAYS AS IDENTITY,
+  deleted_at timestamptz
 );
-CREATE INDEX messages_by_recipient ON messages (to_client, seq);
+CREATE INDEX messages_by_recipient ON messages (to_client, seq) WHERE deleted_at IS NULL;
+CREATE INDEX messages_by_deletion ON messages (deleted_at) WHERE deleted_at IS NOT NULL;
 -- After the sequence wraps, an id may still be held by a message nobody pulled: skip it, so
 -- that a repeated ACK never deletes a newer message with a recycled id.
 CREATE FUNCTION next_free_message_id() RETURNS bigint LANGUAGE plpgsql AS $$

@@ -13,9 +13,11 @@
 //   content_chunks(content_id, seq, data bytea up to 1 MiB): the bytes of a content, in order.
 //   messages(id bigint 1..2^32-1 primary key, to_client bytea 16, from_client bytea 16,
 //            type smallint 1..4, content_size bigint, content bytea (inline contents, else
-//            NULL), content_id (else NULL), seq identity (stored order))
-//     indexed by (to_client, seq); ids from the cycling sequence message_ids through
-//     next_free_message_id(), which skips ids still held after a wrap.
+//            NULL), content_id (else NULL), seq identity (stored order), deleted_at)
+//     indexed by (to_client, seq) for the messages waiting; ids from the cycling sequence
+//     message_ids through next_free_message_id(), which skips ids still held after a wrap. A
+//     deleted message keeps its row for an hour (deleted_at set), so that a pull through
+//     another server that listed it may still send it; then any server removes it.
 #pragma once
 
 #include <messageu/postgres/postgres.hpp>

@@ -43,22 +43,28 @@ struct Statements {
       "INSERT INTO messages (id, to_client, from_client, type, content_size, content, content_id) "
       "VALUES (next_free_message_id(), $1, $2, $3, $4, $5, $6) RETURNING id"};
   Statement pending_messages{"SELECT id, from_client, type, content_size FROM messages "
-                             "WHERE to_client = $1 ORDER BY seq"};
-  Statement has_pending{"SELECT EXISTS (SELECT 1 FROM messages WHERE to_client = $1)"};
+                             "WHERE to_client = $1 AND deleted_at IS NULL ORDER BY seq"};
+  Statement has_pending{
+      "SELECT EXISTS (SELECT 1 FROM messages WHERE to_client = $1 AND deleted_at IS NULL)"};
   Statement pending_totals{"SELECT count(*), coalesce(sum(content_size), 0)::bigint "
-                           "FROM messages WHERE to_client = $1"};
+                           "FROM messages WHERE to_client = $1 AND deleted_at IS NULL"};
   Statement pending_from_sender{
       "SELECT count(*), coalesce(sum(content_size), 0)::bigint, "
       "count(*) FILTER (WHERE from_client = $2), "
       "coalesce(sum(content_size) FILTER (WHERE from_client = $2), 0)::bigint "
-      "FROM messages WHERE to_client = $1"};
+      "FROM messages WHERE to_client = $1 AND deleted_at IS NULL"};
   Statement message_content{"SELECT content_size, content, content_id FROM messages WHERE id = $1"};
-  // The content stays for a while: a pull through another server may still be reading it.
+  // The row and its content stay for an hour, deleted_at set: a pull through another server
+  // that listed the message before may still be sending it.
   Statement delete_message{
-      "WITH gone AS (DELETE FROM messages WHERE id = $1 AND to_client = $2 RETURNING content_id), "
+      "WITH gone AS (UPDATE messages SET deleted_at = now() "
+      "WHERE id = $1 AND to_client = $2 AND deleted_at IS NULL RETURNING content_id), "
       "released AS (UPDATE contents SET expires_at = now() + interval '1 hour' "
       "WHERE id IN (SELECT content_id FROM gone)) "
       "SELECT count(*) FROM gone"};
+  // Messages first: their contents expire at the same time, and a row still names its content.
+  Statement remove_deleted_messages{
+      "DELETE FROM messages WHERE deleted_at < now() - interval '1 hour'"};
   Statement remove_expired_contents{"DELETE FROM contents WHERE expires_at < now()"};
 };
 
@@ -329,8 +335,12 @@ Result<std::size_t> PostgresServerStore::delete_messages(const ClientId &to,
 
 Result<std::size_t> PostgresServerStore::remove_expired_contents() {
   m_impl->last_clean_up = std::chrono::steady_clock::now();
-  auto rows = MESSAGEU_TRY(m_impl->run(statements().remove_expired_contents));
-  return static_cast<std::size_t>(rows.affected());
+  auto *connection = MESSAGEU_TRY(m_impl->link->get());
+  std::vector<PipelineStep> steps;
+  steps.push_back({&statements().remove_deleted_messages, {}});
+  steps.push_back({&statements().remove_expired_contents, {}});
+  auto results = MESSAGEU_TRY(connection->pipeline(steps));
+  return static_cast<std::size_t>(results[1].affected());
 }
 
 } // namespace messageu::store

@@ -9,9 +9,9 @@
 // sends.
 //
 // Message ids come from a database sequence, so servers never hand out the same one; it cycles
-// from 2^32 − 1 back to 1 and skips ids still held. A deleted message's content stays readable
-// for a grace period (a pull through another server may still be sending it), then any server
-// removes it; so are uploads abandoned for an hour.
+// from 2^32 − 1 back to 1 and skips ids still held. A deleted message stays readable through
+// open_content() for an hour (a pull through another server that listed it may still be
+// sending it), then any server removes it; so are uploads abandoned for an hour.
 //
 // Threads: not thread-safe, like the SQLite store; the sinks and sources it hands out use its
 // connection, so they must be used on the same thread (they may outlive the store). A lost
@@ -63,8 +63,9 @@ public:
   Result<std::unique_ptr<ContentSource>> open_content(MessageId id) override;
   Result<std::size_t> delete_messages(const ClientId &to, std::span<const MessageId> ids) override;
 
-  // Removes the contents whose grace period is over (abandoned uploads, contents of deleted
-  // messages). delete_messages() calls it at most once a minute; returns how many went.
+  // Removes the messages deleted over an hour ago and the contents whose grace period is over
+  // (abandoned uploads, contents of deleted messages). delete_messages() calls it at most once
+  // a minute; returns how many contents went.
   Result<std::size_t> remove_expired_contents();
 
 private:

@@ -29,6 +29,7 @@ public:
     return opened(SqliteServerStore::open_in_memory());
   }
   std::uint64_t inline_limit() const override { return SqliteServerStore::k_inline_content_limit; }
+  bool keeps_deleted_messages_readable() const override { return false; }
 
   std::size_t held_content_count(ServerStore &store) override {
     std::size_t count = 0;
@@ -69,6 +70,7 @@ public:
   std::uint64_t inline_limit() const override {
     return PostgresServerStore::k_inline_content_limit;
   }
+  bool keeps_deleted_messages_readable() const override { return true; }
 
   std::size_t held_content_count(ServerStore &) override {
     return static_cast<std::size_t>(

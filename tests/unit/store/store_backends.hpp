@@ -28,6 +28,9 @@ public:
   // How many contents are stored apart from their message rows (spool files, chunked
   // contents) and still held by a message or by an upload.
   virtual std::size_t held_content_count(ServerStore &store) = 0;
+  // Whether open_content() still reads a message for a while after its deletion (PostgreSQL:
+  // a pull through another server may still be sending it).
+  virtual bool keeps_deleted_messages_readable() const = 0;
   // Sets every client's LastSeen to 2000-01-01 00:00:00.000, through another connection.
   virtual void backdate_last_seen() = 0;
   // Writes what the store keeps in memory for a while (LastSeen times), if anything.

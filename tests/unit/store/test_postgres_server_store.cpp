@@ -176,3 +176,25 @@ TEST_F(PostgresServerStoreTest, StartsWhileTheDatabaseIsDownAndConnectsOnceItAns
   ASSERT_TRUE(later->add_client(k_alice, "alice", public_key(1)));
   EXPECT_EQ(store->list_clients()->size(), 1u);
 }
+
+TEST_F(PostgresServerStoreTest, KeepsADeletedMessageReadableForAnHourThenRemovesIt) {
+  auto small = insert_one(*store, k_bob, k_alice, pattern(10));
+  auto large = insert_one(*store, k_bob, k_alice, pattern(300'000));
+  std::vector<MessageId> ids{small, large};
+  ASSERT_EQ(*store->delete_messages(k_bob, ids), 2u);
+  EXPECT_FALSE(*store->has_pending(k_bob));
+  // A pull through another server listed them before: it can still send them.
+  EXPECT_EQ(read_content(*store, small), pattern(10));
+  EXPECT_EQ(read_content(*store, large), pattern(300'000));
+  EXPECT_EQ(*store->remove_expired_contents(), 0u);
+  // An hour later.
+  query("WITH aged AS (UPDATE messages SET deleted_at = deleted_at - interval '2 hours' "
+        "RETURNING 1) SELECT count(*) FROM aged");
+  query("WITH aged AS (UPDATE contents SET expires_at = expires_at - interval '2 hours' "
+        "RETURNING 1) SELECT count(*) FROM aged");
+  EXPECT_EQ(*store->remove_expired_contents(), 1u);
+  EXPECT_EQ(store->open_content(small).error().code, Errc::invalid_argument);
+  EXPECT_EQ(store->open_content(large).error().code, Errc::invalid_argument);
+  EXPECT_EQ(query("SELECT count(*) FROM messages"), 0);
+  EXPECT_EQ(query("SELECT count(*) FROM content_chunks"), 0);
+}
