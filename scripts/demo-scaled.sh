@@ -24,7 +24,10 @@ bin=${MESSAGEU_BUILD_DIR:-$root/build}/bin
 work=$(mktemp -d)
 pids=()
 cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; done
+  for pid in "${pids[@]}"; do
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
   "$root/scripts/pg-cluster.sh" stop "$work/cluster.uri" 2>/dev/null || true
   rm -rf "$work"
 }

@@ -31,7 +31,7 @@ cluster_directory() {
 
 start() {
   local uri_file=$1
-  rm -f "$uri_file"
+  stop "$uri_file" # a cluster left by an interrupted run
   if [ -z "$bin_dir" ]; then
     if [ "${CI:-}" = true ]; then
       echo "pg-cluster: PostgreSQL is not installed (scripts/setup.sh installs it)" >&2
@@ -54,11 +54,11 @@ start() {
 
 stop() {
   local uri_file=$1
-  [ -f "$uri_file" ] || exit 0
+  [ -f "$uri_file" ] || return 0
   local directory
   directory=$(cluster_directory "$uri_file")
   rm -f "$uri_file"
-  [ -n "$directory" ] && [ -d "$directory/data" ] || exit 0
+  [ -n "$directory" ] && [ -d "$directory/data" ] || return 0
   as_owner "$bin_dir/pg_ctl" -D "$directory/data" -m fast -w stop >/dev/null || true
   rm -rf "$directory"
 }
