@@ -7,6 +7,7 @@
 #include <poll.h>
 
 #include <atomic>
+#include <cerrno>
 #include <cstring>
 #include <unordered_set>
 
