@@ -11,6 +11,7 @@
 
 #include <messageu/store/postgres_server_store.hpp>
 #include <messageu/store/sqlite_server_store.hpp>
+#include <messageu/store/store_migration.hpp>
 #include <messageu/util/exit_code.hpp>
 
 #include <boost/asio/co_spawn.hpp>
@@ -21,6 +22,7 @@
 
 #include <csignal>
 #include <cstdio>
+#include <filesystem>
 
 namespace messageu::server {
 
@@ -245,7 +247,29 @@ private:
 
 } // namespace
 
+// --migrate-from: copies a SQLite database into the --db one (PostgreSQL, typically).
+int run_migration(const ServerConfig &config, Logger &logger) {
+  auto migrated = [&]() -> Result<store::MigrationCounts> {
+    if (!std::filesystem::is_regular_file(config.migrate_from))
+      return make_error(Errc::invalid_argument, "no database at " + config.migrate_from);
+    auto from = MESSAGEU_TRY(store::SqliteServerStore::open(config.migrate_from));
+    auto to = MESSAGEU_TRY(open_store(config.database_path, logger));
+    return store::migrate_store(*from, *to);
+  }();
+  if (!migrated) {
+    logger.error(fmt::format("cannot migrate {} to {}: {}", config.migrate_from,
+                             database_for_log(config.database_path), migrated.error().message));
+    return exit_code_for(migrated.error());
+  }
+  logger.info(fmt::format("migrated {} to {}: {} clients, {} messages, {} content bytes",
+                          config.migrate_from, database_for_log(config.database_path),
+                          migrated->clients, migrated->messages, migrated->content_bytes));
+  return 0;
+}
+
 int run_server(const ServerConfig &config, Logger &logger) {
+  if (!config.migrate_from.empty())
+    return run_migration(config, logger);
   // A peer that resets mid-write must not kill the process.
   std::signal(SIGPIPE, SIG_IGN);
   Server server(config, logger);

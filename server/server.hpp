@@ -8,7 +8,8 @@
 
 namespace messageu::server {
 
-// Runs the server with `config`; returns the process's exit code (0 after a signal).
+// Runs the server with `config`; returns the process's exit code (0 after a signal). With
+// config.migrate_from, copies that database into the configured one instead, and returns.
 int run_server(const ServerConfig &config, Logger &logger);
 
 } // namespace messageu::server

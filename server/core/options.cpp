@@ -24,6 +24,7 @@ struct RawOptions {
   std::string port_file = "myport.info";
   std::string bind_address;
   std::string database_path = "defensive.db";
+  std::string migrate_from;
   std::uint64_t max_message_size = k_max_message_size_ceiling;
   double idle_timeout_seconds = 60;
   double request_timeout_seconds = 10;
@@ -116,6 +117,9 @@ CLI::Option *declare_options(CLI::App &app, RawOptions &raw) {
                  "(postgresql://...) whose schema is created when missing")
       ->envname("MESSAGEU_DB")
       ->capture_default_str();
+  app.add_option("--migrate-from", raw.migrate_from,
+                 "Copy the clients and waiting messages of this SQLite database into the --db "
+                 "database, which must have no clients yet, then exit");
   app.add_option("--max-message-size", raw.max_message_size,
                  "Largest message content accepted, in bytes (at most 4294967295)")
       ->capture_default_str()
@@ -187,6 +191,7 @@ ParsedCommandLine parse_command_line(int argc, const char *const *argv) {
   config.port = *port;
   config.bind_address = raw.bind_address;
   config.database_path = raw.database_path;
+  config.migrate_from = raw.migrate_from;
   config.max_message_size = raw.max_message_size;
   config.idle_timeout = to_milliseconds(raw.idle_timeout_seconds);
   config.request_timeout = to_milliseconds(raw.request_timeout_seconds);

@@ -29,6 +29,7 @@ struct ServerConfig {
   std::uint16_t port = k_default_port; // 0: any free port
   std::string bind_address;            // empty: every interface
   std::string database_path = "defensive.db";
+  std::string migrate_from; // set: copy this SQLite database into database_path, then exit
   std::uint64_t max_message_size = k_max_message_size_ceiling;
   std::chrono::milliseconds idle_timeout = k_default_idle_timeout;
   std::chrono::milliseconds request_timeout = k_default_request_timeout;

@@ -4,6 +4,7 @@
 #include "test_server_support.hpp"
 
 #include "support/postgres.hpp"
+#include "support/process.hpp"
 #include "support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
@@ -44,6 +45,11 @@ protected:
     return names;
   }
 
+  // Messages waiting in the database, for any recipient.
+  std::int64_t waiting_messages() {
+    return query("SELECT count(*) FROM messages WHERE deleted_at IS NULL");
+  }
+
   std::unique_ptr<ServerProcess> m_a;
   std::unique_ptr<ServerProcess> m_b;
 };
@@ -69,7 +75,9 @@ TEST_F(ServerSharedDatabase, ServesAClientRegisteredOnAnotherServerAtOnce) {
   ASSERT_EQ(received.size(), 1u);
   EXPECT_EQ(std::string(as_chars(received[0].content)), "through b");
   EXPECT_EQ(received[0].header.sender, bob.id);
-  EXPECT_TRUE(pull(b(), alice.id).empty()); // delivered once, deleted for both servers
+  // A deletes what it delivered once the response is written whole: then B has nothing either.
+  EXPECT_TRUE(eventually([&] { return waiting_messages() == 0; }));
+  EXPECT_TRUE(pull(b(), alice.id).empty());
 }
 
 TEST_F(ServerSharedDatabase, RefusesOnOneServerANameRegisteredOnTheOther) {
@@ -132,6 +140,38 @@ TEST_F(ServerSharedDatabase, DeliversEveryMessageAtLeastOnceToPullsThroughTwoSer
       received.insert(std::string(as_chars(message.content)));
   EXPECT_EQ(received.size(), std::size_t{k_messages});
   // Each complete delivery deleted what it carried, on both servers.
+  EXPECT_TRUE(eventually([&] { return waiting_messages() == 0; }));
   EXPECT_TRUE(pull(a(), bob.id).empty());
   EXPECT_TRUE(pull(b(), bob.id).empty());
+}
+
+TEST_F(ServerSharedDatabase, MigratesASqliteDatabaseAndRefusesToMigrateTwice) {
+  TempDir directory;
+  auto sqlite_database = (directory / "defensive.db").string();
+  std::optional<User> alice;
+  std::optional<User> bob;
+  {
+    ServerProcess old_server({}, sqlite_database);
+    alice.emplace(register_user(old_server.port(), "alice"));
+    bob.emplace(register_user(old_server.port(), "bob"));
+    ASSERT_EQ(send_text(old_server.port(), *alice, *bob, "kept across the move"), 2103);
+    ASSERT_EQ(old_server.stop(), 0);
+  }
+  // A fresh schema: the servers of this test's fixture have not written anything there yet.
+  auto target = PostgresTestSchema::create();
+  ASSERT_TRUE(target);
+  auto migrate = [&] {
+    return run({MESSAGEU_SERVER_PATH, "--migrate-from", sqlite_database, "--db", (*target)->uri()});
+  };
+  auto first = migrate();
+  EXPECT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_NE(first.err.find("2 clients, 1 messages"), std::string::npos) << first.err;
+  auto second = migrate();
+  EXPECT_EQ(second.exit_code, 64) << second.err;
+  EXPECT_NE(second.err.find("has clients already"), std::string::npos) << second.err;
+  ServerProcess server({}, (*target)->uri());
+  EXPECT_EQ(listed_names(server.port(), bob->id), std::set<std::string>{"alice"});
+  auto received = pull(server.port(), bob->id);
+  ASSERT_EQ(received.size(), 1u);
+  EXPECT_EQ(std::string(as_chars(received[0].content)), "kept across the move");
 }
