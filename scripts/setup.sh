@@ -7,6 +7,7 @@ set -euo pipefail
 packages=(
   cmake ninja-build g++ pkg-config
   libcli11-dev libcrypto++-dev libboost-dev libfmt-dev libsqlite3-dev libgtest-dev
+  libpq-dev postgresql haproxy
   python3 python3-cryptography openssl time procps sqlite3
   bash-completion zsh fish groff-base
 )

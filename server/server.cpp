@@ -10,7 +10,6 @@
 #include "system_limits.hpp"
 #include "wait_registry.hpp"
 
-#include <messageu/store/sqlite_server_store.hpp>
 #include <messageu/util/exit_code.hpp>
 
 #include <boost/asio/co_spawn.hpp>
@@ -74,7 +73,7 @@ public:
     std::fflush(stderr);
     m_logger.info(fmt::format("database {}, max message size {}, idle timeout {} ms, "
                               "request timeout {} ms{}",
-                              m_config.database_path, m_config.max_message_size,
+                              database_for_log(m_config.database_path), m_config.max_message_size,
                               m_config.idle_timeout.count(), m_config.request_timeout.count(),
                               m_config.require_auth   ? ", authentication required"
                               : m_config.classic_only ? ", classic protocol only"
@@ -94,7 +93,7 @@ public:
 
 private:
   Status open(std::size_t max_connections) {
-    m_store = MESSAGEU_TRY(open_store(m_config.database_path));
+    m_store = MESSAGEU_TRY(open_store(m_config.database_path, m_logger));
     HandlerOptions options;
     options.require_auth = m_config.require_auth;
     options.classic_only = m_config.classic_only;

@@ -54,7 +54,7 @@ class Migration(unittest.TestCase):
         before = os.path.getsize(self.new)
         result = migrate(self.old, self.new)
         self.assertEqual(result.returncode, 64)
-        self.assertIn(b"already holds clients", result.stderr)
+        self.assertIn(b"has clients already", result.stderr)
         self.assertEqual(os.path.getsize(self.new), before)
 
     def test_a_missing_source_is_refused_and_not_created(self):

@@ -13,7 +13,8 @@ allowed_layers() {
     protocol) echo "util" ;;
     crypto) echo "util" ;;
     sqlite) echo "util" ;;
-    store) echo "util sqlite protocol" ;;
+    postgres) echo "util" ;;
+    store) echo "util sqlite postgres protocol" ;;
     client_state) echo "util sqlite" ;;
     transport) echo "util protocol" ;;
     client) echo "util protocol crypto client_state transport" ;;
@@ -22,7 +23,7 @@ allowed_layers() {
 
 fail() { echo "layering: $*" >&2; failures=$((failures + 1)); }
 
-for layer in util protocol crypto sqlite store client_state transport client; do
+for layer in util protocol crypto sqlite postgres store client_state transport client; do
   [ -d "$layer" ] || continue
   allowed="$layer $(allowed_layers "$layer")"
   while IFS= read -r line; do
@@ -41,27 +42,28 @@ check_only() {
 }
 check_only 'cryptopp/' crypto
 check_only 'sqlite3\.h' sqlite
+check_only 'libpq-fe\.h' postgres
 check_only 'boost/asio' transport
 
 # Public headers of wrapping layers must not leak the wrapped library.
-for pattern in 'cryptopp/' 'sqlite3\.h' 'boost/'; do
+for pattern in 'cryptopp/' 'sqlite3\.h' 'libpq-fe\.h' 'boost/'; do
   while IFS= read -r file; do
     fail "header $file exposes $pattern"
   done < <(grep -lE "#include <$pattern" -- */*.hpp 2>/dev/null)
 done
 
-# The programs reach Crypto++ and SQLite only through the library.
+# The programs reach Crypto++, SQLite and libpq only through the library.
 while IFS= read -r file; do
-  fail "$file includes Crypto++ or SQLite directly"
-done < <(grep -rlE '#include <(cryptopp/|sqlite3\.h)' "$root/cli" "$root/server" "$root/bench" 2>/dev/null)
+  fail "$file includes Crypto++, SQLite or libpq directly"
+done < <(grep -rlE '#include <(cryptopp/|sqlite3\.h|libpq-fe\.h)' "$root/cli" "$root/server" "$root/bench" 2>/dev/null)
 
 # The server keeps to the server's store, the CLI to the client's state.db.
 while IFS= read -r file; do
   fail "$file includes a client layer"
 done < <(grep -rlE '#include <messageu/(client|client_state)/' "$root/server" 2>/dev/null)
 while IFS= read -r file; do
-  fail "$file includes the server's store or SQLite wrapper"
-done < <(grep -rlE '#include <messageu/(store|sqlite)/' "$root/cli" 2>/dev/null)
+  fail "$file includes the server's store or a database wrapper"
+done < <(grep -rlE '#include <messageu/(store|sqlite|postgres)/' "$root/cli" 2>/dev/null)
 
 if [ "$failures" -ne 0 ]; then
   echo "1 failed: $failures layering violations" >&2

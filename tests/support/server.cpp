@@ -1,7 +1,9 @@
 // The server fixture.
 #include "support/server.hpp"
 
+#include <cstdlib>
 #include <stdexcept>
+#include <string_view>
 
 namespace messageu::test {
 namespace {
@@ -26,11 +28,40 @@ std::optional<std::uint16_t> listening_port(const std::string &log) {
   return static_cast<std::uint16_t>(std::stoi(digits));
 }
 
+// Skips every test of a run on PostgreSQL when there is no cluster (fails them under CI).
+class PostgresBackendEnvironment final : public ::testing::Environment {
+public:
+  void SetUp() override { MESSAGEU_SKIP_WITHOUT_POSTGRES(); }
+};
+
+[[maybe_unused]] const bool k_postgres_environment_added =
+    postgres_backend_requested() &&
+    ::testing::AddGlobalTestEnvironment(new PostgresBackendEnvironment) != nullptr;
+
+// A fresh schema for a server's database.
+std::unique_ptr<PostgresTestSchema> make_schema() {
+  auto schema = PostgresTestSchema::create();
+  if (!schema)
+    throw std::runtime_error("no PostgreSQL schema for the server: " + schema.error().message);
+  return std::move(*schema);
+}
+
 } // namespace
 
+bool postgres_backend_requested() {
+  const char *backend = std::getenv("MESSAGEU_TEST_BACKEND");
+  return backend && std::string_view(backend) == "postgres";
+}
+
 ServerProcess::ServerProcess(std::vector<std::string> extra_args, std::string db_path)
-    : m_dir(std::make_unique<TempDir>()),
-      m_db_path(db_path.empty() ? (m_dir->path() / "defensive.db").string() : db_path) {
+    : m_dir(std::make_unique<TempDir>()) {
+  if (!db_path.empty())
+    m_db_path = db_path;
+  else if (postgres_backend_requested()) {
+    m_schema = make_schema();
+    m_db_path = m_schema->uri();
+  } else
+    m_db_path = (m_dir->path() / "defensive.db").string();
   std::vector<std::string> argv = {MESSAGEU_SERVER_PATH, "--port", "0",      "--bind",
                                    "127.0.0.1",          "--db",   m_db_path};
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());

@@ -1,7 +1,12 @@
 // Starts the real messageu-server for a test: 127.0.0.1, --port 0, a database in a fresh
 // temporary directory; reads the port from its "listening on ADDR:PORT" line.
+//
+// With MESSAGEU_TEST_BACKEND=postgres the database is instead a fresh schema on the PostgreSQL
+// test cluster (support/postgres.hpp): ctest runs some integration suites a second time so,
+// as postgres.<test>. Without a cluster those runs are skipped (failed under CI).
 #pragma once
 
+#include "support/postgres.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
 
@@ -15,8 +20,8 @@ namespace messageu::test {
 class ServerProcess {
 public:
   // Starts the server with `extra_args`; the database is `db_path` or, when empty,
-  // defensive.db in a temporary directory owned by this object. Throws if it does not
-  // report listening within 20 seconds.
+  // defensive.db in a temporary directory owned by this object (or a PostgreSQL schema it
+  // owns, see above). Throws if it does not report listening within 20 seconds.
   explicit ServerProcess(std::vector<std::string> extra_args = {}, std::string db_path = "");
 
   std::uint16_t port() const { return m_port; }
@@ -30,9 +35,13 @@ public:
 
 private:
   std::unique_ptr<TempDir> m_dir;
+  std::unique_ptr<PostgresTestSchema> m_schema;
   std::string m_db_path;
   std::unique_ptr<Process> m_process;
   std::uint16_t m_port = 0;
 };
+
+// True when MESSAGEU_TEST_BACKEND=postgres: the test servers use PostgreSQL.
+bool postgres_backend_requested();
 
 } // namespace messageu::test

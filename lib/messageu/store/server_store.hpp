@@ -108,9 +108,10 @@ public:
   // Every client, id and name, in registration order.
   virtual Result<std::vector<ClientSummary>> list_clients() = 0;
   // Sets the client's LastSeen to `when` (unless a later time was set already). Unknown id →
-  // Errc::unknown_user. Any thread. Kept in memory and written with the store's next operation
-  // a second or more later, or by flush_touches(): not worth a sync of its own, so a crash may
-  // lose the last touches (never anything else).
+  // Errc::unknown_user. Any thread may touch a client that snapshot() holds; others only from
+  // the store's thread. Not worth a sync of its own: a store may keep touches in memory and
+  // write them with its next operation a second or more later, or at flush_touches(), so a
+  // crash may lose the last touches (never anything else).
   virtual Status touch(const ClientId &id, std::chrono::system_clock::time_point when) = 0;
   // Sets the client's LastSeen to now.
   Status touch(const ClientId &id) { return touch(id, std::chrono::system_clock::now()); }
@@ -118,7 +119,9 @@ public:
   // own (a server calls it when idle; the destructor calls it). On failure the times are kept
   // for the next call.
   virtual Status flush_touches() = 0;
-  // The clients as of the last commit, for readers on other threads. Any thread.
+  // The clients as of the last commit, for readers on other threads. Any thread. A store
+  // shared with other servers (PostgreSQL) publishes none: what it holds can change under it,
+  // so every request reads it.
   virtual std::shared_ptr<const ClientSnapshot> snapshot() const = 0;
   // Marks the client protected (PROTOCOL.md §10), for good. Unknown id → Errc::unknown_user.
   virtual Status set_protected(const ClientId &id) = 0;

@@ -4,6 +4,7 @@
 #include <messageu/sqlite/storage_error.hpp>
 #include <messageu/store/content_files.hpp>
 #include <messageu/store/content_readers.hpp>
+#include <messageu/store/last_seen.hpp>
 #include <messageu/store/message_id_allocator.hpp>
 #include <messageu/store/seen_times.hpp>
 #include <messageu/store/server_schema.hpp>
@@ -12,9 +13,7 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstdio>
 #include <cstring>
-#include <ctime>
 #include <map>
 #include <unordered_map>
 #include <unordered_set>
@@ -39,22 +38,6 @@ struct ClientIdHash {
     return static_cast<std::size_t>(value);
   }
 };
-
-// A LastSeen time as the schema keeps it: UTC, "YYYY-MM-DD HH:MM:SS.SSS".
-std::string format_last_seen(std::chrono::system_clock::time_point time) {
-  auto since_epoch = time.time_since_epoch();
-  auto seconds = std::chrono::floor<std::chrono::seconds>(since_epoch);
-  auto milliseconds =
-      std::chrono::duration_cast<std::chrono::milliseconds>(since_epoch - seconds).count();
-  std::time_t whole = static_cast<std::time_t>(seconds.count()); // the Unix epoch (C++20)
-  std::tm utc{};
-  gmtime_r(&whole, &utc);
-  char text[64];
-  std::snprintf(text, sizeof text, "%04d-%02d-%02d %02d:%02d:%02d.%03d", utc.tm_year + 1900,
-                utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
-                static_cast<int>(milliseconds));
-  return text;
-}
 
 Result<ClientId> column_client_id(const sqlite::Statement &statement, int index) {
   auto bytes = statement.column_blob_view(index);

@@ -1,7 +1,9 @@
-// SqliteServerStore, clients: register, find, list, name uniqueness, LastSeen, protection.
+// The server store, clients, on each backend: register, find, list, name uniqueness, LastSeen,
+// protection. (SQLite's in-memory LastSeen: the SqliteServerStoreClients tests.)
 #include <messageu/sqlite/sqlite.hpp>
 #include <messageu/store/sqlite_server_store.hpp>
 
+#include "store_backends.hpp"
 #include "store_test_helpers.hpp"
 #include "support/temp_dir.hpp"
 
@@ -10,16 +12,11 @@
 using namespace messageu;
 using namespace messageu::store;
 using namespace messageu::sqlite;
-using messageu::store::test::client_id;
-using messageu::store::test::public_key;
+using namespace messageu::store::test;
 
 namespace {
 
-std::unique_ptr<SqliteServerStore> memory_store() {
-  auto store = SqliteServerStore::open_in_memory();
-  EXPECT_TRUE(store) << store.error().message;
-  return std::move(store).value();
-}
+class ServerStoreClients : public ServerStoreTest {};
 
 std::unique_ptr<SqliteServerStore> file_store(const std::filesystem::path &path) {
   auto store = SqliteServerStore::open(path);
@@ -29,8 +26,7 @@ std::unique_ptr<SqliteServerStore> file_store(const std::filesystem::path &path)
 
 } // namespace
 
-TEST(SqliteServerStoreClients, RegistersAndFindsAClient) {
-  auto store = memory_store();
+TEST_P(ServerStoreClients, RegistersAndFindsAClient) {
   ASSERT_TRUE(store->add_client(client_id(1), "alice", public_key(7)));
   auto found = store->find_client(client_id(1));
   ASSERT_TRUE(found);
@@ -44,16 +40,14 @@ TEST(SqliteServerStoreClients, RegistersAndFindsAClient) {
       << record.last_seen;
 }
 
-TEST(SqliteServerStoreClients, FindsNothingForAnUnknownId) {
-  auto store = memory_store();
+TEST_P(ServerStoreClients, FindsNothingForAnUnknownId) {
   ASSERT_TRUE(store->add_client(client_id(1), "alice", public_key(1)));
   auto found = store->find_client(client_id(2));
   ASSERT_TRUE(found);
   EXPECT_FALSE(found->has_value());
 }
 
-TEST(SqliteServerStoreClients, RefusesANameAlreadyRegistered) {
-  auto store = memory_store();
+TEST_P(ServerStoreClients, RefusesANameAlreadyRegistered) {
   ASSERT_TRUE(store->add_client(client_id(1), "alice", public_key(1)));
   auto status = store->add_client(client_id(2), "alice", public_key(2));
   ASSERT_FALSE(status);
@@ -62,8 +56,7 @@ TEST(SqliteServerStoreClients, RefusesANameAlreadyRegistered) {
   EXPECT_EQ(store->list_clients()->size(), 1u);
 }
 
-TEST(SqliteServerStoreClients, FindsANameThatDiffersOnlyByAsciiCase) {
-  auto store = memory_store();
+TEST_P(ServerStoreClients, FindsANameThatDiffersOnlyByAsciiCase) {
   ASSERT_TRUE(store->add_client(client_id(1), "Alice Smith", public_key(1)));
   EXPECT_TRUE(*store->name_in_use_ignoring_case("Alice Smith"));
   EXPECT_TRUE(*store->name_in_use_ignoring_case("alice smith"));
@@ -74,15 +67,13 @@ TEST(SqliteServerStoreClients, FindsANameThatDiffersOnlyByAsciiCase) {
   EXPECT_FALSE(*store->name_in_use_ignoring_case("Alice Smith "));
 }
 
-TEST(SqliteServerStoreClients, ComparesNamesExactly) {
-  auto store = memory_store();
+TEST_P(ServerStoreClients, ComparesNamesExactly) {
   ASSERT_TRUE(store->add_client(client_id(1), "alice", public_key(1)));
   EXPECT_TRUE(store->add_client(client_id(2), "Alice", public_key(2)));
   EXPECT_TRUE(store->add_client(client_id(3), "alice2", public_key(3)));
 }
 
-TEST(SqliteServerStoreClients, RefusesAnIdAlreadyRegistered) {
-  auto store = memory_store();
+TEST_P(ServerStoreClients, RefusesAnIdAlreadyRegistered) {
   ASSERT_TRUE(store->add_client(client_id(1), "alice", public_key(1)));
   auto status = store->add_client(client_id(1), "bob", public_key(2));
   ASSERT_FALSE(status);
@@ -90,8 +81,7 @@ TEST(SqliteServerStoreClients, RefusesAnIdAlreadyRegistered) {
   EXPECT_EQ((*store->find_client(client_id(1)))->name, "alice");
 }
 
-TEST(SqliteServerStoreClients, ListsClientsInRegistrationOrder) {
-  auto store = memory_store();
+TEST_P(ServerStoreClients, ListsClientsInRegistrationOrder) {
   EXPECT_TRUE(store->list_clients()->empty());
   ASSERT_TRUE(store->add_client(client_id(9), "carol", public_key(1)));
   ASSERT_TRUE(store->add_client(client_id(3), "alice", public_key(2)));
@@ -103,39 +93,33 @@ TEST(SqliteServerStoreClients, ListsClientsInRegistrationOrder) {
                 {client_id(9), "carol"}, {client_id(3), "alice"}, {client_id(5), "bob"}}));
 }
 
-TEST(SqliteServerStoreClients, TouchSetsLastSeenToNow) {
-  messageu::test::TempDir dir;
-  auto store = file_store(dir / "s.db");
+TEST_P(ServerStoreClients, TouchSetsLastSeenToNow) {
   ASSERT_TRUE(store->add_client(client_id(1), "alice", public_key(1)));
   // Backdate LastSeen through a second connection, as if the client was last seen long ago.
-  auto other = Database::open(dir / "s.db");
-  ASSERT_TRUE(other && other->exec("UPDATE clients SET LastSeen = '2000-01-01 00:00:00.000'"));
+  backend().backdate_last_seen();
   ASSERT_EQ((*store->find_client(client_id(1)))->last_seen, "2000-01-01 00:00:00.000");
   ASSERT_TRUE(store->touch(client_id(1)));
   EXPECT_GT((*store->find_client(client_id(1)))->last_seen, "2020");
 }
 
-TEST(SqliteServerStoreClients, TouchNeverMovesLastSeenBack) {
-  auto store = memory_store();
+TEST_P(ServerStoreClients, TouchNeverMovesLastSeenBack) {
   ASSERT_TRUE(store->add_client(client_id(1), "alice", public_key(1)));
   auto now = std::chrono::system_clock::now();
   ASSERT_TRUE(store->touch(client_id(1), now));
   auto seen = (*store->find_client(client_id(1)))->last_seen;
   ASSERT_TRUE(store->touch(client_id(1), now - std::chrono::hours(24)));
   EXPECT_EQ((*store->find_client(client_id(1)))->last_seen, seen);
-  ASSERT_TRUE(store->flush_touches());
+  backend().flush(*store);
   EXPECT_EQ((*store->find_client(client_id(1)))->last_seen, seen);
 }
 
-TEST(SqliteServerStoreClients, TouchOfAnUnknownIdIsAnUnknownUser) {
-  auto store = memory_store();
+TEST_P(ServerStoreClients, TouchOfAnUnknownIdIsAnUnknownUser) {
   auto status = store->touch(client_id(4));
   ASSERT_FALSE(status);
   EXPECT_EQ(status.error().code, Errc::unknown_user);
 }
 
-TEST(SqliteServerStoreClients, MarksAClientProtected) {
-  auto store = memory_store();
+TEST_P(ServerStoreClients, MarksAClientProtected) {
   ASSERT_TRUE(store->add_client(client_id(1), "alice", public_key(1)));
   ASSERT_TRUE(store->add_client(client_id(2), "bob", public_key(2)));
   ASSERT_TRUE(store->set_protected(client_id(1)));
@@ -144,25 +128,19 @@ TEST(SqliteServerStoreClients, MarksAClientProtected) {
   EXPECT_FALSE((*store->find_client(client_id(2)))->is_protected);
 }
 
-TEST(SqliteServerStoreClients, ProtectingAnUnknownIdIsAnUnknownUser) {
-  auto store = memory_store();
+TEST_P(ServerStoreClients, ProtectingAnUnknownIdIsAnUnknownUser) {
   auto status = store->set_protected(client_id(4));
   ASSERT_FALSE(status);
   EXPECT_EQ(status.error().code, Errc::unknown_user);
 }
 
-TEST(SqliteServerStoreClients, KeepsClientsProtectionAndLastSeenAcrossReopen) {
-  messageu::test::TempDir dir;
-  std::string last_seen;
-  {
-    auto store = file_store(dir / "s.db");
-    ASSERT_TRUE(store->add_client(client_id(1), "alice", public_key(1)));
-    ASSERT_TRUE(store->add_client(client_id(2), "bob", public_key(2)));
-    ASSERT_TRUE(store->set_protected(client_id(2)));
-    ASSERT_TRUE(store->touch(client_id(1)));
-    last_seen = (*store->find_client(client_id(1)))->last_seen;
-  }
-  auto store = file_store(dir / "s.db");
+TEST_P(ServerStoreClients, KeepsClientsProtectionAndLastSeenAcrossReopen) {
+  ASSERT_TRUE(store->add_client(client_id(1), "alice", public_key(1)));
+  ASSERT_TRUE(store->add_client(client_id(2), "bob", public_key(2)));
+  ASSERT_TRUE(store->set_protected(client_id(2)));
+  ASSERT_TRUE(store->touch(client_id(1)));
+  auto last_seen = (*store->find_client(client_id(1)))->last_seen;
+  reopen();
   auto alice = *store->find_client(client_id(1));
   auto bob = *store->find_client(client_id(2));
   ASSERT_TRUE(alice && bob);
@@ -190,8 +168,7 @@ TEST(SqliteServerStoreClients, FlushTouchesWritesLastSeenForOtherConnections) {
   EXPECT_GT(statement->column_text(0), "2020");
 }
 
-TEST(SqliteServerStoreClients, ListsAClientRegisteredAfterAnEarlierList) {
-  auto store = memory_store();
+TEST_P(ServerStoreClients, ListsAClientRegisteredAfterAnEarlierList) {
   ASSERT_TRUE(store->add_client(client_id(1), "alice", public_key(1)));
   ASSERT_EQ(store->list_clients()->size(), 1u);
   ASSERT_TRUE(store->add_client(client_id(2), "bob", public_key(2)));
@@ -199,10 +176,12 @@ TEST(SqliteServerStoreClients, ListsAClientRegisteredAfterAnEarlierList) {
             (std::vector<ClientSummary>{{client_id(1), "alice"}, {client_id(2), "bob"}}));
 }
 
-TEST(SqliteServerStoreClients, FindsTheProtectionSetAfterAnEarlierFind) {
-  auto store = memory_store();
+TEST_P(ServerStoreClients, FindsTheProtectionSetAfterAnEarlierFind) {
   ASSERT_TRUE(store->add_client(client_id(1), "alice", public_key(1)));
   ASSERT_FALSE((*store->find_client(client_id(1)))->is_protected);
   ASSERT_TRUE(store->set_protected(client_id(1)));
   EXPECT_TRUE((*store->find_client(client_id(1)))->is_protected);
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, ServerStoreClients, ::testing::ValuesIn(store_backends()),
+                         backend_name);

@@ -1,8 +1,9 @@
-// SqliteServerStore, messages: batches, ids, stored order, inline and contents kept in files,
-// deletion with reclaim of the content files, per-recipient totals.
+// The server store, messages, on each backend: batches, ids, stored order, inline and large
+// contents, deletion with reclaim of the contents, per-recipient totals.
 #include <messageu/sqlite/storage_error.hpp>
 #include <messageu/store/sqlite_server_store.hpp>
 
+#include "store_backends.hpp"
 #include "store_test_helpers.hpp"
 
 #include <gtest/gtest.h>
@@ -14,18 +15,10 @@ using namespace messageu::store::test;
 
 namespace {
 
-std::unique_ptr<SqliteServerStore> memory_store() {
-  auto store = SqliteServerStore::open_in_memory();
-  EXPECT_TRUE(store) << store.error().message;
-  return std::move(store).value();
-}
-
-std::size_t content_file_count(const SqliteServerStore &store) {
-  std::size_t count = 0;
-  for (const auto &entry : std::filesystem::directory_iterator(store.content_directory()))
-    count += entry.path().filename().string().starts_with("content-");
-  return count;
-}
+class ServerStoreMessages : public ServerStoreTest {
+protected:
+  std::size_t held_content_count() { return backend().held_content_count(*store); }
+};
 
 const ClientId k_alice = client_id(1);
 const ClientId k_bob = client_id(2);
@@ -33,8 +26,7 @@ const ClientId k_carol = client_id(3);
 
 } // namespace
 
-TEST(SqliteServerStoreMessages, InsertsABatchWithUniqueIncreasingIds) {
-  auto store = memory_store();
+TEST_P(ServerStoreMessages, InsertsABatchWithUniqueIncreasingIds) {
   std::vector<NewMessage> batch;
   for (std::uint32_t i = 0; i < 64; ++i)
     batch.push_back(message(*store, k_bob, k_alice, pattern(i, i)));
@@ -48,15 +40,13 @@ TEST(SqliteServerStoreMessages, InsertsABatchWithUniqueIncreasingIds) {
   EXPECT_GT(more, ids->back());
 }
 
-TEST(SqliteServerStoreMessages, InsertsNothingForAnEmptyBatch) {
-  auto store = memory_store();
+TEST_P(ServerStoreMessages, InsertsNothingForAnEmptyBatch) {
   auto ids = store->insert_messages({});
   ASSERT_TRUE(ids);
   EXPECT_TRUE(ids->empty());
 }
 
-TEST(SqliteServerStoreMessages, ListsPendingMessagesPerRecipientInStoredOrder) {
-  auto store = memory_store();
+TEST_P(ServerStoreMessages, ListsPendingMessagesPerRecipientInStoredOrder) {
   auto first = insert_one(*store, k_bob, k_alice, pattern(10), MessageType::text);
   auto other = insert_one(*store, k_carol, k_alice, pattern(11));
   std::vector<NewMessage> batch;
@@ -74,16 +64,14 @@ TEST(SqliteServerStoreMessages, ListsPendingMessagesPerRecipientInStoredOrder) {
             (std::vector<StoredMessage>{{other, k_alice, MessageType::text, 11}}));
 }
 
-TEST(SqliteServerStoreMessages, ReportsNothingPendingForAClientWithoutMessages) {
-  auto store = memory_store();
+TEST_P(ServerStoreMessages, ReportsNothingPendingForAClientWithoutMessages) {
   insert_one(*store, k_bob, k_alice, pattern(5));
   EXPECT_TRUE(store->pending_messages(k_alice)->empty());
   EXPECT_FALSE(*store->has_pending(k_alice));
   EXPECT_TRUE(*store->has_pending(k_bob));
 }
 
-TEST(SqliteServerStoreMessages, ShowsNoMessageBeforeItIsInserted) {
-  auto store = memory_store();
+TEST_P(ServerStoreMessages, ShowsNoMessageBeforeItIsInserted) {
   auto staged = message(*store, k_bob, k_alice, pattern(200'000));
   EXPECT_FALSE(*store->has_pending(k_bob));
   EXPECT_TRUE(store->pending_messages(k_bob)->empty());
@@ -94,45 +82,40 @@ TEST(SqliteServerStoreMessages, ShowsNoMessageBeforeItIsInserted) {
   EXPECT_TRUE(*store->has_pending(k_bob));
 }
 
-TEST(SqliteServerStoreMessages, RoundTripsInlineContents) {
-  auto store = memory_store();
+TEST_P(ServerStoreMessages, RoundTripsInlineContents) {
   for (std::size_t size : {std::size_t{0}, std::size_t{1}, std::size_t{128}, std::size_t{4096},
-                           std::size_t{SqliteServerStore::k_inline_content_limit}}) {
+                           std::size_t{backend().inline_limit()}}) {
     auto content = pattern(size, static_cast<std::uint32_t>(size));
     auto id = insert_one(*store, k_bob, k_alice, content);
     EXPECT_EQ(read_content(*store, id), content) << size;
   }
-  EXPECT_EQ(content_file_count(*store), 0u);
+  EXPECT_EQ(held_content_count(), 0u);
 }
 
-TEST(SqliteServerStoreMessages, RoundTripsAContentKeptInAFileInChunks) {
-  auto store = memory_store();
+TEST_P(ServerStoreMessages, RoundTripsALargeContentInChunks) {
   auto content = pattern(5 * 1024 * 1024, 77);
   auto id = insert_one(*store, k_bob, k_alice, content);
-  EXPECT_EQ(content_file_count(*store), 1u);
+  EXPECT_EQ(held_content_count(), 1u);
   auto source = store->open_content(id);
   ASSERT_TRUE(source);
   EXPECT_EQ((*source)->size(), content.size());
   EXPECT_EQ(read_all(**source, 65536), content);
 }
 
-TEST(SqliteServerStoreMessages, KeepsInAFileAContentOneByteAboveTheInlineLimit) {
-  auto store = memory_store();
-  auto content = pattern(SqliteServerStore::k_inline_content_limit + 1);
+TEST_P(ServerStoreMessages, StoresAContentOneByteAboveTheInlineLimitApart) {
+  auto content = pattern(backend().inline_limit() + 1);
   auto id = insert_one(*store, k_bob, k_alice, content);
-  EXPECT_EQ(content_file_count(*store), 1u);
+  EXPECT_EQ(held_content_count(), 1u);
   EXPECT_EQ(read_content(*store, id), content);
 }
 
-TEST(SqliteServerStoreMessages, RefusesAContentAboveTheProtocolMaximum) {
-  auto store = memory_store();
+TEST_P(ServerStoreMessages, RefusesAContentAboveTheProtocolMaximum) {
   auto sink = store->begin_content(k_max_content_size + 1);
   ASSERT_FALSE(sink);
   EXPECT_EQ(sink.error().code, Errc::too_large);
 }
 
-TEST(SqliteServerStoreMessages, RefusesAnUnfinishedContentAndStoresNoneOfTheBatch) {
-  auto store = memory_store();
+TEST_P(ServerStoreMessages, RefusesAnUnfinishedContentAndStoresNoneOfTheBatch) {
   std::vector<NewMessage> batch;
   batch.push_back(message(*store, k_bob, k_alice, pattern(10)));
   auto unfinished = store->begin_content(100'000);
@@ -143,12 +126,11 @@ TEST(SqliteServerStoreMessages, RefusesAnUnfinishedContentAndStoresNoneOfTheBatc
   EXPECT_EQ(ids.error().code, Errc::invalid_argument);
   EXPECT_FALSE(*store->has_pending(k_bob));
   batch.clear(); // dropping the staged contents removes their files
-  EXPECT_EQ(content_file_count(*store), 0u);
+  EXPECT_EQ(held_content_count(), 0u);
 }
 
-TEST(SqliteServerStoreMessages, RefusesAContentMadeByAnotherStore) {
-  auto store = memory_store();
-  auto other = memory_store();
+TEST_P(ServerStoreMessages, RefusesAContentMadeByAnotherStore) {
+  auto other = backend().open_another();
   std::vector<NewMessage> batch;
   batch.push_back(message(*other, k_bob, k_alice, pattern(10)));
   auto ids = store->insert_messages(batch);
@@ -159,24 +141,24 @@ TEST(SqliteServerStoreMessages, RefusesAContentMadeByAnotherStore) {
   EXPECT_EQ(store->insert_messages(batch).error().code, Errc::invalid_argument);
 }
 
-TEST(SqliteServerStoreMessages, DeletesMessagesAndTheirContentFiles) {
-  auto store = memory_store();
+TEST_P(ServerStoreMessages, DeletesMessagesAndReleasesTheirContents) {
   auto small = insert_one(*store, k_bob, k_alice, pattern(10));
   auto large = insert_one(*store, k_bob, k_alice, pattern(300'000));
   auto kept = insert_one(*store, k_bob, k_alice, pattern(400'000));
-  ASSERT_EQ(content_file_count(*store), 2u);
+  ASSERT_EQ(held_content_count(), 2u);
   std::vector<MessageId> ids{small, large};
   auto deleted = store->delete_messages(k_bob, ids);
   ASSERT_TRUE(deleted);
   EXPECT_EQ(*deleted, 2u);
-  EXPECT_EQ(content_file_count(*store), 1u);
+  EXPECT_EQ(held_content_count(), 1u);
   EXPECT_EQ(*store->pending_messages(k_bob),
             (std::vector<StoredMessage>{{kept, k_alice, MessageType::text, 400'000}}));
-  EXPECT_EQ(store->open_content(large).error().code, Errc::invalid_argument);
+  if (!backend().keeps_deleted_messages_readable()) {
+    EXPECT_EQ(store->open_content(large).error().code, Errc::invalid_argument);
+  }
 }
 
-TEST(SqliteServerStoreMessages, DeletesOnlyTheRecipientsOwnMessagesAndCountsEachOnce) {
-  auto store = memory_store();
+TEST_P(ServerStoreMessages, DeletesOnlyTheRecipientsOwnMessagesAndCountsEachOnce) {
   auto for_bob = insert_one(*store, k_bob, k_alice, pattern(10));
   auto for_carol = insert_one(*store, k_carol, k_alice, pattern(10));
   std::vector<MessageId> ids{for_bob, for_bob, for_carol, 999'999};
@@ -186,35 +168,31 @@ TEST(SqliteServerStoreMessages, DeletesOnlyTheRecipientsOwnMessagesAndCountsEach
   EXPECT_EQ(*store->delete_messages(k_bob, {}), 0u);
 }
 
-TEST(SqliteServerStoreMessages, KeepsAnOpenedContentReadableAfterItsMessageIsDeleted) {
-  auto store = memory_store();
+TEST_P(ServerStoreMessages, KeepsAnOpenedContentReadableAfterItsMessageIsDeleted) {
   auto content = pattern(200'000, 5);
   auto id = insert_one(*store, k_bob, k_alice, content);
   auto source = store->open_content(id);
   ASSERT_TRUE(source);
   std::vector<MessageId> ids{id};
   ASSERT_EQ(*store->delete_messages(k_bob, ids), 1u);
-  EXPECT_EQ(content_file_count(*store), 0u);
+  EXPECT_EQ(held_content_count(), 0u);
   EXPECT_EQ(read_all(**source), content);
 }
 
-TEST(SqliteServerStoreMessages, DoesNotReuseTheIdOfADeletedMessage) {
-  auto store = memory_store();
+TEST_P(ServerStoreMessages, DoesNotReuseTheIdOfADeletedMessage) {
   auto first = insert_one(*store, k_bob, k_alice, pattern(1));
   std::vector<MessageId> ids{first};
   ASSERT_EQ(*store->delete_messages(k_bob, ids), 1u);
   EXPECT_GT(insert_one(*store, k_bob, k_alice, pattern(1)), first);
 }
 
-TEST(SqliteServerStoreMessages, ReportsAnUnknownMessageId) {
-  auto store = memory_store();
+TEST_P(ServerStoreMessages, ReportsAnUnknownMessageId) {
   auto source = store->open_content(12345);
   ASSERT_FALSE(source);
   EXPECT_EQ(source.error().code, Errc::invalid_argument);
 }
 
-TEST(SqliteServerStoreMessages, TotalsPendingMessagesAndBytesPerRecipient) {
-  auto store = memory_store();
+TEST_P(ServerStoreMessages, TotalsPendingMessagesAndBytesPerRecipient) {
   insert_one(*store, k_bob, k_alice, pattern(100));
   insert_one(*store, k_bob, k_carol, pattern(70'000));
   insert_one(*store, k_carol, k_alice, pattern(5));
@@ -223,8 +201,7 @@ TEST(SqliteServerStoreMessages, TotalsPendingMessagesAndBytesPerRecipient) {
   EXPECT_EQ(*store->pending_totals(k_alice), (PendingTotals{0, 0}));
 }
 
-TEST(SqliteServerStoreMessages, TotalsEachSendersPartOfARecipientsPendingMessages) {
-  auto store = memory_store();
+TEST_P(ServerStoreMessages, TotalsEachSendersPartOfARecipientsPendingMessages) {
   insert_one(*store, k_bob, k_alice, pattern(100));
   insert_one(*store, k_bob, k_alice, pattern(20));
   insert_one(*store, k_bob, k_carol, pattern(70'000));
@@ -236,8 +213,7 @@ TEST(SqliteServerStoreMessages, TotalsEachSendersPartOfARecipientsPendingMessage
   EXPECT_EQ(*store->pending_totals(k_alice, k_bob), PendingFromSender{});
 }
 
-TEST(SqliteServerStoreMessages, TakesDeletedMessagesOffTheirSendersTotals) {
-  auto store = memory_store();
+TEST_P(ServerStoreMessages, TakesDeletedMessagesOffTheirSendersTotals) {
   auto first = insert_one(*store, k_bob, k_alice, pattern(100));
   insert_one(*store, k_bob, k_alice, pattern(20));
   auto carols = insert_one(*store, k_bob, k_carol, pattern(5));
@@ -250,3 +226,6 @@ TEST(SqliteServerStoreMessages, TakesDeletedMessagesOffTheirSendersTotals) {
   ASSERT_EQ(*store->delete_messages(k_carol, others), 0u);
   EXPECT_EQ(store->pending_totals(k_bob, k_alice)->from_sender, (PendingTotals{1, 20}));
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, ServerStoreMessages, ::testing::ValuesIn(store_backends()),
+                         backend_name);
