@@ -10,6 +10,9 @@
 #include "system_limits.hpp"
 #include "wait_registry.hpp"
 
+#include <messageu/store/postgres_server_store.hpp>
+#include <messageu/store/postgres_watch.hpp>
+
 #include <messageu/util/exit_code.hpp>
 
 #include <boost/asio/co_spawn.hpp>
@@ -85,6 +88,7 @@ public:
         m_logger.error("the listener stopped by an error");
     });
     m_io.run();
+    m_watch.reset();
     m_store_thread->stop(); // the store writes the last LastSeen times when it closes
     m_logger.info("stopped");
     m_logger.flush();
@@ -104,6 +108,11 @@ private:
     m_read_path = std::make_unique<ReadPath>(*m_store, options);
     m_waits = std::make_unique<WaitRegistry>(m_io.get_executor());
     m_handler->set_stored_listener([this](const ClientId &recipient) { m_waits->wake(recipient); });
+    // On a shared database, other servers' messages wake the waits here too.
+    if (store::PostgresServerStore::is_postgres_uri(m_config.database_path))
+      m_watch = std::make_unique<store::StoredMessagesWatch>(
+          m_config.database_path, [this](const ClientId &recipient) { m_waits->wake(recipient); },
+          [this](const std::string &problem) { m_logger.warn(problem); });
     // LastSeen times wait in the store's memory; a busy store writes them with its next
     // operation a second later, an idle server here.
     m_store_thread = std::make_unique<StoreThread>(*m_handler, m_logger, [this] {
@@ -188,6 +197,8 @@ private:
   asio::io_context m_io{1};
   std::unique_ptr<Listener> m_listener;
   asio::signal_set m_signals{m_io, SIGINT, SIGTERM};
+  // Before the event loop and the registry it wakes through: it stops first.
+  std::unique_ptr<store::StoredMessagesWatch> m_watch; // on PostgreSQL only
   asio::steady_timer m_grace{m_io};
   asio::steady_timer m_log_flush{m_io};
   bool m_stopping = false;

@@ -7,6 +7,7 @@
 #include <messageu/store/postgres_content.hpp>
 
 #include <algorithm>
+#include <set>
 
 namespace messageu::store {
 
@@ -35,6 +36,8 @@ struct Statements {
   Statement list_clients{"SELECT id, name FROM clients ORDER BY registered"};
   // LastSeen is not worth waiting for a flush of the write-ahead log.
   Statement relaxed_commit{"SELECT set_config('synchronous_commit', 'off', true)"};
+  // Delivered to every listening server when the transaction commits (stored_message_channel).
+  Statement notify_stored{"SELECT pg_notify('messageu_stored', $1)"};
   Statement touch_client{
       "UPDATE clients SET last_seen_ms = greatest(last_seen_ms, $2) WHERE id = $1"};
   Statement protect_client{"UPDATE clients SET protected = true WHERE id = $1"};
@@ -261,6 +264,12 @@ PostgresServerStore::insert_messages(std::span<NewMessage> messages) {
   steps.reserve(messages.size());
   for (std::size_t i = 0; i < messages.size(); ++i)
     steps.push_back({&statements().insert_message, message_row(messages[i], *contents[i])});
+  // Each recipient once: the servers where it waits (PROTOCOL.md §11) wake at the commit.
+  std::set<ClientId> recipients;
+  for (const auto &message : messages)
+    if (recipients.insert(message.to).second)
+      steps.push_back(
+          {&statements().notify_stored, Parameters{}.text(client_id_to_hex(message.to))});
   // One pipeline: the rows go in one round trip and commit together at its end.
   auto *connection = MESSAGEU_TRY(m_impl->link->get());
   auto results = MESSAGEU_TRY(connection->pipeline(steps));
