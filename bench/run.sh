@@ -12,6 +12,8 @@
 #      `messageu list` and `messageu send` with a known key, 200 runs each;
 #   5. the latency from `messageu send` returning to `pull --follow` printing the message
 #      (bench/follow_latency.py, 200 messages: median and p99);
+#   6. bench/scale.sh: PostgreSQL's own durable-commit floor (pgbench), and the loads against
+#      one server on PostgreSQL and two behind HAProxy;
 # and writes docs/BENCHMARKS.md (bench/write_report.py). About 5 minutes after the build;
 # --long runs each load for 15 s and adds the 1 GiB file.
 #
@@ -342,6 +344,12 @@ if ! "$python" "$root/bench/follow_latency.py" "$bin" 200 >"$results/follow.json
   echo '{}' >"$results/follow.json"
 fi
 log "follow: $(cat "$results/follow.json")"
+
+# --- 6. several servers on PostgreSQL ----------------------------------------------------------
+log "scale.sh: PostgreSQL, one server and two behind HAProxy"
+if ! "$root/bench/scale.sh" "$bin" "$results" "$duration"; then
+  log "scale.sh failed"
+fi
 
 echo "load_end=$(cut -d' ' -f1-3 /proc/loadavg)" >>"$results/meta.env"
 

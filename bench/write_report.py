@@ -326,6 +326,54 @@ def cli_section(cli):
                     None if send is None else send < 10)]
 
 
+def scale_section(scale, loads):
+    """PostgreSQL: one server, and two behind HAProxy, against PostgreSQL's own commit floor
+    (sends) and the ceiling (reads), all from the same run."""
+    if not scale or scale.get("skipped"):
+        reason = scale.get("skipped") if scale else "scale.json missing"
+        return [f"Not measured ({reason}).", ""], []
+    floor_1, floor_16 = scale.get("floor_commits_1"), scale.get("floor_commits_16")
+    by_key = {(entry["servers"], entry["op"]): entry for entry in scale.get("loads", [])}
+    lines = [
+        f"PostgreSQL {scale.get('postgresql', '?')} in a throwaway cluster on a Unix socket, "
+        "with durable commits (fsync and synchronous_commit on); HAProxy "
+        f"{scale.get('haproxy', '?')} in TCP mode (leastconn) in front of two servers. Each "
+        "load is persistent, 64 connections, on a fresh database. PostgreSQL's own floor, "
+        "single-row INSERT commits with pgbench: "
+        f"{'?' if floor_1 is None else f'{floor_1:,.0f}'}/s with 1 client, "
+        f"{'?' if floor_16 is None else f'{floor_16:,.0f}'}/s with 16. A send is compared "
+        "with the 16-client floor, the reads with the ceiling's rate for the same load.",
+        "",
+        "| op | one server req/s | p50 / p99 µs | two + HAProxy req/s | p50 / p99 µs "
+        "| against | ratio (one, two) | errors (one, two) |",
+        "|---|---:|---:|---:|---:|---|---|---|",
+    ]
+    rows = []
+    for op in OPS:
+        one, two = by_key.get((1, op)), by_key.get((2, op))
+        if op == "send":
+            reference, against = floor_16, "PostgreSQL floor (16)"
+        else:
+            ceiling = loads.get(("ceiling", op, "persistent", 64))
+            reference = None if not ceiling or ceiling.get("failed") else ceiling["rps"]
+            against = "ceiling"
+        def share(entry):
+            if not entry or entry.get("failed") or not reference:
+                return None
+            return entry["rps"] / reference
+        r1, r2 = share(one), share(two)
+        cells = ", ".join("" if r is None else f"{r:.0%}" for r in (r1, r2))
+        lines.append(
+            f"| {op} | {rate_cell(one)} | {latency_cell(one)} | {rate_cell(two)} "
+            f"| {latency_cell(two)} | {against} | {cells} | {errors_cell(one)}, {errors_cell(two)} |")
+        goal = 0.5
+        rows.append((f"PostgreSQL {op}, 64 connections through two servers ≥ 50% of the "
+                     f"{against}", "" if r2 is None else f"{r2:.0%}",
+                     None if r2 is None else r2 >= goal))
+    lines.append("")
+    return lines, rows
+
+
 def main():
     if len(sys.argv) != 2:
         print(__doc__, file=sys.stderr)
@@ -338,8 +386,9 @@ def main():
     follow_lines, _ = follow_section(read_json(results / "follow.json"))
     files_lines, files_rows = files_section(results)
     cli_lines, cli_rows = cli_section(read_json(results / "cli.json"))
+    scale_lines, scale_rows = scale_section(read_json(results / "scale.json"), loads)
     sync = read_json(results / "sync.json") or {}
-    target_rows = load_targets(loads, sync) + idle_rows + waiting_rows + cli_rows + files_rows
+    target_rows = load_targets(loads, sync) + idle_rows + waiting_rows + cli_rows + files_rows + scale_rows
 
     out = [
         "# Benchmarks",
@@ -393,6 +442,9 @@ def main():
         "## From send to a follower",
         "",
         *follow_lines,
+        "## Several servers on PostgreSQL (bench/scale.sh)",
+        "",
+        *scale_lines,
         "## Targets (issue 8; files: issue 5)",
         "",
         "| target | measured | verdict |",

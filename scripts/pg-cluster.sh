@@ -7,6 +7,7 @@
 # Without PostgreSQL's server programs, `start` writes no URI and exits 0 (the PostgreSQL tests
 # then say they are skipped), except under CI (CI=true), where it fails.
 # initdb refuses to run as root: as root the cluster belongs to the `postgres` user.
+# MESSAGEU_PG_DURABLE=1 keeps fsync on, as a deployment has it (the benchmark's cluster).
 set -euo pipefail
 
 bin_dir=${MESSAGEU_PG_BIN:-}
@@ -45,8 +46,10 @@ start() {
   [ "$(id -u)" -eq 0 ] && chown postgres: "$directory"
   as_owner "$bin_dir/initdb" -D "$directory/data" -A trust -U postgres --no-sync \
     >"$directory/initdb.log" 2>&1 || { cat "$directory/initdb.log" >&2; exit 1; }
+  local fsync=off
+  [ "${MESSAGEU_PG_DURABLE:-0}" = 1 ] && fsync=on
   as_owner "$bin_dir/pg_ctl" -D "$directory/data" -l "$directory/server.log" -w \
-    -o "-p $port -k $directory -c listen_addresses='' -c fsync=off -c max_connections=200" \
+    -o "-p $port -k $directory -c listen_addresses='' -c fsync=$fsync -c max_connections=200" \
     start >/dev/null || { cat "$directory/server.log" >&2; exit 1; }
   echo "postgresql:///postgres?host=$directory&port=$port&user=postgres" >"$uri_file"
   echo "pg-cluster: started in $directory" >&2
