@@ -65,6 +65,18 @@ void pull_file(std::uint16_t port, const User &owner, const User &from, std::uin
   EXPECT_EQ(mismatches, 0u);
 }
 
+// AddressSanitizer keeps freed memory in quarantine (256 MiB by default) to catch a use after
+// free. The SQLite path reuses its buffers, but the PostgreSQL one allocates each 1 MiB chunk
+// row anew, so under ASan its peak memory counts the quarantine rather than the server: that
+// bound is checked by the normal build (which CI runs too).
+bool memory_bound_applies() {
+#if defined(__SANITIZE_ADDRESS__)
+  return !messageu::test::postgres_backend_requested();
+#else
+  return true;
+#endif
+}
+
 class ServerLarge : public ::testing::Test {
 protected:
   void SetUp() override {
@@ -92,7 +104,9 @@ TEST_F(ServerLarge, CarriesAnEightMebibyteFileByteForByte) {
   EXPECT_TRUE(eventually([&] { return content_file_count(m_server.db_path()) == 0; }));
   auto growth = peak_growth_kib();
   RecordProperty("server_peak_growth_kib", static_cast<int>(growth));
-  EXPECT_LT(growth, 4 * 1024); // half the message: it never was in memory whole
+  if (memory_bound_applies()) {
+    EXPECT_LT(growth, 4 * 1024); // half the message: it never was in memory whole
+  }
 }
 
 TEST_F(ServerLarge, CarriesAThreeHundredMebibyteFileInBoundedMemory) {
@@ -103,8 +117,10 @@ TEST_F(ServerLarge, CarriesAThreeHundredMebibyteFileInBoundedMemory) {
   auto after_pull = peak_growth_kib();
   RecordProperty("server_peak_growth_kib", static_cast<int>(after_pull));
   // Whatever the message's size, the server holds a few buffers of it at a time.
-  EXPECT_LT(after_send, 16 * 1024);
-  EXPECT_LT(after_pull, 16 * 1024);
+  if (memory_bound_applies()) {
+    EXPECT_LT(after_send, 16 * 1024);
+    EXPECT_LT(after_pull, 16 * 1024);
+  }
   EXPECT_TRUE(eventually([&] { return content_file_count(m_server.db_path()) == 0; }));
 }
 
