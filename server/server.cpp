@@ -11,12 +11,12 @@
 #include "wait_registry.hpp"
 
 #include <messageu/store/postgres_server_store.hpp>
-#include <messageu/store/postgres_watch.hpp>
 
 #include <messageu/util/exit_code.hpp>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <fmt/format.h>
@@ -88,8 +88,7 @@ public:
         m_logger.error("the listener stopped by an error");
     });
     m_io.run();
-    m_watch.reset();
-    m_store_thread->stop(); // the store writes the last LastSeen times when it closes
+    stop_store(); // the store writes the last LastSeen times when it closes
     m_logger.info("stopped");
     m_logger.flush();
     return 0;
@@ -108,17 +107,17 @@ private:
     m_read_path = std::make_unique<ReadPath>(*m_store, options);
     m_waits = std::make_unique<WaitRegistry>(m_io.get_executor());
     m_handler->set_stored_listener([this](const ClientId &recipient) { m_waits->wake(recipient); });
-    // On a shared database, other servers' messages wake the waits here too.
-    if (store::PostgresServerStore::is_postgres_uri(m_config.database_path))
-      m_watch = std::make_unique<store::StoredMessagesWatch>(
-          m_config.database_path, [this](const ClientId &recipient) { m_waits->wake(recipient); },
-          [this](const std::string &problem) { m_logger.warn(problem); });
     // LastSeen times wait in the store's memory; a busy store writes them with its next
     // operation a second later, an idle server here.
+    m_shared_store = dynamic_cast<store::PostgresServerStore *>(m_store.get());
     m_store_thread = std::make_unique<StoreThread>(*m_handler, m_logger, [this] {
+      if (m_shared_store)
+        catch_up_with_other_servers();
       if (auto written = m_store->flush_touches(); !written)
         m_logger.warn("cannot write LastSeen times: " + written.error().message);
     });
+    if (m_shared_store)
+      follow_other_servers();
     protocol::Limits limits;
     limits.max_content_size = static_cast<std::uint32_t>(m_config.max_message_size);
     DeadlineOptions deadlines{m_config.idle_timeout, m_config.request_timeout,
@@ -128,11 +127,33 @@ private:
     ConnectionCaps caps{max_connections, m_config.max_connections_per_address};
     auto listener = Listener::open(m_io, m_config.bind_address, m_config.port, caps, *m_context);
     if (!listener) {
-      m_store_thread->stop();
+      stop_store();
       return listener.error();
     }
     m_listener = std::move(*listener);
     return {};
+  }
+
+  // On a shared database, what other servers change reaches this one's snapshot through the
+  // store's thread, and their messages wake the waits here too.
+  void follow_other_servers() {
+    m_shared_store->follow_other_servers(
+        [this] {
+          asio::post(m_store_thread->executor(), [this] { catch_up_with_other_servers(); });
+        },
+        [this](const std::string &problem) { m_logger.warn(problem); });
+  }
+
+  void stop_store() {
+    if (m_shared_store)
+      m_shared_store->stop_following();
+    m_store_thread->stop();
+  }
+
+  // On the store's thread.
+  void catch_up_with_other_servers() {
+    for (const auto &recipient : m_shared_store->catch_up())
+      m_waits->wake(recipient);
   }
 
   // Request lines gather in the logger's memory; they reach the log this often.
@@ -198,7 +219,7 @@ private:
   std::unique_ptr<Listener> m_listener;
   asio::signal_set m_signals{m_io, SIGINT, SIGTERM};
   // Before the event loop and the registry it wakes through: it stops first.
-  std::unique_ptr<store::StoredMessagesWatch> m_watch; // on PostgreSQL only
+  store::PostgresServerStore *m_shared_store = nullptr; // m_store, on PostgreSQL only
   asio::steady_timer m_grace{m_io};
   asio::steady_timer m_log_flush{m_io};
   bool m_stopping = false;

@@ -96,11 +96,12 @@ Reply RequestHandler::handle(const protocol::RequestFrame &frame, ByteView paylo
   return Reply::error("send handed to handle() instead of begin_send()", LogLevel::error);
 }
 
-Result<store::ClientRecord> RequestHandler::identify_sender(const protocol::RequestHeader &header,
-                                                            const ConnectionState &connection) {
+Result<store::PublishedClient>
+RequestHandler::identify_sender(const protocol::RequestHeader &header,
+                                const ConnectionState &connection) {
   if (connection.bound_client && *connection.bound_client != header.client_id)
     return make_error(Errc::invalid_argument, "the connection is authenticated as another client");
-  auto record = MESSAGEU_TRY(m_store.find_client(header.client_id));
+  auto record = MESSAGEU_TRY(find_client(header.client_id));
   if (!record)
     return make_error(Errc::unknown_user, "unknown sender");
   // LastSeen is bookkeeping: a failure to update it must not refuse the request.
@@ -108,7 +109,18 @@ Result<store::ClientRecord> RequestHandler::identify_sender(const protocol::Requ
   return std::move(*record);
 }
 
-Status RequestHandler::check_may_act(const store::ClientRecord &sender,
+Result<std::optional<store::PublishedClient>> RequestHandler::find_client(const ClientId &id) {
+  if (auto published = m_store.snapshot()->find(id))
+    return published;
+  auto record = MESSAGEU_TRY(m_store.find_client(id));
+  if (!record)
+    return std::optional<store::PublishedClient>{};
+  // Whether messages wait is not read here, and nothing here asks.
+  return std::optional<store::PublishedClient>(
+      store::PublishedClient{record->id, record->public_key, record->is_protected, true});
+}
+
+Status RequestHandler::check_may_act(const store::PublishedClient &sender,
                                      const ConnectionState &connection) {
   if (may_act(m_options, sender.id, sender.is_protected, connection))
     return {};
@@ -136,7 +148,7 @@ Reply RequestHandler::register_client(const protocol::RequestFrame &frame, ByteV
 }
 
 Reply RequestHandler::list_users(const protocol::RequestFrame &frame,
-                                 const store::ClientRecord &sender) {
+                                 const store::PublishedClient &sender) {
   auto clients = m_store.list_clients();
   if (!clients)
     return refusal(clients.error());
@@ -158,7 +170,7 @@ Reply RequestHandler::public_key(const protocol::RequestFrame &frame, ByteView p
   auto wanted = protocol::decode_public_key_request(payload);
   if (!wanted)
     return refusal(wanted.error());
-  auto record = m_store.find_client(*wanted);
+  auto record = find_client(*wanted);
   if (!record)
     return refusal(record.error());
   if (!*record)
@@ -168,7 +180,7 @@ Reply RequestHandler::public_key(const protocol::RequestFrame &frame, ByteView p
 }
 
 Reply RequestHandler::challenge(const protocol::RequestFrame &frame,
-                                const store::ClientRecord &sender, ConnectionState &connection) {
+                                const store::PublishedClient &sender, ConnectionState &connection) {
   auto nonce = make_nonce();
   auto encrypted = encrypt_challenge(sender.public_key, nonce);
   if (!encrypted)
@@ -180,7 +192,7 @@ Reply RequestHandler::challenge(const protocol::RequestFrame &frame,
 }
 
 Reply RequestHandler::authenticate(const protocol::RequestFrame &frame,
-                                   const store::ClientRecord &sender, ByteView payload,
+                                   const store::PublishedClient &sender, ByteView payload,
                                    ConnectionState &connection) {
   // Single use: whatever happens, this nonce is spent.
   auto pending = std::move(connection.challenge);
@@ -202,7 +214,7 @@ Reply RequestHandler::authenticate(const protocol::RequestFrame &frame,
   return Reply::success(frame.dialect, frame.operation, {});
 }
 
-Reply RequestHandler::ack(const protocol::RequestFrame &frame, const store::ClientRecord &sender,
+Reply RequestHandler::ack(const protocol::RequestFrame &frame, const store::PublishedClient &sender,
                           ByteView payload, const ConnectionState &connection) {
   if (connection.bound_client != sender.id)
     return refusal(make_error(Errc::invalid_argument, "ack on a connection not authenticated"));

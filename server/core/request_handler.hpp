@@ -134,31 +134,34 @@ private:
   void drop_upload(std::map<UploadId, Upload>::iterator upload);
 
   Reply register_client(const protocol::RequestFrame &frame, ByteView payload);
-  Reply list_users(const protocol::RequestFrame &frame, const store::ClientRecord &sender);
+  Reply list_users(const protocol::RequestFrame &frame, const store::PublishedClient &sender);
   Reply public_key(const protocol::RequestFrame &frame, ByteView payload);
-  Reply pull(const protocol::RequestFrame &frame, const store::ClientRecord &sender,
+  Reply pull(const protocol::RequestFrame &frame, const store::PublishedClient &sender,
              const ConnectionState &connection);
   // Opens the download of what waits for `recipient`; `acknowledged`: nothing is deleted
   // until ACK, else what a delivered response carried is.
   Reply open_pull(const protocol::RequestFrame &frame, const ClientId &recipient,
                   bool acknowledged);
   // WAIT: served only on a connection bound to the sender, with a time of 1 to 300,000 ms.
-  Reply wait(const protocol::RequestFrame &frame, const store::ClientRecord &sender,
+  Reply wait(const protocol::RequestFrame &frame, const store::PublishedClient &sender,
              ByteView payload, const ConnectionState &connection);
-  Reply challenge(const protocol::RequestFrame &frame, const store::ClientRecord &sender,
+  Reply challenge(const protocol::RequestFrame &frame, const store::PublishedClient &sender,
                   ConnectionState &connection);
-  Reply authenticate(const protocol::RequestFrame &frame, const store::ClientRecord &sender,
+  Reply authenticate(const protocol::RequestFrame &frame, const store::PublishedClient &sender,
                      ByteView payload, ConnectionState &connection);
-  Reply ack(const protocol::RequestFrame &frame, const store::ClientRecord &sender,
+  Reply ack(const protocol::RequestFrame &frame, const store::PublishedClient &sender,
             ByteView payload, const ConnectionState &connection);
 
   // The registered sender of a non-register request, which must not name another id than
   // the connection is bound to; updates its LastSeen.
-  Result<store::ClientRecord> identify_sender(const protocol::RequestHeader &header,
-                                              const ConnectionState &connection);
+  Result<store::PublishedClient> identify_sender(const protocol::RequestHeader &header,
+                                                 const ConnectionState &connection);
+  // The client with `id` as the store's snapshot has it, or, when the snapshot cannot say (a
+  // store shared with other servers may not have heard of it yet), as the store reads it.
+  Result<std::optional<store::PublishedClient>> find_client(const ClientId &id);
   // Send and pull of a protected account (all of them with --require-auth) are served only
   // on a connection bound to it.
-  Status check_may_act(const store::ClientRecord &sender, const ConnectionState &connection);
+  Status check_may_act(const store::PublishedClient &sender, const ConnectionState &connection);
   // Inserts the finished uploads' messages in one commit; fills their replies.
   void store_messages(std::vector<Upload> &uploads, std::span<const std::size_t> positions,
                       std::vector<Reply> &replies);

@@ -19,7 +19,7 @@ std::variant<Reply, UploadId> RequestHandler::begin_send(const protocol::Request
     return refusal(allowed.error());
   if (!is_valid_message_type(prefix.type))
     return refusal(make_error(Errc::bad_data, "message type outside 1..4"));
-  auto recipient = m_store.find_client(prefix.recipient);
+  auto recipient = find_client(prefix.recipient);
   if (!recipient)
     return refusal(recipient.error());
   if (!*recipient)
@@ -117,7 +117,8 @@ void RequestHandler::store_messages(std::vector<Upload> &uploads,
   }
 }
 
-Reply RequestHandler::pull(const protocol::RequestFrame &frame, const store::ClientRecord &sender,
+Reply RequestHandler::pull(const protocol::RequestFrame &frame,
+                           const store::PublishedClient &sender,
                            const ConnectionState &connection) {
   if (auto allowed = check_may_act(sender, connection); !allowed)
     return refusal(allowed.error());
@@ -146,8 +147,9 @@ Reply RequestHandler::open_pull(const protocol::RequestFrame &frame, const Clien
   return reply;
 }
 
-Reply RequestHandler::wait(const protocol::RequestFrame &frame, const store::ClientRecord &sender,
-                           ByteView payload, const ConnectionState &connection) {
+Reply RequestHandler::wait(const protocol::RequestFrame &frame,
+                           const store::PublishedClient &sender, ByteView payload,
+                           const ConnectionState &connection) {
   if (connection.bound_client != sender.id)
     return refusal(make_error(Errc::invalid_argument, "wait on a connection not authenticated"));
   auto milliseconds = protocol::decode_wait_payload(payload);

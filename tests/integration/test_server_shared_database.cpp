@@ -65,13 +65,37 @@ std::uint16_t send_text(std::uint16_t port, const User &from, const User &to,
 
 } // namespace
 
-TEST_F(ServerSharedDatabase, ServesAClientRegisteredOnAnotherServerAtOnce) {
+TEST_F(ServerSharedDatabase, FindsAClientRegisteredOnAnotherServerAtOnce) {
   auto alice = register_user(a(), "alice");
   auto bob = register_user(b(), "bob");
-  EXPECT_EQ(listed_names(b(), bob.id), std::set<std::string>{"alice"});
-  EXPECT_EQ(listed_names(a(), alice.id), std::set<std::string>{"bob"});
+  // B has not heard of alice yet, or has: either way its answers are the database's.
+  RawConnection connection(b());
+  auto key = round_trip(connection, request(bob.id, Operation::public_key,
+                                            protocol::encode_public_key_request(alice.id)));
+  ASSERT_TRUE(key);
+  ASSERT_EQ(key->code, 2102);
+  auto answer = protocol::decode_public_key_answer(key->payload);
+  ASSERT_TRUE(answer);
+  EXPECT_EQ(answer->id, alice.id);
+  EXPECT_EQ(answer->public_key, alice.key.public_key());
   EXPECT_EQ(send_text(b(), bob, alice, "through b"), 2103);
-  auto received = pull(a(), alice.id);
+}
+
+TEST_F(ServerSharedDatabase, ListsAndDeliversWhatAnotherServerStoredOnceItsNoticeArrives) {
+  auto alice = register_user(a(), "alice");
+  auto bob = register_user(b(), "bob");
+  // A list and an empty pull are answered from what each server has heard: another server's
+  // registration or message shows once its notice arrives, in milliseconds.
+  EXPECT_TRUE(
+      eventually([&] { return listed_names(b(), bob.id) == std::set<std::string>{"alice"}; }));
+  EXPECT_TRUE(
+      eventually([&] { return listed_names(a(), alice.id) == std::set<std::string>{"bob"}; }));
+  EXPECT_EQ(send_text(b(), bob, alice, "through b"), 2103);
+  std::vector<protocol::PulledMessage> received;
+  EXPECT_TRUE(eventually([&] {
+    received = pull(a(), alice.id);
+    return !received.empty();
+  }));
   ASSERT_EQ(received.size(), 1u);
   EXPECT_EQ(std::string(as_chars(received[0].content)), "through b");
   EXPECT_EQ(received[0].header.sender, bob.id);

@@ -33,7 +33,7 @@ const ClientSnapshot::Entry *ClientSnapshot::entry(const ClientId &id) const {
 
 std::optional<PublishedClient> ClientSnapshot::find(const ClientId &id) const {
   const auto *found = entry(id);
-  if (!found)
+  if (!found || !m_up_to_date)
     return std::nullopt;
   PublishedClient client{id, {}, found->is_protected, found->has_messages};
   auto key = m_keys->record(found->index);
@@ -43,7 +43,7 @@ std::optional<PublishedClient> ClientSnapshot::find(const ClientId &id) const {
 
 std::optional<SharedPayload> ClientSnapshot::user_list_for(const ClientId &requester) const {
   const auto *found = entry(requester);
-  if (!found)
+  if (!found || !m_up_to_date)
     return std::nullopt;
   auto size = m_list->size() - protocol::k_user_entry_size;
   if (size > k_max_list_size)
@@ -100,6 +100,17 @@ void SnapshotPublisher::add_client(const ClientId &id, std::string_view name,
                                                has_messages});
 }
 
+bool SnapshotPublisher::knows(const ClientId &id) const {
+  const auto &changed = m_changed_shards[ClientSnapshot::shard_of(id)];
+  if (!changed)
+    return m_next.entry(id) != nullptr;
+  return std::binary_search(
+      changed->begin(), changed->end(), ClientSnapshot::Entry{id},
+      [](const ClientSnapshot::Entry &left, const ClientSnapshot::Entry &right) {
+        return id_less(left.id, right.id);
+      });
+}
+
 void SnapshotPublisher::set_protected(const ClientId &id) {
   auto *known = m_next.entry(id);
   if (known && known->is_protected && !m_changed_shards[ClientSnapshot::shard_of(id)])
@@ -115,6 +126,13 @@ void SnapshotPublisher::set_has_messages(const ClientId &id, bool has_messages) 
     return; // no change: no copy
   if (auto *entry = writable_entry(id))
     entry->has_messages = has_messages;
+}
+
+void SnapshotPublisher::set_up_to_date(bool up_to_date) {
+  if (m_next.m_up_to_date == up_to_date)
+    return;
+  m_next.m_up_to_date = up_to_date;
+  m_changed = true;
 }
 
 void SnapshotPublisher::publish() {

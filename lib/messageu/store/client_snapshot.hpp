@@ -40,12 +40,14 @@ class ClientSnapshot {
 public:
   static constexpr std::size_t k_shards = 256;
 
-  // The client with `id`, or nullopt.
+  // The client with `id`, or nullopt (also when the snapshot is not up to date).
   std::optional<PublishedClient> find(const ClientId &id) const;
+  // Whether `id` is registered (clients are never removed): true even when not up to date.
   bool contains(const ClientId &id) const { return entry(id) != nullptr; }
   // The payload of a user list for `requester`: every client in registration order but the
   // requester, as views of the shared encoded list (no copy). Nullopt if the requester is
-  // unknown, or if the list would not fit the u32 payload size.
+  // unknown, if the list would not fit the u32 payload size, or if the snapshot is not up to
+  // date.
   std::optional<SharedPayload> user_list_for(const ClientId &requester) const;
   // Registered clients.
   std::size_t size() const;
@@ -67,6 +69,7 @@ private:
   std::array<std::shared_ptr<const Shard>, k_shards> m_shards{};
   std::shared_ptr<const RecordBlocksView> m_list; // encoded user-list entries
   std::shared_ptr<const RecordBlocksView> m_keys;
+  bool m_up_to_date = true;
 };
 
 class SnapshotPublisher {
@@ -78,9 +81,16 @@ public:
   // A client registered (or loaded at open): last in the list.
   void add_client(const ClientId &id, std::string_view name, const PublicKeyBytes &public_key,
                   bool is_protected = false, bool has_messages = false);
+  // Whether `id` was added (published or not yet).
+  bool knows(const ClientId &id) const;
   // Unknown ids are ignored by these two.
   void set_protected(const ClientId &id);
   void set_has_messages(const ClientId &id, bool has_messages);
+  // Whether readers may answer from the snapshot (true at first). A store that cannot keep it
+  // true for a while (it no longer hears of other servers' changes) sets it false: find() and
+  // user_list_for() then answer nothing and every request reads the store, while contains()
+  // still says which clients exist.
+  void set_up_to_date(bool up_to_date);
   // Makes the changes visible as one new snapshot; nothing happens when there were none.
   void publish();
 

@@ -1,13 +1,18 @@
 // The PostgreSQL server store: every call one or two indexed statements on the shared
-// database, the batch of a group commit in one pipeline.
+// database, the batch of a group commit in one pipeline, and the snapshot kept true by the
+// other servers' notices.
 #include <messageu/store/postgres_server_store.hpp>
 
 #include <messageu/store/content_readers.hpp>
 #include <messageu/store/last_seen.hpp>
 #include <messageu/store/postgres_content.hpp>
+#include <messageu/store/postgres_watch.hpp>
+#include <messageu/store/seen_times.hpp>
 
 #include <algorithm>
+#include <mutex>
 #include <set>
+#include <utility>
 
 namespace messageu::store {
 
@@ -20,6 +25,18 @@ namespace {
 
 // How often delete_messages() removes the contents whose grace period is over.
 constexpr std::chrono::minutes k_clean_up_interval{1};
+
+// The channels every server LISTENs on, each notice's payload a client id in hex: a client
+// registered or protected, and messages stored for a recipient (also what wakes its waits).
+constexpr const char *k_clients_channel = "messageu_clients";
+constexpr const char *k_stored_channel = "messageu_stored";
+
+// The snapshot's view of clients: id, name, key, protection, and whether messages wait.
+std::string client_state_query(std::string_view tail) {
+  return "SELECT c.id, c.name, c.public_key, c.protected, EXISTS (SELECT 1 FROM messages m "
+         "WHERE m.to_client = c.id AND m.deleted_at IS NULL) FROM clients c " +
+         std::string(tail);
+}
 
 // Every statement the store runs, prepared once per connection on first use.
 struct Statements {
@@ -36,8 +53,12 @@ struct Statements {
   Statement list_clients{"SELECT id, name FROM clients ORDER BY registered"};
   // LastSeen is not worth waiting for a flush of the write-ahead log.
   Statement relaxed_commit{"SELECT set_config('synchronous_commit', 'off', true)"};
-  // Delivered to every listening server when the transaction commits (stored_message_channel).
+  // Delivered to every listening server when the transaction commits (k_*_channel).
   Statement notify_stored{"SELECT pg_notify('messageu_stored', $1)"};
+  Statement notify_client{"SELECT pg_notify('messageu_clients', $1)"};
+  // What the snapshot holds of a client, and of all of them (a reload).
+  Statement client_state{client_state_query("WHERE c.id = $1")};
+  Statement all_client_states{client_state_query("ORDER BY c.registered")};
   Statement touch_client{
       "UPDATE clients SET last_seen_ms = greatest(last_seen_ms, $2) WHERE id = $1"};
   Statement protect_client{"UPDATE clients SET protected = true WHERE id = $1"};
@@ -98,15 +119,57 @@ std::int64_t unix_milliseconds(std::chrono::system_clock::time_point time) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(time.time_since_epoch()).count();
 }
 
+Result<PublicKeyBytes> public_key_at(const Rows &rows, int row, int column) {
+  auto bytes = rows.bytes(row, column);
+  if (bytes.size() != k_public_key_size)
+    return corrupt("a public key of " + std::to_string(bytes.size()) + " bytes");
+  PublicKeyBytes key{};
+  std::copy(bytes.begin(), bytes.end(), key.begin());
+  return key;
+}
+
 Error unknown_client(const ClientId &id) {
   return make_error(Errc::unknown_user, "no client with id " + client_id_to_hex(id));
 }
 
+// What the watch's thread heard, in order, until the store's thread takes it.
+class OtherServersNews {
+public:
+  enum class Kind { listening, lost, client, stored };
+  struct Event {
+    Kind kind;
+    ClientId id{};
+  };
+
+  // True when nothing was waiting before: the store's thread must be told.
+  bool add(Event event) {
+    std::lock_guard lock(m_mutex);
+    m_events.push_back(event);
+    return m_events.size() == 1;
+  }
+  std::vector<Event> take() {
+    std::lock_guard lock(m_mutex);
+    return std::exchange(m_events, {});
+  }
+
+private:
+  std::mutex m_mutex;
+  std::vector<Event> m_events;
+};
+
 } // namespace
 
 struct PostgresServerStore::Impl {
+  std::string uri;
   std::shared_ptr<PostgresLink> link;
   std::chrono::steady_clock::time_point last_clean_up{};
+  // LastSeen times not written yet; find_client() reads through them.
+  SeenTimes touches{};
+  // What other threads read; up to date only while the watch listens and a reload succeeded.
+  SnapshotPublisher published{};
+  bool reload_due = false;
+  OtherServersNews news{};
+  std::unique_ptr<DatabaseWatch> watch; // last: its thread uses the members above
 
   Result<Rows> run(const Statement &statement, const Parameters &parameters = {}) {
     auto *connection = MESSAGEU_TRY(link->get());
@@ -118,16 +181,152 @@ struct PostgresServerStore::Impl {
     return rows.boolean(0, 0);
   }
 
-  Status update_client(const Statement &statement, const ClientId &id) {
-    auto rows = MESSAGEU_TRY(run(statement, Parameters{}.bytes(id)));
-    if (rows.affected() == 0)
-      return unknown_client(id);
+  // Runs `statement` on `id` and notifies the clients' channel, in one transaction.
+  Result<std::vector<Rows>> change_client(const Statement &statement, Parameters parameters,
+                                          const ClientId &id) {
+    auto *connection = MESSAGEU_TRY(link->get());
+    std::vector<PipelineStep> steps;
+    steps.push_back({&statement, std::move(parameters)});
+    steps.push_back({&statements().notify_client, Parameters{}.text(client_id_to_hex(id))});
+    return connection->pipeline(steps);
+  }
+
+  // Publishes each row of client_state / all_client_states: new clients are added, known
+  // ones get their flags.
+  Status apply_client_states(const Rows &rows) {
+    for (int row = 0; row < rows.count(); ++row) {
+      auto id = MESSAGEU_TRY(client_id_at(rows, row, 0));
+      bool is_protected = rows.boolean(row, 3);
+      bool has_messages = rows.boolean(row, 4);
+      if (!published.knows(id)) {
+        published.add_client(id, rows.text(row, 1), MESSAGEU_TRY(public_key_at(rows, row, 2)),
+                             is_protected, has_messages);
+        continue;
+      }
+      if (is_protected)
+        published.set_protected(id);
+      published.set_has_messages(id, has_messages);
+    }
     return {};
+  }
+
+  Status reload() {
+    auto rows = MESSAGEU_TRY(run(statements().all_client_states));
+    MESSAGEU_TRY(apply_client_states(rows));
+    published.set_up_to_date(true);
+    reload_due = false;
+    return {};
+  }
+
+  Status read_clients_again(const std::set<ClientId> &ids) {
+    if (ids.empty())
+      return {};
+    auto *connection = MESSAGEU_TRY(link->get());
+    std::vector<PipelineStep> steps;
+    for (const auto &id : ids)
+      steps.push_back({&statements().client_state, Parameters{}.bytes(id)});
+    auto results = MESSAGEU_TRY(connection->pipeline(steps));
+    for (const auto &rows : results)
+      MESSAGEU_TRY(apply_client_states(rows));
+    return {};
+  }
+
+  Status write_touches(const SeenTimes::Times &times) {
+    const auto &sql = statements();
+    auto *connection = MESSAGEU_TRY(link->get());
+    std::vector<PipelineStep> steps;
+    steps.reserve(times.size() + 1);
+    steps.push_back({&sql.relaxed_commit, {}});
+    for (const auto &[id, time] : times)
+      steps.push_back({&sql.touch_client, Parameters{}.bytes(id).int64(unix_milliseconds(time))});
+    MESSAGEU_TRY(connection->pipeline(steps));
+    return {};
+  }
+
+  Status flush_touches() {
+    auto times = touches.take();
+    if (times.empty())
+      return {};
+    auto written = write_touches(times);
+    if (!written)
+      touches.restore(times); // kept for the next try
+    return written;
+  }
+
+  void write_touches_if_due() {
+    if (touches.due())
+      (void)flush_touches(); // bookkeeping: a failure keeps them for the next try
+  }
+
+  void hear(OtherServersNews::Event event, const std::function<void()> &on_news) {
+    if (news.add(event))
+      on_news();
   }
 };
 
-PostgresServerStore::PostgresServerStore(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
-PostgresServerStore::~PostgresServerStore() = default;
+PostgresServerStore::PostgresServerStore(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {
+  // Up to date once the watch listens and the clients are loaded.
+  m_impl->published.set_up_to_date(false);
+  m_impl->published.publish();
+}
+
+PostgresServerStore::~PostgresServerStore() {
+  stop_following();
+  // Best effort: at worst the last second of LastSeen updates is lost, as in a crash.
+  (void)m_impl->flush_touches();
+}
+
+void PostgresServerStore::follow_other_servers(
+    std::function<void()> on_news, std::function<void(const std::string &)> on_problem) {
+  using Kind = OtherServersNews::Kind;
+  auto *impl = m_impl.get();
+  DatabaseWatch::Handlers handlers;
+  handlers.on_listening = [impl, on_news] { impl->hear({Kind::listening}, on_news); };
+  handlers.on_lost = [impl, on_news] { impl->hear({Kind::lost}, on_news); };
+  handlers.on_notice = [impl, on_news](const postgres::Notification &notice) {
+    auto id = client_id_from_hex(notice.payload);
+    if (!id)
+      return; // not ours: the channels are shared with whatever else uses the database
+    impl->hear({notice.channel == k_stored_channel ? Kind::stored : Kind::client, *id}, on_news);
+  };
+  handlers.on_problem = std::move(on_problem);
+  m_impl->watch = std::make_unique<DatabaseWatch>(
+      m_impl->uri, std::vector<std::string>{k_clients_channel, k_stored_channel},
+      std::move(handlers));
+}
+
+void PostgresServerStore::stop_following() { m_impl->watch.reset(); }
+
+std::vector<ClientId> PostgresServerStore::catch_up() {
+  using Kind = OtherServersNews::Kind;
+  auto &impl = *m_impl;
+  std::vector<ClientId> stored;
+  std::set<ClientId> changed_clients;
+  for (const auto &event : impl.news.take()) {
+    switch (event.kind) {
+    case Kind::lost:
+      impl.published.set_up_to_date(false);
+      impl.reload_due = false; // until the watch listens again
+      break;
+    case Kind::listening: impl.reload_due = true; break;
+    case Kind::client: changed_clients.insert(event.id); break;
+    case Kind::stored:
+      impl.published.set_has_messages(event.id, true);
+      stored.push_back(event.id);
+      break;
+    }
+  }
+  // A reload reads everything, the notices' clients included.
+  auto applied = impl.reload_due ? impl.reload() : impl.read_clients_again(changed_clients);
+  if (!applied) {
+    // Notices were heard and not applied: the snapshot is not true any more.
+    impl.published.set_up_to_date(false);
+    impl.reload_due = impl.watch != nullptr;
+  }
+  impl.published.publish();
+  impl.write_touches_if_due();
+  return stored;
+}
 
 bool PostgresServerStore::is_postgres_uri(std::string_view database) {
   return database.starts_with("postgresql://") || database.starts_with("postgres://");
@@ -141,6 +340,7 @@ Result<std::unique_ptr<PostgresServerStore>> PostgresServerStore::open(const std
 
 std::unique_ptr<PostgresServerStore> PostgresServerStore::connect_later(const std::string &uri) {
   auto impl = std::make_unique<Impl>();
+  impl->uri = uri;
   impl->link = std::make_shared<PostgresLink>(uri);
   return std::unique_ptr<PostgresServerStore>(new PostgresServerStore(std::move(impl)));
 }
@@ -151,10 +351,13 @@ Status PostgresServerStore::add_client(const ClientId &id, std::string_view name
                                        const PublicKeyBytes &public_key) {
   const auto &sql = statements();
   auto now = unix_milliseconds(std::chrono::system_clock::now());
-  auto inserted = MESSAGEU_TRY(m_impl->run(
-      sql.insert_client, Parameters{}.bytes(id).text(name).bytes(public_key).int64(now)));
-  if (inserted.affected() == 1)
+  auto results = MESSAGEU_TRY(m_impl->change_client(
+      sql.insert_client, Parameters{}.bytes(id).text(name).bytes(public_key).int64(now), id));
+  if (results[0].affected() == 1) {
+    m_impl->published.add_client(id, name, public_key);
+    m_impl->published.publish();
     return {};
+  }
   // Nothing inserted: the name or the id is registered already (by any server).
   if (MESSAGEU_TRY(m_impl->exists(sql.name_exists, Parameters{}.text(name))))
     return make_error(Errc::name_taken, "the name " + std::string(name) + " is taken");
@@ -172,13 +375,19 @@ Result<std::optional<ClientRecord>> PostgresServerStore::find_client(const Clien
   ClientRecord record;
   record.id = MESSAGEU_TRY(client_id_at(rows, 0, 0));
   record.name = rows.text(0, 1);
-  auto key = rows.bytes(0, 2);
-  if (key.size() != k_public_key_size)
-    return corrupt("a public key of " + std::to_string(key.size()) + " bytes");
-  std::copy(key.begin(), key.end(), record.public_key.begin());
-  record.last_seen = format_last_seen(
-      std::chrono::system_clock::time_point(std::chrono::milliseconds(rows.int64(0, 3))));
+  record.public_key = MESSAGEU_TRY(public_key_at(rows, 0, 2));
+  std::chrono::system_clock::time_point last_seen{std::chrono::milliseconds(rows.int64(0, 3))};
+  if (auto touched = m_impl->touches.latest(id))
+    last_seen = std::max(last_seen, *touched);
+  record.last_seen = format_last_seen(last_seen);
   record.is_protected = rows.boolean(0, 4);
+  // Registered through another server and not heard of yet: published from now on, with
+  // messages assumed waiting until a pull says otherwise.
+  if (!m_impl->published.knows(id)) {
+    m_impl->published.add_client(id, record.name, record.public_key, record.is_protected, true);
+    m_impl->published.publish();
+  }
+  m_impl->write_touches_if_due();
   return std::optional<ClientRecord>(std::move(record));
 }
 
@@ -192,6 +401,12 @@ Result<std::vector<ClientSummary>> PostgresServerStore::list_clients() {
 }
 
 Status PostgresServerStore::touch(const ClientId &id, std::chrono::system_clock::time_point when) {
+  // A client published exists (clients are never removed): its time waits in memory.
+  if (m_impl->published.current()->contains(id)) {
+    m_impl->touches.record(id, when);
+    return {};
+  }
+  // Not published: the store's thread only, as every other call.
   const auto &sql = statements();
   auto *connection = MESSAGEU_TRY(m_impl->link->get());
   std::vector<PipelineStep> steps;
@@ -203,14 +418,20 @@ Status PostgresServerStore::touch(const ClientId &id, std::chrono::system_clock:
   return {};
 }
 
+Status PostgresServerStore::flush_touches() { return m_impl->flush_touches(); }
+
 std::shared_ptr<const ClientSnapshot> PostgresServerStore::snapshot() const {
-  // One empty snapshot for every store: nothing is ever published into it.
-  static const auto k_empty = SnapshotPublisher().current();
-  return k_empty;
+  return m_impl->published.current();
 }
 
 Status PostgresServerStore::set_protected(const ClientId &id) {
-  return m_impl->update_client(statements().protect_client, id);
+  auto results =
+      MESSAGEU_TRY(m_impl->change_client(statements().protect_client, Parameters{}.bytes(id), id));
+  if (results[0].affected() == 0)
+    return unknown_client(id);
+  m_impl->published.set_protected(id);
+  m_impl->published.publish();
+  return {};
 }
 
 // --- messages ---
@@ -278,6 +499,10 @@ PostgresServerStore::insert_messages(std::span<NewMessage> messages) {
     ids.push_back(static_cast<MessageId>(results[i].int64(0, 0)));
     contents[i]->mark_stored();
   }
+  for (const auto &recipient : recipients)
+    m_impl->published.set_has_messages(recipient, true);
+  m_impl->published.publish();
+  m_impl->write_touches_if_due();
   return ids;
 }
 
@@ -293,6 +518,9 @@ Result<std::vector<StoredMessage>> PostgresServerStore::pending_messages(const C
     message.content_size = static_cast<std::uint64_t>(rows.int64(row, 3));
     messages.push_back(message);
   }
+  // A message another server stores after this read notifies, and sets the flag again.
+  m_impl->published.set_has_messages(to, !messages.empty());
+  m_impl->published.publish();
   return messages;
 }
 
@@ -338,11 +566,14 @@ Result<std::size_t> PostgresServerStore::delete_messages(const ClientId &to,
   steps.reserve(ids.size());
   for (auto id : ids)
     steps.push_back({&statements().delete_message, Parameters{}.int64(id).bytes(to)});
+  steps.push_back({&statements().has_pending, Parameters{}.bytes(to)});
   auto *connection = MESSAGEU_TRY(m_impl->link->get());
   auto results = MESSAGEU_TRY(connection->pipeline(steps));
   std::size_t deleted = 0;
-  for (const auto &result : results)
-    deleted += static_cast<std::size_t>(result.int64(0, 0));
+  for (std::size_t i = 0; i < ids.size(); ++i)
+    deleted += static_cast<std::size_t>(results[i].int64(0, 0));
+  m_impl->published.set_has_messages(to, results.back().boolean(0, 0));
+  m_impl->published.publish();
   if (std::chrono::steady_clock::now() - m_impl->last_clean_up >= k_clean_up_interval)
     (void)remove_expired_contents(); // best effort: the next one tries again
   return deleted;

@@ -1,29 +1,43 @@
-// The PostgreSQL backend of ServerStore, for several servers sharing one database: nothing is
-// cached between calls, so whatever one server writes, every other reads at once (the lookups
-// it makes are indexed). Contents are bytea: inline in the message row up to
-// k_inline_content_limit, else 1 MiB chunks (postgres_content.hpp).
+// The PostgreSQL backend of ServerStore, for several servers sharing one database. Contents are
+// bytea: inline in the message row up to k_inline_content_limit, else 1 MiB chunks
+// (postgres_content.hpp).
+//
+// What it publishes (ClientSnapshot): other servers change the database, so the snapshot is
+// kept true by following them (follow_other_servers()). Each transaction that registers or
+// protects a client or stores messages NOTIFYs it; the watch LISTENs, and catch_up(), on the
+// store's thread, applies what the notices name, reading it again from the database (a
+// notice is only a hint: reading again makes a repeated one harmless). Before the watch
+// listens, and whenever it has lost its connection, the snapshot is marked not up to date and
+// every request reads the database; once it listens again, everything is reloaded. A client
+// registered through another server and not heard of yet is read from the database at its
+// first request (find_client() adds it). The one thing a reader may see late, by the
+// notice's delay (milliseconds), is another server's change: a new name in a list, a
+// protection, a message waiting (an empty pull answered meanwhile is answered again by the
+// next).
 //
 // Durability: every write commits before it returns (with PostgreSQL's default
-// synchronous_commit); touch() commits without waiting for the flush. insert_messages() sends
-// its whole batch in one pipeline: one round trip and one commit, so callers group concurrent
-// sends.
+// synchronous_commit), except the LastSeen times, kept in memory and written at most once a
+// second without waiting for the flush. insert_messages() sends its whole batch in one
+// pipeline: one round trip and one commit, so callers group concurrent sends.
 //
 // Message ids come from a database sequence, so servers never hand out the same one; it cycles
 // from 2^32 − 1 back to 1 and skips ids still held. A deleted message stays readable through
 // open_content() for an hour (a pull through another server that listed it may still be
 // sending it), then any server removes it; so are uploads abandoned for an hour.
 //
-// Threads: not thread-safe, like the SQLite store; the sinks and sources it hands out use its
-// connection, so they must be used on the same thread (they may outlive the store). A lost
-// connection makes the calls fail (Errc::storage, or Errc::unavailable while the database does
-// not answer) until the database answers again: a call reconnects first when needed, at most
-// once a second.
+// Threads: not thread-safe, like the SQLite store, except snapshot() and touch() (for a client
+// the snapshot holds); the sinks and sources it hands out use its connection, so they must be
+// used on the same thread (they may outlive the store). A lost connection makes the calls fail
+// (Errc::storage, or Errc::unavailable while the database does not answer) until the database
+// answers again: a call reconnects first when needed, at most once a second.
 #pragma once
 
 #include <messageu/store/server_store.hpp>
 
+#include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace messageu::store {
 
@@ -45,6 +59,20 @@ public:
 
   ~PostgresServerStore() override;
 
+  // Starts following the other servers' changes on a thread of its own (DatabaseWatch).
+  // `on_news` runs on that thread each time something new waits for catch_up(), which the
+  // caller then runs on the store's thread; `on_problem` is told when the database cannot be
+  // followed, and when it can again. Without it, the snapshot stays not up to date.
+  void follow_other_servers(std::function<void()> on_news,
+                            std::function<void(const std::string &)> on_problem);
+  // Stops following (before the caller's thread for catch_up() stops). Idempotent.
+  void stop_following();
+  // Applies the news since the last call and publishes the result; writes the LastSeen times
+  // when due. Returns the recipients that other servers stored messages for (to wake their
+  // waits). A failure to read leaves the snapshot not up to date until a later call reloads
+  // it: worth calling when idle too.
+  std::vector<ClientId> catch_up();
+
   Status add_client(const ClientId &id, std::string_view name,
                     const PublicKeyBytes &public_key) override;
   Result<bool> name_in_use_ignoring_case(std::string_view name) override;
@@ -53,10 +81,7 @@ public:
   using ServerStore::touch;
   Status touch(const ClientId &id, std::chrono::system_clock::time_point when) override;
   Status set_protected(const ClientId &id) override;
-  // Nothing to write: touch() commits at once (without waiting for the flush).
-  Status flush_touches() override { return {}; }
-  // Always empty: other servers change the database, so no client is published here and the
-  // network thread hands every request to the store thread, which reads the database.
+  Status flush_touches() override;
   std::shared_ptr<const ClientSnapshot> snapshot() const override;
 
   Result<std::unique_ptr<ContentSink>> begin_content(std::uint64_t size) override;

@@ -1,8 +1,6 @@
 // The LISTEN loop of a server on a shared PostgreSQL database.
 #include <messageu/store/postgres_watch.hpp>
 
-#include <messageu/postgres/postgres.hpp>
-
 #include <chrono>
 
 namespace messageu::store {
@@ -15,51 +13,61 @@ constexpr std::chrono::seconds k_retry_interval{1};
 
 } // namespace
 
-StoredMessagesWatch::StoredMessagesWatch(std::string uri, OnStored on_stored, OnProblem on_problem)
-    : m_uri(std::move(uri)), m_on_stored(std::move(on_stored)), m_on_problem(std::move(on_problem)),
+DatabaseWatch::DatabaseWatch(std::string uri, std::vector<std::string> channels, Handlers handlers)
+    : m_uri(std::move(uri)), m_channels(std::move(channels)), m_handlers(std::move(handlers)),
       m_thread([this] { run(); }) {}
 
-StoredMessagesWatch::~StoredMessagesWatch() {
+DatabaseWatch::~DatabaseWatch() {
   m_stopping = true;
   if (m_thread.joinable())
     m_thread.join();
 }
 
-void StoredMessagesWatch::run() {
+void DatabaseWatch::run() {
   while (!m_stopping) {
     auto failure = listen_once();
     if (m_stopping)
       return;
-    if (!m_reported && m_on_problem)
-      m_on_problem("waits are not woken by other servers' messages until the database answers: " +
-                   failure);
-    m_reported = true;
+    report_problem(failure);
     pause_before_retry();
   }
 }
 
-std::string StoredMessagesWatch::listen_once() {
+std::string DatabaseWatch::listen_once() {
   auto connection = postgres::Connection::open(m_uri);
   if (!connection)
     return connection.error().message;
-  if (auto listening = connection->listen(k_channel); !listening)
-    return listening.error().message;
-  if (m_reported && m_on_problem)
-    m_on_problem("waits are woken by other servers' messages again");
+  for (const auto &channel : m_channels)
+    if (auto listening = connection->listen(channel); !listening)
+      return listening.error().message;
+  if (m_reported && m_handlers.on_problem)
+    m_handlers.on_problem("following the other servers' changes again");
   m_reported = false;
+  if (m_handlers.on_listening)
+    m_handlers.on_listening();
   while (!m_stopping) {
     auto notices = connection->wait_for_notifications(k_wait_slice);
-    if (!notices)
+    if (!notices) {
+      if (m_handlers.on_lost)
+        m_handlers.on_lost();
       return notices.error().message;
-    for (const auto &notice : *notices) {
-      if (auto recipient = client_id_from_hex(notice.payload))
-        m_on_stored(*recipient);
     }
+    for (const auto &notice : *notices)
+      m_handlers.on_notice(notice);
   }
   return {};
 }
 
-void StoredMessagesWatch::pause_before_retry() {
+void DatabaseWatch::report_problem(const std::string &failure) {
+  if (m_reported || !m_handlers.on_problem)
+    return;
+  m_handlers.on_problem("cannot follow the other servers' changes until the database answers "
+                        "(every request reads it meanwhile): " +
+                        failure);
+  m_reported = true;
+}
+
+void DatabaseWatch::pause_before_retry() {
   auto until = std::chrono::steady_clock::now() + k_retry_interval;
   while (!m_stopping && std::chrono::steady_clock::now() < until)
     std::this_thread::sleep_for(k_wait_slice / 5);

@@ -1,48 +1,54 @@
-// Tells a server when any server sharing its PostgreSQL database stores messages, so that a
-// WAIT parked on this one (PROTOCOL.md §11) wakes at once, whichever server took the send.
-// PostgresServerStore::insert_messages notifies the channel once per recipient in the
-// transaction that stores the messages, so a notice arrives only for committed messages.
+// Follows what the other servers sharing a PostgreSQL database write to it. The store NOTIFYs
+// a channel in each transaction that changes what servers publish (a registration, a client's
+// protection, messages stored for a recipient), so a notice arrives only for committed
+// changes, and in commit order.
 //
-// The watch runs a thread of its own with a connection of its own, LISTENing on that channel.
-// A lost connection is tried again every second; a notice lost meanwhile only delays a wait
-// until its time runs out (the client then pulls, and gets the message).
+// The watch runs a thread of its own with a connection of its own, LISTENing on those
+// channels. A lost connection is tried again every second. Notices sent while it was lost are
+// gone for good, so the watch says when it stops and when it starts listening again: the
+// store then forgets what it published and reloads it whole (PostgresServerStore).
 #pragma once
 
-#include <messageu/util/ids.hpp>
+#include <messageu/postgres/postgres.hpp>
 
 #include <atomic>
 #include <functional>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace messageu::store {
 
-class StoredMessagesWatch {
+class DatabaseWatch {
 public:
-  using OnStored = std::function<void(const ClientId &recipient)>;
-  using OnProblem = std::function<void(const std::string &message)>;
+  struct Handlers {
+    // Listening (the first time, or again after a loss): every notice from now on arrives.
+    std::function<void()> on_listening;
+    std::function<void(const postgres::Notification &)> on_notice;
+    // The connection that was listening failed: notices may be lost until on_listening.
+    std::function<void()> on_lost;
+    // Told once when the database cannot be followed (with the reason), once when it is again.
+    std::function<void(const std::string &message)> on_problem;
+  };
 
-  // Starts watching the database `uri` names. `on_stored` and `on_problem` run on the watch's
-  // thread; `on_problem` is told once when the watch loses the database, and once when it has
-  // it again.
-  StoredMessagesWatch(std::string uri, OnStored on_stored, OnProblem on_problem);
+  // Starts watching `channels` (SQL identifiers chosen by the caller) of the database `uri`
+  // names. The handlers run on the watch's thread.
+  DatabaseWatch(std::string uri, std::vector<std::string> channels, Handlers handlers);
   // Stops the thread (within about a quarter of a second).
-  ~StoredMessagesWatch();
-  StoredMessagesWatch(const StoredMessagesWatch &) = delete;
-  StoredMessagesWatch &operator=(const StoredMessagesWatch &) = delete;
-
-  // The channel insert_messages notifies, with the recipient's id in hex as the payload.
-  static constexpr const char *k_channel = "messageu_stored";
+  ~DatabaseWatch();
+  DatabaseWatch(const DatabaseWatch &) = delete;
+  DatabaseWatch &operator=(const DatabaseWatch &) = delete;
 
 private:
   void run();
   // Listens until the connection fails or the watch stops; returns the failure's text.
   std::string listen_once();
+  void report_problem(const std::string &failure);
   void pause_before_retry();
 
   std::string m_uri;
-  OnStored m_on_stored;
-  OnProblem m_on_problem;
+  std::vector<std::string> m_channels;
+  Handlers m_handlers;
   std::atomic<bool> m_stopping{false};
   bool m_reported = false; // the loss was told, the recovery not yet (the thread's own)
   std::thread m_thread;

@@ -154,6 +154,36 @@ TEST(ClientSnapshot, KeepsTheFlagsItsWriterSets) {
   EXPECT_TRUE(before->find(client_id(2))->has_messages);
 }
 
+TEST(ClientSnapshot, NotUpToDateAnswersNothingButStillKnowsItsClients) {
+  SnapshotPublisher publisher;
+  publisher.add_client(client_id(1), "alice", public_key(1));
+  publisher.add_client(client_id(2), "bob", public_key(2));
+  publisher.set_up_to_date(false);
+  publisher.publish();
+  auto stale = publisher.current();
+  EXPECT_FALSE(stale->find(client_id(1)));
+  EXPECT_FALSE(stale->user_list_for(client_id(1)));
+  EXPECT_TRUE(stale->contains(client_id(2)));
+  publisher.set_up_to_date(true);
+  publisher.publish();
+  ASSERT_TRUE(publisher.current()->find(client_id(1)));
+  EXPECT_EQ(listed_ids(*publisher.current()->user_list_for(client_id(1))),
+            std::vector<ClientId>{client_id(2)});
+}
+
+TEST(ClientSnapshot, ItsWriterKnowsWhatItAddedBeforeAndAfterPublishing) {
+  SnapshotPublisher publisher;
+  publisher.add_client(client_id(1), "alice", public_key(1));
+  EXPECT_TRUE(publisher.knows(client_id(1)));
+  EXPECT_FALSE(publisher.current()->contains(client_id(1)));
+  publisher.publish();
+  publisher.add_client(client_id(3), "carol", public_key(3)); // copies alice's shard
+  EXPECT_TRUE(publisher.knows(client_id(1)));
+  EXPECT_TRUE(publisher.knows(client_id(3)));
+  EXPECT_FALSE(publisher.knows(client_id(2)));
+  EXPECT_FALSE(publisher.knows(numbered_id(7)));
+}
+
 TEST(ClientSnapshot, ReadersOnOtherThreadsSeeWholeSnapshotsWhileTheWriterPublishes) {
   SnapshotPublisher publisher;
   constexpr int k_clients = 2000;

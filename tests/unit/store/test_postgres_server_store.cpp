@@ -1,6 +1,7 @@
 // PostgresServerStore beyond the shared store tests: several stores (servers) on one
 // database, the id sequence's wrap-around, expiry of abandoned contents, the schema version,
-// and a connection cut under the store.
+// a connection cut under the store, and the snapshot a store keeps true by following the
+// other servers' notices.
 #include <messageu/postgres/postgres.hpp>
 #include <messageu/store/postgres_server_store.hpp>
 
@@ -10,6 +11,11 @@
 
 #include <gtest/gtest.h>
 
+#include <messageu/protocol/messages.hpp>
+#include <messageu/store/last_seen.hpp>
+
+#include <algorithm>
+#include <atomic>
 #include <thread>
 
 using namespace messageu;
@@ -197,4 +203,123 @@ TEST_F(PostgresServerStoreTest, KeepsADeletedMessageReadableForAnHourThenRemoves
   EXPECT_EQ(store->open_content(large).error().code, Errc::invalid_argument);
   EXPECT_EQ(query("SELECT count(*) FROM messages"), 0);
   EXPECT_EQ(query("SELECT count(*) FROM content_chunks"), 0);
+}
+
+namespace {
+
+// A store following the other servers as a server does, its catch_up() run here.
+class FollowingStoreTest : public PostgresServerStoreTest {
+protected:
+  void SetUp() override {
+    PostgresServerStoreTest::SetUp();
+    if (IsSkipped() || HasFatalFailure())
+      return;
+    other = open();
+    ASSERT_TRUE(other);
+    store->follow_other_servers([this] { ++news; }, [](const std::string &) {});
+  }
+
+  // Runs catch_up() until `condition` holds (false after 10 s); keeps what it returned.
+  template <typename Condition> bool caught_up(Condition condition) {
+    auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (std::chrono::steady_clock::now() < until) {
+      for (const auto &recipient : store->catch_up())
+        woken.push_back(recipient);
+      if (condition())
+        return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return false;
+  }
+
+  std::optional<PublishedClient> published(const ClientId &id) {
+    return store->snapshot()->find(id);
+  }
+
+  std::unique_ptr<PostgresServerStore> other; // another server on the same database
+  std::atomic<int> news{0};
+  std::vector<ClientId> woken;
+};
+
+} // namespace
+
+TEST_F(PostgresServerStoreTest, PublishesNothingToAnswerFromUntilItFollowsTheOtherServers) {
+  ASSERT_TRUE(store->add_client(k_alice, "alice", public_key(1)));
+  auto clients = store->snapshot();
+  EXPECT_TRUE(clients->contains(k_alice)); // its LastSeen may wait in memory
+  EXPECT_FALSE(clients->find(k_alice));
+  EXPECT_FALSE(clients->user_list_for(k_alice));
+}
+
+TEST_F(FollowingStoreTest, LoadsTheClientsOnceItListens) {
+  ASSERT_TRUE(other->add_client(k_alice, "alice", public_key(1)));
+  ASSERT_TRUE(caught_up([&] { return published(k_alice).has_value(); }));
+  EXPECT_EQ(published(k_alice)->public_key, public_key(1));
+  EXPECT_GT(news.load(), 0);
+}
+
+TEST_F(FollowingStoreTest, PublishesAnotherServersRegistrationProtectionAndMessages) {
+  ASSERT_TRUE(store->add_client(k_alice, "alice", public_key(1)));
+  ASSERT_TRUE(caught_up([&] { return published(k_alice).has_value(); }));
+  ASSERT_TRUE(other->add_client(k_bob, "bob", public_key(2)));
+  ASSERT_TRUE(caught_up([&] { return published(k_bob).has_value(); }));
+  auto list = store->snapshot()->user_list_for(k_alice);
+  ASSERT_TRUE(list);
+  EXPECT_EQ(protocol::decode_user_list(list->flatten())->at(0).name, "bob");
+
+  ASSERT_TRUE(other->set_protected(k_alice));
+  EXPECT_TRUE(caught_up([&] { return published(k_alice)->is_protected; }));
+
+  EXPECT_FALSE(published(k_alice)->has_messages);
+  auto id = insert_one(*other, k_alice, k_bob, pattern(10));
+  EXPECT_TRUE(caught_up([&] { return published(k_alice)->has_messages; }));
+  EXPECT_NE(std::find(woken.begin(), woken.end(), k_alice), woken.end());
+  // Delivered and deleted here: nothing waits any more.
+  std::vector<MessageId> ids{id};
+  EXPECT_EQ(*store->delete_messages(k_alice, ids), 1u);
+  EXPECT_FALSE(published(k_alice)->has_messages);
+}
+
+TEST_F(FollowingStoreTest, PublishesAClientItReadBeforeHearingOfIt) {
+  ASSERT_TRUE(store->add_client(k_alice, "alice", public_key(1)));
+  ASSERT_TRUE(caught_up([&] { return published(k_alice).has_value(); }));
+  // Nothing is heard until catch_up() runs again.
+  ASSERT_TRUE(other->add_client(k_bob, "bob", public_key(2)));
+  auto found = store->find_client(k_bob); // a request from bob before the notice
+  ASSERT_TRUE(found && found->has_value());
+  auto bob = published(k_bob);
+  ASSERT_TRUE(bob);
+  EXPECT_TRUE(bob->has_messages); // not known yet: a pull asks the database
+  EXPECT_TRUE(store->pending_messages(k_bob)->empty());
+  EXPECT_FALSE(published(k_bob)->has_messages);
+  // Its notice, when it comes, adds no second bob.
+  store->catch_up();
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  store->catch_up();
+  EXPECT_EQ(store->snapshot()->size(), 2u);
+}
+
+TEST_F(FollowingStoreTest, StopsAnsweringWhenItsWatchLosesTheDatabaseAndReloadsOnceBack) {
+  ASSERT_TRUE(store->add_client(k_alice, "alice", public_key(1)));
+  ASSERT_TRUE(caught_up([&] { return published(k_alice).has_value(); }));
+  // Cut only the watch's connection (its last statement was a LISTEN).
+  query("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = '" +
+        m_schema->name() + "' AND query LIKE 'LISTEN%'");
+  EXPECT_TRUE(caught_up([&] { return !published(k_alice).has_value(); }));
+  // A registration while nobody listens: its notice is lost, the reload finds it.
+  ASSERT_TRUE(other->add_client(k_bob, "bob", public_key(2)));
+  EXPECT_TRUE(caught_up([&] { return published(k_bob).has_value(); }));
+  EXPECT_TRUE(published(k_alice).has_value());
+}
+
+TEST_F(FollowingStoreTest, WritesTheLastSeenOfPublishedClientsLater) {
+  ASSERT_TRUE(store->add_client(k_alice, "alice", public_key(1)));
+  ASSERT_TRUE(caught_up([&] { return published(k_alice).has_value(); }));
+  auto before = (*other->find_client(k_alice))->last_seen;
+  auto later = std::chrono::system_clock::now() + std::chrono::hours(1);
+  ASSERT_TRUE(store->touch(k_alice, later)); // from any thread: kept in memory
+  EXPECT_EQ((*other->find_client(k_alice))->last_seen, before);
+  EXPECT_EQ((*store->find_client(k_alice))->last_seen, format_last_seen(later));
+  ASSERT_TRUE(store->flush_touches());
+  EXPECT_EQ((*other->find_client(k_alice))->last_seen, format_last_seen(later));
 }
