@@ -83,7 +83,7 @@ TEST(FaultsConnections, HundredsOfStalledClientsHoldUpNoOneAndAreClosedAfterTheI
   for (int round = 0; round < served; ++round)
     EXPECT_EQ(as_chars(messages[static_cast<std::size_t>(round)].content),
               "fresh " + std::to_string(round));
-  EXPECT_TRUE(eventually([&] { return content_file_count(server.db_path()) == 0; }));
+  EXPECT_TRUE(eventually([&] { return leftover_content_count(server.db_path()) == 0; }));
 }
 
 // Requests a list on every connection first, then reads every answer: each of them is being

@@ -114,7 +114,7 @@ TEST(ServerConcurrency,
   EXPECT_TRUE(half_header.closed_by_peer(std::chrono::seconds(15)));
   EXPECT_TRUE(half_payload.closed_by_peer(std::chrono::seconds(15)));
   EXPECT_TRUE(pull(port, bob.id).empty());
-  EXPECT_TRUE(eventually([&] { return content_file_count(server.db_path()) == 0; }));
+  EXPECT_TRUE(eventually([&] { return leftover_content_count(server.db_path()) == 0; }));
 }
 
 TEST(ServerConcurrency, KeepsAConnectionThatMakesProgressOpenPastTheIdleTimeout) {
@@ -153,12 +153,11 @@ TEST(ServerConcurrency, AboveTheMaximumClosesTheConnectionIdleLongestToServeANew
 }
 
 TEST(ServerConcurrency, ExitsWithZeroOnSigtermAndKeepsWhatItStored) {
-  TempDir dir;
-  auto db = (dir / "defensive.db").string();
+  ServerDatabase database;
   User alice{"alice", crypto::RsaPrivateKey::generate(), {}};
   User bob{"bob", crypto::RsaPrivateKey::generate(), {}};
   {
-    ServerProcess server({}, db);
+    ServerProcess server({}, database.location());
     alice = register_user(server.port(), "alice");
     bob = register_user(server.port(), "bob");
     RawConnection connection(server.port());
@@ -168,7 +167,7 @@ TEST(ServerConcurrency, ExitsWithZeroOnSigtermAndKeepsWhatItStored) {
     EXPECT_EQ(stored->code, 2103);
     EXPECT_EQ(server.stop(SIGTERM), 0);
   }
-  ServerProcess restarted({}, db);
+  ServerProcess restarted({}, database.location());
   auto messages = pull(restarted.port(), bob.id);
   ASSERT_EQ(messages.size(), 1u);
   EXPECT_EQ(messages[0].content, Bytes(200'000, 0x42));

@@ -12,7 +12,6 @@
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
 #include <optional>
 #include <string>
 #include <thread>
@@ -112,17 +111,6 @@ inline std::uint16_t authenticate(RawConnection &connection, const User &user,
   auto answer =
       round_trip(connection, request(user.id, Operation::authenticate, proof, dialect, 3));
   return answer ? answer->code : 0;
-}
-
-// Files in the store's content directory (large contents waiting, or left behind).
-inline std::size_t content_file_count(const std::string &db_path) {
-  std::filesystem::path files = db_path + ".spool";
-  std::size_t count = 0;
-  std::error_code error;
-  for (const auto &entry : std::filesystem::directory_iterator(files, error))
-    if (entry.path().filename().string().rfind("content-", 0) == 0)
-      ++count;
-  return count;
 }
 
 // Retries `condition` every 20 ms for up to `limit`: for effects the server completes after

@@ -196,17 +196,16 @@ TEST_F(ServerV3, AClassicPullOfAnUnprotectedAccountStillDeletesOnDelivery) {
 }
 
 TEST(ServerV3Persistence, RemembersProtectedAccountsAcrossARestart) {
-  TempDir dir;
-  auto db = (dir / "defensive.db").string();
+  ServerDatabase database;
   User owner{"owner", crypto::RsaPrivateKey::generate(), {}};
   {
-    ServerProcess server({}, db);
+    ServerProcess server({}, database.location());
     owner = register_user(server.port(), "owner");
     RawConnection connection(server.port());
     ASSERT_EQ(authenticate(connection, owner), 2106);
     EXPECT_EQ(server.stop(), 0);
   }
-  ServerProcess restarted({}, db);
+  ServerProcess restarted({}, database.location());
   RawConnection forger(restarted.port());
   EXPECT_EQ(pull_code(forger, owner.id), 9000);
 }

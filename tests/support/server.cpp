@@ -1,7 +1,6 @@
 // The server fixture.
 #include "support/server.hpp"
 
-#include <cstdlib>
 #include <stdexcept>
 #include <string_view>
 
@@ -38,30 +37,15 @@ public:
     postgres_backend_requested() &&
     ::testing::AddGlobalTestEnvironment(new PostgresBackendEnvironment) != nullptr;
 
-// A fresh schema for a server's database.
-std::unique_ptr<PostgresTestSchema> make_schema() {
-  auto schema = PostgresTestSchema::create();
-  if (!schema)
-    throw std::runtime_error("no PostgreSQL schema for the server: " + schema.error().message);
-  return std::move(*schema);
-}
-
 } // namespace
-
-bool postgres_backend_requested() {
-  const char *backend = std::getenv("MESSAGEU_TEST_BACKEND");
-  return backend && std::string_view(backend) == "postgres";
-}
 
 ServerProcess::ServerProcess(std::vector<std::string> extra_args, std::string db_path)
     : m_dir(std::make_unique<TempDir>()) {
-  if (!db_path.empty())
-    m_db_path = db_path;
-  else if (postgres_backend_requested()) {
-    m_schema = make_schema();
-    m_db_path = m_schema->uri();
-  } else
-    m_db_path = (m_dir->path() / "defensive.db").string();
+  if (db_path.empty()) {
+    m_database = std::make_unique<ServerDatabase>(m_dir->path());
+    db_path = m_database->location();
+  }
+  m_db_path = db_path;
   std::vector<std::string> argv = {MESSAGEU_SERVER_PATH, "--port", "0",      "--bind",
                                    "127.0.0.1",          "--db",   m_db_path};
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());

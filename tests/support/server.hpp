@@ -2,12 +2,12 @@
 // temporary directory; reads the port from its "listening on ADDR:PORT" line.
 //
 // With MESSAGEU_TEST_BACKEND=postgres the database is instead a fresh schema on the PostgreSQL
-// test cluster (support/postgres.hpp): ctest runs some integration suites a second time so,
-// as postgres.<test>. Without a cluster those runs are skipped (failed under CI).
+// test cluster (support/server_database.hpp): ctest runs some integration suites a second time
+// so, as postgres.<test>. Without a cluster those runs are skipped (failed under CI).
 #pragma once
 
-#include "support/postgres.hpp"
 #include "support/process.hpp"
+#include "support/server_database.hpp"
 #include "support/temp_dir.hpp"
 
 #include <cstdint>
@@ -19,9 +19,9 @@ namespace messageu::test {
 
 class ServerProcess {
 public:
-  // Starts the server with `extra_args`; the database is `db_path` or, when empty,
-  // defensive.db in a temporary directory owned by this object (or a PostgreSQL schema it
-  // owns, see above). Throws if it does not report listening within 20 seconds.
+  // Starts the server with `extra_args`; the database is `db_path` (a ServerDatabase's
+  // location, to restart on the same data) or, when empty, a ServerDatabase owned by this
+  // object, in its temporary directory. Throws if it does not report listening within 20 s.
   explicit ServerProcess(std::vector<std::string> extra_args = {}, std::string db_path = "");
 
   std::uint16_t port() const { return m_port; }
@@ -35,13 +35,10 @@ public:
 
 private:
   std::unique_ptr<TempDir> m_dir;
-  std::unique_ptr<PostgresTestSchema> m_schema;
+  std::unique_ptr<ServerDatabase> m_database;
   std::string m_db_path;
   std::unique_ptr<Process> m_process;
   std::uint16_t m_port = 0;
 };
-
-// True when MESSAGEU_TEST_BACKEND=postgres: the test servers use PostgreSQL.
-bool postgres_backend_requested();
 
 } // namespace messageu::test
