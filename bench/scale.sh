@@ -5,7 +5,9 @@
 #      clients: what any server that makes each send durable can at most do here;
 #   2. the loads send, list, getkey and pull (persistent, 64 connections) against one
 #      messageu-server on PostgreSQL, and against two behind HAProxy (TCP mode, leastconn),
-#      each load on a fresh database.
+#      each load on a fresh database;
+#   3. the reads against two ceilings (messageu-ceiling, one thread each) behind the same
+#      HAProxy: what a proxy in the path leaves of the ceiling on this machine.
 # Writes RESULTS/scale.json; bench/write_report.py puts it beside the SQLite figures and the
 # ceiling's (from the same run when run.sh runs it).
 #
@@ -72,6 +74,29 @@ floor_16=$(pgbench_tps 16)
 log "PostgreSQL floor: ${floor_1:-?} commits/s with 1 client, ${floor_16:-?} with 16"
 
 # --- 2. the loads -----------------------------------------------------------------------------
+# start_behind_haproxy ADDRESS...: HAProxy in front of the addresses; sets load_port to its.
+start_behind_haproxy() {
+  local port index=0
+  port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  {
+    printf 'global\n  maxconn 4096\ndefaults\n  mode tcp\n  timeout connect 5s\n'
+    printf '  timeout client 1m\n  timeout server 1m\n'
+    printf 'frontend messageu\n  bind 127.0.0.1:%s\n  default_backend servers\n' "$port"
+    printf 'backend servers\n  balance leastconn\n'
+    for address in "$@"; do
+      printf '  server s%s %s\n' "$index" "$address"
+      index=$((index + 1))
+    done
+  } >"$work/haproxy.cfg"
+  "$haproxy" -f "$work/haproxy.cfg" -db >"$work/haproxy.log" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 100); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
+    sleep 0.05
+  done
+  load_port=$port
+}
+
 # start_servers N DATABASE: N servers on DATABASE; sets load_port to the port to load
 # (HAProxy's for N > 1).
 start_servers() {
@@ -89,24 +114,26 @@ start_servers() {
     load_port=${addresses[0]##*:}
     return
   fi
-  local port
-  port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-  {
-    printf 'global\n  maxconn 4096\ndefaults\n  mode tcp\n  timeout connect 5s\n'
-    printf '  timeout client 1m\n  timeout server 1m\n'
-    printf 'frontend messageu\n  bind 127.0.0.1:%s\n  default_backend servers\n' "$port"
-    printf 'backend servers\n  balance leastconn\n'
-    for index in "${!addresses[@]}"; do
-      printf '  server s%s %s\n' "$index" "${addresses[$index]}"
-    done
-  } >"$work/haproxy.cfg"
-  "$haproxy" -f "$work/haproxy.cfg" -db >"$work/haproxy.log" 2>&1 &
-  pids+=($!)
-  for _ in $(seq 100); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
-    sleep 0.05
+  start_behind_haproxy "${addresses[@]}"
+}
+
+# start_ceilings: two ceilings behind HAProxy; sets load_port.
+start_ceilings() {
+  local addresses=() address
+  for index in 1 2; do
+    "$bin/messageu-ceiling" --port 0 --threads 1 2>"$work/ceiling-$index.log" &
+    pids+=($!)
+    address=$(wait_for_listening "$work/ceiling-$index.log") || exit 69
+    addresses+=("$address")
   done
-  load_port=$port
+  start_behind_haproxy "${addresses[@]}"
+}
+
+# load OP: one load against load_port, its JSON line on standard output.
+load() {
+  "$bin/messageu-loadgen" --server "127.0.0.1:$load_port" --op "$1" --mode persistent \
+    --connections 64 --duration "$duration" --json ||
+    echo "{\"op\":\"$1\",\"mode\":\"persistent\",\"connections\":64,\"failed\":true}"
 }
 
 : >"$work/loads.jsonl"
@@ -116,14 +143,19 @@ for servers in 1 2; do
     number=$((number + 1))
     fresh_database "load$number"
     start_servers "$servers" "load$number"
-    if ! line=$("$bin/messageu-loadgen" --server "127.0.0.1:$load_port" --op "$op" \
-      --mode persistent --connections 64 --duration "$duration" --json); then
-      line="{\"op\":\"$op\",\"mode\":\"persistent\",\"connections\":64,\"failed\":true}"
-    fi
+    line=$(load "$op")
     stop_all
     log "postgresql, $servers server(s): $line"
     echo "{\"servers\":$servers,${line#\{}" >>"$work/loads.jsonl"
   done
+done
+: >"$work/proxied.jsonl"
+for op in list getkey pull; do
+  start_ceilings
+  line=$(load "$op")
+  stop_all
+  log "two ceilings behind HAProxy: $line"
+  echo "$line" >>"$work/proxied.jsonl"
 done
 
 {
@@ -132,5 +164,8 @@ done
   echo " \"haproxy\":\"$("$haproxy" -v | head -n 1 | awk '{ print $3 }')\","
   echo " \"loads\":["
   sed '$!s/$/,/' "$work/loads.jsonl"
+  echo "],"
+  echo " \"proxied_ceiling\":["
+  sed '$!s/$/,/' "$work/proxied.jsonl"
   echo "]}"
 } >"$results/scale.json"

@@ -120,8 +120,8 @@ public:
   // for the next call.
   virtual Status flush_touches() = 0;
   // The clients as of the last commit, for readers on other threads. Any thread. A store
-  // shared with other servers (PostgreSQL) publishes none: what it holds can change under it,
-  // so every request reads it.
+  // shared with other servers (PostgreSQL) also publishes what it hears they changed, and
+  // marks the snapshot not up to date while it cannot hear them.
   virtual std::shared_ptr<const ClientSnapshot> snapshot() const = 0;
   // Marks the client protected (PROTOCOL.md §10), for good. Unknown id → Errc::unknown_user.
   virtual Status set_protected(const ClientId &id) = 0;
