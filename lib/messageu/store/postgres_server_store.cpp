@@ -167,6 +167,7 @@ struct PostgresServerStore::Impl {
   SeenTimes touches{};
   // What other threads read; up to date only while the watch listens and a reload succeeded.
   SnapshotPublisher published{};
+  bool listening = false; // the watch listens: every change from now on is heard
   bool reload_due = false;
   OtherServersNews news{};
   std::unique_ptr<DatabaseWatch> watch; // last: its thread uses the members above
@@ -306,9 +307,9 @@ std::vector<ClientId> PostgresServerStore::catch_up() {
     switch (event.kind) {
     case Kind::lost:
       impl.published.set_up_to_date(false);
-      impl.reload_due = false; // until the watch listens again
+      impl.listening = impl.reload_due = false; // until the watch listens again
       break;
-    case Kind::listening: impl.reload_due = true; break;
+    case Kind::listening: impl.listening = impl.reload_due = true; break;
     case Kind::client: changed_clients.insert(event.id); break;
     case Kind::stored:
       impl.published.set_has_messages(event.id, true);
@@ -321,7 +322,7 @@ std::vector<ClientId> PostgresServerStore::catch_up() {
   if (!applied) {
     // Notices were heard and not applied: the snapshot is not true any more.
     impl.published.set_up_to_date(false);
-    impl.reload_due = impl.watch != nullptr;
+    impl.reload_due = impl.listening;
   }
   impl.published.publish();
   impl.write_touches_if_due();
