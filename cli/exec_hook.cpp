@@ -1,51 +1,145 @@
 // The child process of `pull --exec`.
 #include "exec_hook.hpp"
 
+#include <array>
 #include <cerrno>
 #include <csignal>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 
+#include <fcntl.h>
+#include <poll.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 namespace messageu::cli {
 namespace {
 
+using Clock = std::chrono::steady_clock;
+
+// How often a running command is looked at while its time runs.
+constexpr std::chrono::milliseconds k_wait_step{10};
+
+// The command runs in a process group of its own, so that stopping it stops what it started
+// too. A group of its own no longer gets the terminal's signals: while it runs, SIGINT,
+// SIGTERM and SIGHUP are passed on to it, then raised here once it ended, as if it had shared
+// them.
+volatile std::sig_atomic_t g_hook_group = 0;
+volatile std::sig_atomic_t g_signal_passed_on = 0;
+
+extern "C" void pass_on_to_hook(int signal) {
+  if (g_hook_group > 0)
+    ::kill(-g_hook_group, signal);
+  g_signal_passed_on = signal;
+}
+
+class SignalsPassedOn {
+public:
+  SignalsPassedOn() {
+    g_signal_passed_on = 0;
+    struct sigaction action {};
+    action.sa_handler = pass_on_to_hook;
+    sigemptyset(&action.sa_mask);
+    for (std::size_t i = 0; i < k_signals.size(); ++i)
+      ::sigaction(k_signals[i], &action, &m_previous[i]);
+  }
+  ~SignalsPassedOn() {
+    g_hook_group = 0;
+    for (std::size_t i = 0; i < k_signals.size(); ++i)
+      ::sigaction(k_signals[i], &m_previous[i], nullptr);
+    if (auto signal = g_signal_passed_on)
+      ::raise(signal); // now for this process, as its handler (or the default) would have it
+  }
+  SignalsPassedOn(const SignalsPassedOn &) = delete;
+  SignalsPassedOn &operator=(const SignalsPassedOn &) = delete;
+
+private:
+  static constexpr std::array<int, 3> k_signals{SIGINT, SIGTERM, SIGHUP};
+  std::array<struct sigaction, 3> m_previous{};
+};
+
 Error start_failure(const std::string &what) {
   return make_error(Errc::io_error,
                     "cannot run the --exec command: " + what + ": " + std::strerror(errno));
 }
 
-// Writes all of `input` to the child's stdin; a child that stops reading early is its own
-// business, so a broken pipe only ends the writing.
-void feed(int fd, ByteView input) {
-  while (!input.empty()) {
-    auto written = ::write(fd, input.data(), input.size());
-    if (written < 0 && errno == EINTR)
-      continue;
-    if (written <= 0)
-      return;
-    input = input.subspan(static_cast<std::size_t>(written));
-  }
+// Milliseconds left until `deadline` for poll(): -1 without one, 0 once it passed.
+int poll_timeout(std::optional<Clock::time_point> deadline) {
+  if (!deadline)
+    return -1;
+  auto left = std::chrono::ceil<std::chrono::milliseconds>(*deadline - Clock::now()).count();
+  return left > 0 ? static_cast<int>(std::min<long long>(left, 60'000)) : 0;
 }
 
-int wait_for(pid_t child) {
-  int status = 0;
-  while (::waitpid(child, &status, 0) < 0)
-    if (errno != EINTR)
-      return 127;
+bool passed(std::optional<Clock::time_point> deadline) {
+  return deadline && Clock::now() >= *deadline;
+}
+
+// Writes `input` to the child's stdin (non-blocking) until all is written, the child stops
+// reading (a broken pipe: its own business), or the deadline passes (false).
+bool feed(int fd, ByteView input, std::optional<Clock::time_point> deadline) {
+  while (!input.empty()) {
+    pollfd ready{fd, POLLOUT, 0};
+    auto polled = ::poll(&ready, 1, poll_timeout(deadline));
+    if (polled < 0 && errno != EINTR)
+      return true;
+    if (passed(deadline))
+      return false;
+    if (polled <= 0)
+      continue;
+    auto written = ::write(fd, input.data(), input.size());
+    if (written < 0 && (errno == EINTR || errno == EAGAIN))
+      continue;
+    if (written <= 0)
+      return true;
+    input = input.subspan(static_cast<std::size_t>(written));
+  }
+  return true;
+}
+
+int status_of(int status) {
   if (WIFEXITED(status))
     return WEXITSTATUS(status);
   return 128 + WTERMSIG(status);
 }
 
+// The child's status once it ended, or nullopt when the deadline passed first.
+std::optional<int> wait_until(pid_t child, std::optional<Clock::time_point> deadline) {
+  while (true) {
+    int status = 0;
+    auto ended = ::waitpid(child, &status, deadline ? WNOHANG : 0);
+    if (ended == child)
+      return status_of(status);
+    if (ended < 0 && errno != EINTR)
+      return 127;
+    if (passed(deadline))
+      return std::nullopt;
+    if (deadline)
+      ::poll(nullptr, 0, static_cast<int>(k_wait_step.count()));
+  }
+}
+
+// SIGTERM to the command's group, then SIGKILL after the grace period; returns how it ended.
+int stop(pid_t child) {
+  ::kill(-child, SIGTERM);
+  if (auto status = wait_until(child, Clock::now() + k_hook_kill_grace))
+    return *status;
+  ::kill(-child, SIGKILL);
+  return wait_until(child, std::nullopt).value_or(128 + SIGKILL);
+}
+
 } // namespace
 
-Result<int> run_hook(const std::string &command, ByteView input, const Environment &environment) {
+Result<HookOutcome> run_hook(const std::string &command, ByteView input,
+                             const Environment &environment, std::chrono::milliseconds time_limit) {
   int pipe_fds[2];
   if (::pipe(pipe_fds) != 0)
     return start_failure("pipe");
+  std::optional<Clock::time_point> deadline;
+  if (time_limit.count() > 0)
+    deadline = Clock::now() + time_limit;
+  SignalsPassedOn passed_on;
   pid_t child = ::fork();
   if (child < 0) {
     ::close(pipe_fds[0]);
@@ -53,6 +147,10 @@ Result<int> run_hook(const std::string &command, ByteView input, const Environme
     return start_failure("fork");
   }
   if (child == 0) {
+    ::setpgid(0, 0);
+    ::signal(SIGINT, SIG_DFL);
+    ::signal(SIGTERM, SIG_DFL);
+    ::signal(SIGHUP, SIG_DFL);
     ::dup2(pipe_fds[0], STDIN_FILENO);
     ::close(pipe_fds[0]);
     ::close(pipe_fds[1]);
@@ -62,13 +160,19 @@ Result<int> run_hook(const std::string &command, ByteView input, const Environme
     ::execl("/bin/sh", "sh", "-c", command.c_str(), static_cast<char *>(nullptr));
     ::_exit(127);
   }
+  ::setpgid(child, child); // also here: whichever of the two runs first
+  g_hook_group = child;
   ::close(pipe_fds[0]);
   // A child that exits without reading must not kill this process with SIGPIPE.
   auto previous = ::signal(SIGPIPE, SIG_IGN);
-  feed(pipe_fds[1], input);
+  ::fcntl(pipe_fds[1], F_SETFL, ::fcntl(pipe_fds[1], F_GETFL) | O_NONBLOCK);
+  bool fed = feed(pipe_fds[1], input, deadline);
   ::close(pipe_fds[1]);
   ::signal(SIGPIPE, previous);
-  return wait_for(child);
+  if (fed)
+    if (auto status = wait_until(child, deadline))
+      return HookOutcome{*status, false};
+  return HookOutcome{stop(child), true};
 }
 
 } // namespace messageu::cli

@@ -90,7 +90,7 @@ _messageu() {
                     continue
                     ;;
                 --server | --dialect | --protocol | --timeout | --retries | --lock-timeout | \
-                    --save-dir | --fingerprint | --wait | --interval | --exec)
+                    --save-dir | --fingerprint | --wait | --interval | --exec | --exec-timeout)
                     index+=1
                     continue
                     ;;
@@ -133,7 +133,7 @@ _messageu() {
                 "") options+=" --version" ;;
                 list) options+=" --cached" ;;
                 pull) options+=" --save-dir --reply-key-requests --discard-undecryptable --raw"
-                    options+=" --follow --wait --interval --exec" ;;
+                    options+=" --follow --wait --interval --exec --exec-timeout" ;;
                 trust) options+=" --fingerprint" ;;
             esac
             mapfile -t COMPREPLY < <(compgen -W "$options" -- "$cur")

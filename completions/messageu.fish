@@ -129,6 +129,7 @@ complete -c messageu -n '__messageu_using_command pull' -l follow -d 'Keep runni
 complete -c messageu -n '__messageu_using_command pull' -l wait -x -d 'Return after the first messages, or after SECONDS'
 complete -c messageu -n '__messageu_using_command pull' -l interval -x -d 'Seconds between pulls against a server without WAIT'
 complete -c messageu -n '__messageu_using_command pull' -l exec -x -a '(__fish_complete_command)' -d 'Run CMD for each message, kept unless it exits 0'
+complete -c messageu -n '__messageu_using_command pull' -l exec-timeout -x -d 'Stop an --exec command running longer than SECONDS'
 complete -c messageu -n '__messageu_using_command trust' -l fingerprint -x -d 'Accept the key only if its fingerprint is HEX'
 
 # The arguments of each subcommand.

@@ -199,11 +199,18 @@ void add_follow_options(CLI::App &app, PullOptions &options) {
                  "pulls (at least 1, default 5)")
       ->type_name("SECONDS")
       ->check(CLI::Range(1.0, 86'400.0));
-  app.add_option("--exec", options.exec,
-                 "Run CMD (with sh -c) for each message: message on stdin, MESSAGEU_FROM, "
-                 "MESSAGEU_FROM_ID, MESSAGEU_MESSAGE_ID, MESSAGEU_TYPE, MESSAGEU_FILE in the "
-                 "environment; kept for the next pull unless CMD exits 0")
-      ->type_name("CMD");
+  auto *exec = app.add_option("--exec", options.exec,
+                              "Run CMD (with sh -c) for each message: message on stdin, "
+                              "MESSAGEU_FROM, MESSAGEU_FROM_ID, MESSAGEU_MESSAGE_ID, "
+                              "MESSAGEU_TYPE, MESSAGEU_FILE in the environment; kept for the "
+                              "next pull unless CMD exits 0")
+                   ->type_name("CMD");
+  app.add_option("--exec-timeout", options.exec_timeout_seconds,
+                 "Stop an --exec command running longer than SECONDS (SIGTERM, SIGKILL 5 s "
+                 "later) and keep its message (default 300, 0: no limit)")
+      ->type_name("SECONDS")
+      ->check(CLI::Range(0.0, 31'536'000.0))
+      ->needs(exec);
 }
 
 } // namespace messageu::cli

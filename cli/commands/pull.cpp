@@ -39,6 +39,8 @@
 #include <messageu/util/text.hpp>
 #include <messageu/util/utc_time.hpp>
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cctype>
 #include <memory>
@@ -254,12 +256,25 @@ Environment exec_environment(const client::Peer &sender, const client::ReceivedM
   return environment;
 }
 
+// How a hook failed, for the warning that keeps its message.
+std::string hook_failure(const Result<HookOutcome> &outcome, double time_limit_seconds) {
+  if (!outcome)
+    return "could not run: " + outcome.error().message;
+  if (outcome->timed_out)
+    return fmt::format("ran longer than {:g} s (--exec-timeout) and was stopped",
+                       time_limit_seconds);
+  return "exited with status " + std::to_string(outcome->status);
+}
+
 // --exec: the message leaves the spool only when the command took it (exit status 0).
 Status run_exec(Delivery &delivery, const client_state::SpooledMessage &message,
                 const client::Peer &sender, const client::ReceivedMessage &received) {
   auto &output = delivery.context.output();
-  auto status = run_hook(delivery.options.exec, received.text, exec_environment(sender, received));
-  if (status && *status == 0)
+  auto limit = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::duration<double>(delivery.options.exec_timeout_seconds));
+  auto outcome =
+      run_hook(delivery.options.exec, received.text, exec_environment(sender, received), limit);
+  if (outcome && outcome->status == 0 && !outcome->timed_out)
     return delivery.inbox.delivered(message);
   delivery.inbox.keep(message);
   // The spool still holds the content: the retry saves the file again, under the same name
@@ -269,8 +284,7 @@ Status run_exec(Delivery &delivery, const client_state::SpooledMessage &message,
     std::filesystem::remove(received.file->path, ignored);
   }
   output.warning(describe(message, sender) + " kept for the next pull: the --exec command " +
-                 (status ? "exited with status " + std::to_string(*status)
-                         : "could not run: " + status.error().message));
+                 hook_failure(outcome, delivery.options.exec_timeout_seconds));
   return {};
 }
 

@@ -22,6 +22,7 @@ struct PullOptions {
   bool discard_undecryptable = false;
   bool raw = false; // texts printed as they are, control characters and all
   std::string exec; // --exec: run for each message; it leaves the spool only on exit 0
+  double exec_timeout_seconds = 300; // --exec-timeout: then the command is stopped; 0: never
   bool follow = false;
   std::optional<double> wait_seconds; // --wait: return after the first batch or this long
   double interval_seconds = 5;        // polling a server without WAIT

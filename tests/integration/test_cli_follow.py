@@ -224,6 +224,56 @@ class FollowRealServer(unittest.TestCase):
         self.assertEqual(self.bob.ok("pull"), "")
 
 
+    def test_a_command_past_its_exec_timeout_is_stopped_and_its_message_kept(self):
+        self.alice.ok("send", "bob", "a hanging hook")
+        started = time.monotonic()
+        result = self.bob.run("pull", "--exec", "sleep 60", "--exec-timeout", "0.5", timeout=30)
+        self.assertLess(time.monotonic() - started, 20)
+        self.assertEqual(result.returncode, 1, result.stderr)
+        self.assertIn(b"ran longer than 0.5 s (--exec-timeout) and was stopped", result.stderr)
+        self.assertIn("a hanging hook", self.bob.ok("pull", "--exec", "cat > /dev/null"))
+
+    def test_a_command_that_never_reads_a_long_text_is_stopped_too(self):
+        text = "x" * (200 * 1024)  # more than a pipe holds: writing it would block
+        self.alice.ok("send", "bob", "-", stdin=text.encode())
+        result = self.bob.run("pull", "--exec", "sleep 60", "--exec-timeout", "0.5", timeout=30)
+        self.assertEqual(result.returncode, 1, result.stderr)
+        self.assertIn(b"(--exec-timeout)", result.stderr)
+        kept = self.bob.ok("pull", "--json", "--exec", "cat > /dev/null")
+        self.assertEqual(json.loads(kept)["text"], text)
+
+    def test_a_command_ignoring_sigterm_is_killed_after_the_grace_period(self):
+        self.alice.ok("send", "bob", "stubborn")
+        started = time.monotonic()
+        result = self.bob.run("pull", "--exec", "trap '' TERM; while :; do sleep 0.1; done",
+                              "--exec-timeout", "0.2", timeout=30)
+        self.assertLess(time.monotonic() - started, 20)
+        self.assertEqual(result.returncode, 1, result.stderr)
+        self.assertIn(b"was stopped", result.stderr)
+
+    def test_sigint_during_a_command_reaches_it_and_ends_the_follow_keeping_the_message(self):
+        mark = os.path.join(self.bob.directory.name, "interrupted")
+        started = os.path.join(self.bob.directory.name, "started")
+        command = ("trap 'echo interrupted > %s; exit 5' INT; cat > /dev/null; "
+                   "touch %s; while :; do sleep 0.1; done" % (mark, started))
+        follower = Follower(self, self.bob, "--follow", "--exec", command)
+        self.alice.ok("send", "bob", "interrupted hook")
+        deadline = time.monotonic() + 20
+        while not os.path.exists(started) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        self.assertTrue(os.path.exists(started), follower.stderr())
+        self.assertEqual(follower.stop(signal.SIGINT), 0, follower.stderr())
+        with open(mark) as file:
+            self.assertEqual(file.read(), "interrupted\n")
+        self.assertIn("status 5", follower.stderr())
+        self.assertIn("interrupted hook", self.bob.ok("pull", "--exec", "cat > /dev/null"))
+
+    def test_exec_timeout_needs_exec(self):
+        result = self.bob.run("pull", "--exec-timeout", "5")
+        self.assertEqual(result.returncode, 64, result.stderr)
+        self.assertIn(b"--exec", result.stderr)
+
+
 class FollowClassicServer(unittest.TestCase):
     def test_falls_back_to_polling_and_says_so_once(self):
         server = DialectServer("2025a")
