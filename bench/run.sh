@@ -13,7 +13,7 @@
 #   5. the latency from `messageu send` returning to `pull --follow` printing the message
 #      (bench/follow_latency.py, 200 messages: median and p99);
 #   6. bench/scale.sh: PostgreSQL's own durable-commit floor (pgbench), and the loads against
-#      one server on PostgreSQL and two behind HAProxy;
+#      one server on PostgreSQL, two behind HAProxy, and two ceilings behind the same HAProxy;
 # and writes docs/BENCHMARKS.md (bench/write_report.py). About 5 minutes after the build;
 # --long runs each load for 15 s and adds the 1 GiB file.
 #
