@@ -39,10 +39,9 @@
 #include <messageu/util/text.hpp>
 #include <messageu/util/utc_time.hpp>
 
-#include <fmt/format.h>
-
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <memory>
 #include <optional>
 
@@ -260,9 +259,11 @@ Environment exec_environment(const client::Peer &sender, const client::ReceivedM
 std::string hook_failure(const Result<HookOutcome> &outcome, double time_limit_seconds) {
   if (!outcome)
     return "could not run: " + outcome.error().message;
-  if (outcome->timed_out)
-    return fmt::format("ran longer than {:g} s (--exec-timeout) and was stopped",
-                       time_limit_seconds);
+  if (outcome->timed_out) {
+    char seconds[32];
+    std::snprintf(seconds, sizeof seconds, "%g", time_limit_seconds);
+    return std::string("ran longer than ") + seconds + " s (--exec-timeout) and was stopped";
+  }
   return "exited with status " + std::to_string(outcome->status);
 }
 
