@@ -381,7 +381,9 @@ def scale_section(scale, loads):
         goal = 0.5
         measured = "" if r2 is None else f"{r2:.0%}"
         if r_behind is not None:
-            measured += f" ({r_behind:.0%} of two ceilings behind the same HAProxy)"
+            bound = share(behind, reference)
+            measured += (f" ({r_behind:.0%} of two ceilings behind the same HAProxy, which reach "
+                         f"{bound:.0%} of the ceiling)")
         rows.append((f"PostgreSQL {op}, 64 connections through two servers ≥ 50% of the "
                      f"{against}", measured, None if r2 is None else r2 >= goal))
     lines.append("")
