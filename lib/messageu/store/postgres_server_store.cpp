@@ -232,7 +232,8 @@ struct PostgresServerStore::Impl {
     return {};
   }
 
-  Status write_touches(const SeenTimes::Times &times) {
+  // Writes the LastSeen times without waiting for the flush; returns how many clients exist.
+  Result<std::size_t> write_touches(const SeenTimes::Times &times) {
     const auto &sql = statements();
     auto *connection = MESSAGEU_TRY(link->get());
     std::vector<PipelineStep> steps;
@@ -240,18 +241,18 @@ struct PostgresServerStore::Impl {
     steps.push_back({&sql.relaxed_commit, {}});
     for (const auto &[id, time] : times)
       steps.push_back({&sql.touch_client, Parameters{}.bytes(id).int64(unix_milliseconds(time))});
-    MESSAGEU_TRY(connection->pipeline(steps));
-    return {};
+    auto results = MESSAGEU_TRY(connection->pipeline(steps));
+    std::size_t updated = 0;
+    for (std::size_t i = 1; i < results.size(); ++i)
+      updated += static_cast<std::size_t>(results[i].affected());
+    return updated;
   }
 
   Status flush_touches() {
-    auto times = touches.take();
-    if (times.empty())
+    return touches.flush([this](const SeenTimes::Times &times) -> Status {
+      MESSAGEU_TRY(write_touches(times));
       return {};
-    auto written = write_touches(times);
-    if (!written)
-      touches.restore(times); // kept for the next try
-    return written;
+    });
   }
 
   void write_touches_if_due() {
@@ -408,13 +409,8 @@ Status PostgresServerStore::touch(const ClientId &id, std::chrono::system_clock:
     return {};
   }
   // Not published: the store's thread only, as every other call.
-  const auto &sql = statements();
-  auto *connection = MESSAGEU_TRY(m_impl->link->get());
-  std::vector<PipelineStep> steps;
-  steps.push_back({&sql.relaxed_commit, {}});
-  steps.push_back({&sql.touch_client, Parameters{}.bytes(id).int64(unix_milliseconds(when))});
-  auto results = MESSAGEU_TRY(connection->pipeline(steps));
-  if (results[1].affected() == 0)
+  auto updated = MESSAGEU_TRY(m_impl->write_touches({{id, when}}));
+  if (updated == 0)
     return unknown_client(id);
   return {};
 }

@@ -45,4 +45,14 @@ void SeenTimes::restore(const Times &times) {
     record(id, when);
 }
 
+Status SeenTimes::flush(const std::function<Status(const Times &)> &write) {
+  auto times = take();
+  if (times.empty())
+    return {};
+  auto written = write(times);
+  if (!written)
+    restore(times);
+  return written;
+}
+
 } // namespace messageu::store

@@ -8,8 +8,10 @@
 #pragma once
 
 #include <messageu/util/ids.hpp>
+#include <messageu/util/result.hpp>
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -31,6 +33,9 @@ public:
   Times take();
   // Puts back times that could not be written (later ones recorded meanwhile win).
   void restore(const Times &times);
+  // Hands the times kept to `write` (not called when there are none) and forgets them, or
+  // puts them back for the next call when it fails.
+  Status flush(const std::function<Status(const Times &)> &write);
 
 private:
   mutable std::mutex m_mutex;

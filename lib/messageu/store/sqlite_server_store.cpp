@@ -387,19 +387,16 @@ Status SqliteServerStore::touch(const ClientId &id, std::chrono::system_clock::t
 Status SqliteServerStore::flush_touches() { return m_impl->flush_touches(); }
 
 Status SqliteServerStore::Impl::flush_touches() {
-  auto times = touches.take();
-  if (times.empty())
-    return {};
-  // LastSeen is not worth an fsync: commit it without one (WAL stays consistent, and the next
-  // synced commit makes it durable too), then restore full durability.
-  auto written = statements.synchronous_normal.run();
-  if (written)
-    written = write_touches(times);
-  if (auto restored = statements.synchronous_full.run(); written && !restored)
-    written = restored;
-  if (!written)
-    touches.restore(times); // kept for the next try
-  return written;
+  return touches.flush([this](const SeenTimes::Times &times) {
+    // LastSeen is not worth an fsync: commit it without one (WAL stays consistent, and the
+    // next synced commit makes it durable too), then restore full durability.
+    auto written = statements.synchronous_normal.run();
+    if (written)
+      written = write_touches(times);
+    if (auto restored = statements.synchronous_full.run(); written && !restored)
+      written = restored;
+    return written;
+  });
 }
 
 void SqliteServerStore::Impl::write_touches_if_due() {

@@ -310,6 +310,27 @@ TEST(SeenTimes, PutsBackTimesThatCouldNotBeWrittenWithoutUndoingNewerOnes) {
   EXPECT_EQ(times.latest(client_id(2)), k_early);
 }
 
+TEST(SeenTimes, FlushHandsTheTimesToTheWriterAndKeepsThemWhenItFails) {
+  SeenTimes times;
+  int calls = 0;
+  auto refuse = [&](const SeenTimes::Times &) -> Status {
+    ++calls;
+    return make_error(Errc::storage, "disk full");
+  };
+  EXPECT_TRUE(times.flush(refuse)); // nothing kept: the writer is not called
+  EXPECT_EQ(calls, 0);
+  times.record(client_id(1), k_early);
+  EXPECT_EQ(times.flush(refuse).error().message, "disk full");
+  EXPECT_EQ(times.latest(client_id(1)), k_early); // kept for the next try
+  SeenTimes::Times written;
+  EXPECT_TRUE(times.flush([&](const SeenTimes::Times &batch) -> Status {
+    written = batch;
+    return {};
+  }));
+  EXPECT_EQ(written, (SeenTimes::Times{{client_id(1), k_early}}));
+  EXPECT_FALSE(times.latest(client_id(1)));
+}
+
 TEST(SeenTimes, IsDueOnlyWithTimesAndASecondAfterTheLastTake) {
   SeenTimes times;
   EXPECT_FALSE(times.due()); // nothing kept
