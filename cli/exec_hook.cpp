@@ -1,6 +1,9 @@
 // The child process of `pull --exec`.
 #include "exec_hook.hpp"
 
+#include <messageu/util/unique_fd.hpp>
+
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <csignal>
@@ -10,6 +13,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -18,7 +22,8 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// How often a running command is looked at while its time runs.
+// How often a running command is looked at while its time runs, when the kernel cannot say
+// when it exits.
 constexpr std::chrono::milliseconds k_wait_step{10};
 
 // The command runs in a process group of its own, so that stopping it stops what it started
@@ -104,29 +109,39 @@ int status_of(int status) {
   return 128 + WTERMSIG(status);
 }
 
-// The child's status once it ended, or nullopt when the deadline passed first.
-std::optional<int> wait_until(pid_t child, std::optional<Clock::time_point> deadline) {
+// The child's status once it ended, or nullopt when the deadline passed first. `exited`, the
+// child's pidfd, becomes readable when it exits, so poll() waits for either at once; without
+// one (a kernel before 5.3) the child is looked at every k_wait_step.
+std::optional<int> wait_until(pid_t child, const UniqueFd &exited,
+                              std::optional<Clock::time_point> deadline) {
   while (true) {
     int status = 0;
-    auto ended = ::waitpid(child, &status, deadline ? WNOHANG : 0);
+    bool block = !deadline && !exited;
+    auto ended = ::waitpid(child, &status, block ? 0 : WNOHANG);
     if (ended == child)
       return status_of(status);
     if (ended < 0 && errno != EINTR)
       return 127;
     if (passed(deadline))
       return std::nullopt;
-    if (deadline)
-      ::poll(nullptr, 0, static_cast<int>(k_wait_step.count()));
+    if (block)
+      continue;
+    pollfd exit{exited.get(), POLLIN, 0};
+    auto timeout = poll_timeout(deadline);
+    if (!exited)
+      timeout = timeout < 0 ? static_cast<int>(k_wait_step.count())
+                            : std::min(timeout, static_cast<int>(k_wait_step.count()));
+    ::poll(&exit, 1, timeout);
   }
 }
 
 // SIGTERM to the command's group, then SIGKILL after the grace period; returns how it ended.
-int stop(pid_t child) {
+int stop(pid_t child, const UniqueFd &exited) {
   ::kill(-child, SIGTERM);
-  if (auto status = wait_until(child, Clock::now() + k_hook_kill_grace))
+  if (auto status = wait_until(child, exited, Clock::now() + k_hook_kill_grace))
     return *status;
   ::kill(-child, SIGKILL);
-  return wait_until(child, std::nullopt).value_or(128 + SIGKILL);
+  return wait_until(child, exited, std::nullopt).value_or(128 + SIGKILL);
 }
 
 } // namespace
@@ -169,10 +184,12 @@ Result<HookOutcome> run_hook(const std::string &command, ByteView input,
   bool fed = feed(pipe_fds[1], input, deadline);
   ::close(pipe_fds[1]);
   ::signal(SIGPIPE, previous);
+  // The system call itself: glibc 2.36's <sys/pidfd.h> is not usable from C++.
+  UniqueFd exited(static_cast<int>(::syscall(SYS_pidfd_open, child, 0)));
   if (fed)
-    if (auto status = wait_until(child, deadline))
+    if (auto status = wait_until(child, exited, deadline))
       return HookOutcome{*status, false};
-  return HookOutcome{stop(child), true};
+  return HookOutcome{stop(child, exited), true};
 }
 
 } // namespace messageu::cli

@@ -1,5 +1,7 @@
-// Addressing a user, and reporting sent messages.
+// Addressing a user, reporting sent messages, and the wording shared by the commands.
 #include "common.hpp"
+
+#include <cstdio>
 
 namespace messageu::cli {
 
@@ -40,6 +42,12 @@ Status print_sent(Context &context, const client::Peer &peer, const client::Sent
 void note_key_sent(Context &context, const client::Peer &peer, const client::SentMessage &sent) {
   context.output().note("sent a new symmetric key to " + peer.label() + " (message " +
                         std::to_string(sent.message_id) + ")");
+}
+
+std::string seconds_text(double seconds) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%g", seconds);
+  return text;
 }
 
 } // namespace messageu::cli

@@ -37,6 +37,9 @@ JsonObject sent_record(const client::Peer &peer, const client::SentMessage &sent
 Status print_sent(Context &context, const client::Peer &peer, const client::SentMessage &sent,
                   MessageType type);
 
+// An option's seconds as a user writes them, for messages: "0.5", "300".
+std::string seconds_text(double seconds);
+
 // Tells the user on stderr (not under --quiet) that a key message was sent to set up a key.
 void note_key_sent(Context &context, const client::Peer &peer, const client::SentMessage &sent);
 

@@ -8,6 +8,7 @@
 // (nothing is held that the server does not still keep), during a batch once it is done.
 // The inbox lock is held for the whole run (one receiver at a time); the profile lock is not,
 // so other commands (a send from an --exec script among them) run at any time.
+#include "common.hpp"
 #include "pull.hpp"
 
 #include <algorithm>
@@ -136,9 +137,8 @@ private:
 
   void start_polling(const std::string &why) {
     m_polling = true;
-    char interval[32];
-    std::snprintf(interval, sizeof interval, "%g", m_options.interval_seconds);
-    m_context.output().warning(why + ": polling every " + interval + " s");
+    m_context.output().warning(why + ": polling every " + seconds_text(m_options.interval_seconds) +
+                               " s");
   }
 
   bool time_is_up() const { return m_until && Clock::now() >= *m_until; }

@@ -41,7 +41,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cstdio>
 #include <memory>
 #include <optional>
 
@@ -259,11 +258,9 @@ Environment exec_environment(const client::Peer &sender, const client::ReceivedM
 std::string hook_failure(const Result<HookOutcome> &outcome, double time_limit_seconds) {
   if (!outcome)
     return "could not run: " + outcome.error().message;
-  if (outcome->timed_out) {
-    char seconds[32];
-    std::snprintf(seconds, sizeof seconds, "%g", time_limit_seconds);
-    return std::string("ran longer than ") + seconds + " s (--exec-timeout) and was stopped";
-  }
+  if (outcome->timed_out)
+    return "ran longer than " + seconds_text(time_limit_seconds) +
+           " s (--exec-timeout) and was stopped";
   return "exited with status " + std::to_string(outcome->status);
 }
 
