@@ -9,6 +9,8 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=listening.sh
 source "$root/scripts/listening.sh"
+# shellcheck source=demo-story.sh
+source "$root/scripts/demo-story.sh"
 
 keep=0
 case ${1:-} in
@@ -68,21 +70,7 @@ address=127.0.0.1:$port
 for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.05; done
 echo "# HAProxy (TCP mode, round robin) is listening on $address"
 
-# Runs one messageu command as USER through HAProxy, echoing it first.
-as() {
-  local user=$1; shift
-  echo
-  echo "\$ messageu --home $user $*"
-  "$bin/messageu" --home "$work/$user" --server "$address" "$@"
-}
-
-as alice register alice
-as bob register bob
-as alice list
-as alice send bob "Hello Bob, whichever server this reaches."
-as bob pull
-as bob send alice "Hi Alice! Got it."
-as alice pull
+tell_story "Hello Bob, whichever server this reaches."
 
 sleep 0.3 # request lines reach the logs in batches
 for name in a b; do

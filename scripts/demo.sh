@@ -7,6 +7,8 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=listening.sh
 source "$root/scripts/listening.sh"
+# shellcheck source=demo-story.sh
+source "$root/scripts/demo-story.sh"
 
 "$root/scripts/setup.sh"
 "$root/scripts/build.sh" >/dev/null
@@ -27,20 +29,6 @@ server_pid=$!
 address=$(wait_for_listening "$work/server.log") || { echo "demo: the server did not start" >&2; exit 1; }
 echo "# messageu-server is listening on $address"
 
-# Runs one messageu command as USER, echoing it first.
-as() {
-  local user=$1; shift
-  echo
-  echo "\$ messageu --home $user $*"
-  "$bin/messageu" --home "$work/$user" --server "$address" "$@"
-}
-
-as alice register alice
-as bob register bob
-as alice list
-as alice send bob "Hello Bob, this message is end-to-end encrypted."
-as bob pull
-as bob send alice "Hi Alice! Got it."
-as alice pull
+tell_story "Hello Bob, this message is end-to-end encrypted."
 echo
 echo "# done: the server never saw a plaintext or a private key"
