@@ -299,6 +299,21 @@ TEST_F(FollowingStoreTest, PublishesAClientItReadBeforeHearingOfIt) {
   EXPECT_EQ(store->snapshot()->size(), 2u);
 }
 
+TEST_F(FollowingStoreTest, IgnoresNoticesThatNameNoClientOfItsDatabase) {
+  ASSERT_TRUE(store->add_client(k_alice, "alice", public_key(1)));
+  ASSERT_TRUE(caught_up([&] { return published(k_alice).has_value(); }));
+  // Anyone who may connect to the database may notify its channels.
+  auto heard = news.load();
+  auto stranger = client_id_to_hex(client_id(9));
+  query("SELECT pg_notify('messageu_clients', 'not an id'), pg_notify('messageu_clients', '" +
+        stranger + "'), pg_notify('messageu_stored', '" + stranger + "')");
+  ASSERT_TRUE(caught_up([&] { return news.load() > heard; }));
+  store->catch_up();
+  EXPECT_EQ(store->snapshot()->size(), 1u);
+  EXPECT_FALSE(store->snapshot()->contains(client_id(9)));
+  EXPECT_TRUE(published(k_alice).has_value()); // still up to date
+}
+
 TEST_F(FollowingStoreTest, StopsAnsweringWhenItsWatchLosesTheDatabaseAndReloadsOnceBack) {
   ASSERT_TRUE(store->add_client(k_alice, "alice", public_key(1)));
   ASSERT_TRUE(caught_up([&] { return published(k_alice).has_value(); }));
